@@ -1,0 +1,14 @@
+package dev.dragnet.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/** A frame a probe sends to the server. The JSON {@code type} property names the kind. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({ @JsonSubTypes.Type(value = Hello.class, name = "hello"),
+		@JsonSubTypes.Type(value = Pong.class, name = "pong"),
+		@JsonSubTypes.Type(value = CreditGrant.class, name = "credit"),
+		@JsonSubTypes.Type(value = TaskResult.class, name = "result"),
+		@JsonSubTypes.Type(value = ErrorFrame.class, name = "error") })
+public sealed interface ProbeFrame permits Hello, Pong, CreditGrant, TaskResult, ErrorFrame {
+}

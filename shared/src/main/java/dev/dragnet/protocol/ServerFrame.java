@@ -1,0 +1,13 @@
+package dev.dragnet.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/** A frame the server sends to a probe. The JSON {@code type} property names the kind. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({ @JsonSubTypes.Type(value = Welcome.class, name = "welcome"),
+		@JsonSubTypes.Type(value = Ping.class, name = "ping"),
+		@JsonSubTypes.Type(value = Task.class, name = "task"),
+		@JsonSubTypes.Type(value = ErrorFrame.class, name = "error") })
+public sealed interface ServerFrame permits Welcome, Ping, Task, ErrorFrame {
+}

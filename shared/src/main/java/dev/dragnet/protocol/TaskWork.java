@@ -1,0 +1,10 @@
+package dev.dragnet.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/** The kind-specific part of a {@link Task}. The JSON {@code kind} property names the kind. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+@JsonSubTypes({ @JsonSubTypes.Type(value = WhoisQuery.class, name = "whois") })
+public sealed interface TaskWork permits WhoisQuery {
+}

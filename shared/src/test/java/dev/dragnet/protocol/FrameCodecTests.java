@@ -1,0 +1,70 @@
+package dev.dragnet.protocol;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FrameCodecTests {
+
+	private final FrameCodec codec = new FrameCodec();
+
+	@Test
+	void probeFramesSurviveARoundTrip() {
+		List<ProbeFrame> frames = List.of(new Hello("cafe-12", "t", "0.1", 1, List.of("whois"), 32), new Pong(7),
+				new CreditGrant(3), new TaskResult("t-1", TaskResult.Outcome.OK, "Domain Name: X", 14, 5, null),
+				new ErrorFrame(ErrorFrame.BAD_FRAME, "oops", null));
+		for (ProbeFrame frame : frames) {
+			assertThat(this.codec.decodeProbeFrame(this.codec.encode(frame))).isEqualTo(frame);
+		}
+	}
+
+	@Test
+	void serverFramesSurviveARoundTrip() {
+		List<ServerFrame> frames = List.of(new Welcome("cafe-12", "0.1", 1, 10_000), new Ping(3),
+				new Task("t-1", 5000, new WhoisQuery("whois.example", 43, "domain example.com", null, 65536, 2000,
+						new SocksProxy("127.0.0.1", 1080, "u", "p"))));
+		for (ServerFrame frame : frames) {
+			assertThat(this.codec.decodeServerFrame(this.codec.encode(frame))).isEqualTo(frame);
+		}
+	}
+
+	@Test
+	void framesCarryTheirTypeByName() {
+		assertThat(this.codec.encode(new CreditGrant(2))).isEqualTo("{\"type\":\"credit\",\"credits\":2}");
+		assertThat(this.codec.encode(new Task("x", 1, new WhoisQuery("h", 43, "q", null, 1, 1, null))))
+			.contains("\"type\":\"task\"", "\"kind\":\"whois\"");
+	}
+
+	@Test
+	void unknownPropertiesAreIgnoredForForwardCompatibility() {
+		assertThat(this.codec.decodeProbeFrame("{\"type\":\"pong\",\"seq\":4,\"newField\":true}")).isEqualTo(new Pong(4));
+	}
+
+	@Test
+	void malformedFramesAreRejectedWithAReason() {
+		assertThatThrownBy(() -> this.codec.decodeProbeFrame("not json")).isInstanceOf(FrameCodec.BadFrameException.class);
+		assertThatThrownBy(() -> this.codec.decodeProbeFrame("{\"type\":\"teleport\"}"))
+			.isInstanceOf(FrameCodec.BadFrameException.class)
+			.hasMessageContaining("teleport");
+		assertThatThrownBy(() -> this.codec.decodeProbeFrame("{\"seq\":1}")).isInstanceOf(FrameCodec.BadFrameException.class);
+		assertThatThrownBy(() -> this.codec.decodeProbeFrame("null")).isInstanceOf(FrameCodec.BadFrameException.class);
+		assertThatThrownBy(() -> this.codec.decodeProbeFrame("{\"type\":\"pong\"}"))
+			.as("missing primitive field").isInstanceOf(FrameCodec.BadFrameException.class);
+	}
+
+	@Test
+	void aServerFrameTypeIsNotAcceptedFromAProbe() {
+		String ping = this.codec.encode(new Ping(1));
+		assertThatThrownBy(() -> this.codec.decodeProbeFrame(ping)).isInstanceOf(FrameCodec.BadFrameException.class);
+	}
+
+	@Test
+	void oversizedFramesAreRejectedBeforeParsing() {
+		String big = "{\"type\":\"pong\",\"seq\":1,\"pad\":\"" + "x".repeat(Protocol.MAX_FRAME_BYTES) + "\"}";
+		assertThatThrownBy(() -> this.codec.decodeProbeFrame(big)).isInstanceOf(FrameCodec.BadFrameException.class)
+			.hasMessageContaining("exceeds");
+	}
+}
