@@ -18,6 +18,24 @@ public final class Protocol {
 	/** Capability name of a probe that runs {@link WhoisQuery} tasks. */
 	public static final String CAPABILITY_WHOIS = "whois";
 
+	/** WebSocket close code: the hello's token was not accepted. The probe must not retry with it. */
+	public static final int CLOSE_UNAUTHORIZED = 4001;
+
+	/** WebSocket close code: the probe broke the protocol (no hello first, bad hello, too much credit). */
+	public static final int CLOSE_PROTOCOL_VIOLATION = 4002;
+
+	/** WebSocket close code: the probe speaks a protocol version the server does not. */
+	public static final int CLOSE_UNSUPPORTED_VERSION = 4003;
+
+	/** WebSocket close code: a newer session with the same probe name replaced this one. */
+	public static final int CLOSE_REPLACED = 4004;
+
+	/** WebSocket close code: the probe missed too many pings in a row. */
+	public static final int CLOSE_MISSED_PINGS = 4008;
+
+	/** WebSocket close code: the server is shutting down; reconnect later. */
+	public static final int CLOSE_GOING_AWAY = 1001;
+
 	private Protocol() {
 	}
 }
