@@ -1,0 +1,83 @@
+package dev.dragnet.server.probe;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+
+/**
+ * The live probe sessions of this server instance, by probe name, and the choice of a probe for a task.
+ */
+@Component
+public class ProbeRegistry {
+
+	private final Map<String, ProbeSession> sessions = new ConcurrentHashMap<>();
+
+	/** Ticks whenever capacity may have appeared (credits granted, a probe connected). Drops ticks nobody hears. */
+	private final Sinks.Many<Boolean> capacity = Sinks.many().multicast().directBestEffort();
+
+	/** Adds a session; returns the session it replaces (same probe name), which the caller must close. */
+	Optional<ProbeSession> register(ProbeSession session) {
+		ProbeSession previous = this.sessions.put(session.name(), session);
+		signalCapacity();
+		return Optional.ofNullable(previous).filter((p) -> p != session);
+	}
+
+	/** Removes a session if it is still the current one for its name. */
+	void unregister(ProbeSession session) {
+		this.sessions.remove(session.name(), session);
+	}
+
+	/** Effective sessions, in no particular order. */
+	public Collection<ProbeSession> sessions() {
+		return List.copyOf(this.sessions.values());
+	}
+
+	public Optional<ProbeSession> session(String name) {
+		return Optional.ofNullable(this.sessions.get(name));
+	}
+
+	/**
+	 * Reserves one credit on the least loaded effective probe that can do {@code capability} and is not in
+	 * {@code exclude}. Empty when every such probe is busy or there is none.
+	 */
+	public Optional<ProbeSession> reserve(String capability, Set<String> exclude) {
+		List<ProbeSession> candidates = this.sessions.values()
+			.stream()
+			.filter((s) -> s.isEffective() && s.can(capability) && !exclude.contains(s.name()))
+			.sorted(Comparator.comparingInt(ProbeSession::inFlight)
+				.thenComparing(Comparator.comparingInt(ProbeSession::availableCredits).reversed()))
+			.toList();
+		for (ProbeSession candidate : candidates) {
+			if (candidate.tryReserve()) {
+				return Optional.of(candidate);
+			}
+		}
+		return Optional.empty();
+	}
+
+	/** Whether any effective probe could ever take a task of this kind, busy or not. */
+	public boolean hasCandidate(String capability, Set<String> exclude) {
+		return this.sessions.values()
+			.stream()
+			.anyMatch((s) -> s.isEffective() && s.can(capability) && !exclude.contains(s.name()));
+	}
+
+	/** Signals that capacity may be available; dispatchers waiting for a probe look again. */
+	public Flux<Boolean> capacitySignals() {
+		return this.capacity.asFlux();
+	}
+
+	void signalCapacity() {
+		synchronized (this.capacity) {
+			this.capacity.tryEmitNext(Boolean.TRUE);
+		}
+	}
+}

@@ -1,0 +1,275 @@
+package dev.dragnet.server.probe;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.dragnet.protocol.Hello;
+import dev.dragnet.protocol.Ping;
+import dev.dragnet.protocol.ServerFrame;
+import dev.dragnet.protocol.Task;
+import dev.dragnet.protocol.TaskResult;
+import org.jspecify.annotations.Nullable;
+import org.springframework.web.reactive.socket.CloseStatus;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
+
+/**
+ * One live probe connection: its credits, its in-flight tasks, and the bounded queue of frames waiting to
+ * be written to it.
+ *
+ * <p>Credit accounting: {@link #credits} is what the probe granted and the server has not used yet. A
+ * dispatcher reserves one with {@link #tryReserve()} before {@link #send(Task)}; only the probe gives it
+ * back, with a credit grant once the task is done. So the server never has more tasks on a probe than the
+ * probe granted, even when the server stops waiting for a slow task.
+ */
+public final class ProbeSession {
+
+	private final String name;
+
+	private final String remoteAddress;
+
+	private final Hello hello;
+
+	private final Instant connectedSince;
+
+	private final Clock clock;
+
+	private final Heartbeat heartbeat;
+
+	private final AtomicInteger credits = new AtomicInteger();
+
+	private final Map<String, Sinks.One<TaskResult>> inFlight = new ConcurrentHashMap<>();
+
+	private final Sinks.Many<ServerFrame> outbound;
+
+	private final AtomicReference<@Nullable String> closeReason = new AtomicReference<>();
+
+	private final Sinks.One<CloseStatus> kick = Sinks.one();
+
+	private volatile Instant lastSeen;
+
+	private final AtomicLong completed = new AtomicLong();
+
+	private final AtomicLong failed = new AtomicLong();
+
+	private final AtomicLong unflushedCompleted = new AtomicLong();
+
+	private final AtomicLong unflushedFailed = new AtomicLong();
+
+	ProbeSession(Hello hello, String remoteAddress, int missedPings, Clock clock) {
+		this.name = hello.name();
+		this.hello = hello;
+		this.remoteAddress = remoteAddress;
+		this.clock = clock;
+		// Microseconds, as PostgreSQL stores them, so the row can be matched to this session later.
+		this.connectedSince = clock.instant().truncatedTo(ChronoUnit.MICROS);
+		this.lastSeen = this.connectedSince;
+		this.heartbeat = new Heartbeat(missedPings);
+		// Bounded: at most maxConcurrency tasks (credit-limited) plus pings and the odd error frame.
+		this.outbound = Sinks.many().unicast().onBackpressureBuffer(Queues.<ServerFrame>get(hello.maxConcurrency() + 64).get());
+	}
+
+	public String name() {
+		return this.name;
+	}
+
+	public String remoteAddress() {
+		return this.remoteAddress;
+	}
+
+	public String version() {
+		return this.hello.version();
+	}
+
+	public List<String> capabilities() {
+		return this.hello.capabilities();
+	}
+
+	public int maxConcurrency() {
+		return this.hello.maxConcurrency();
+	}
+
+	public Instant connectedSince() {
+		return this.connectedSince;
+	}
+
+	public Instant lastSeen() {
+		return this.lastSeen;
+	}
+
+	public boolean isEffective() {
+		return this.closeReason.get() == null;
+	}
+
+	public int availableCredits() {
+		return this.credits.get();
+	}
+
+	public int inFlight() {
+		return this.inFlight.size();
+	}
+
+	public long completed() {
+		return this.completed.get();
+	}
+
+	public long failed() {
+		return this.failed.get();
+	}
+
+	public boolean can(String capability) {
+		return this.hello.capabilities().contains(capability);
+	}
+
+	Heartbeat heartbeat() {
+		return this.heartbeat;
+	}
+
+	Flux<ServerFrame> outbound() {
+		return this.outbound.asFlux();
+	}
+
+	/** Takes one credit if the probe is effective and has one free. */
+	public boolean tryReserve() {
+		while (isEffective()) {
+			int available = this.credits.get();
+			if (available <= 0) {
+				return false;
+			}
+			if (this.credits.compareAndSet(available, available - 1)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Sends a task using a credit already taken with {@link #tryReserve()}, and returns its result. Errors
+	 * with {@link ProbeGoneException} if the session ends first. Cancelling the returned Mono stops waiting
+	 * (the probe keeps its credit until it reports).
+	 */
+	public Mono<TaskResult> send(Task task) {
+		return Mono.defer(() -> {
+			Sinks.One<TaskResult> result = Sinks.one();
+			this.inFlight.put(task.id(), result);
+			String reason = this.closeReason.get();
+			if (reason != null || !emit(task)) {
+				this.inFlight.remove(task.id());
+				return Mono.error(new ProbeGoneException(this.name, (reason != null) ? reason : "outbound queue full"));
+			}
+			return result.asMono().doFinally((signal) -> this.inFlight.remove(task.id()));
+		});
+	}
+
+	/**
+	 * Adds credits the probe granted. Returns false when the grant would give the server more slots than the
+	 * probe announced in its hello: a protocol violation.
+	 */
+	boolean grant(int granted) {
+		if (granted < 1) {
+			return false;
+		}
+		int total = this.credits.addAndGet(granted);
+		return total <= this.hello.maxConcurrency();
+	}
+
+	/** Completes the waiting task; returns false if nobody waits for it any more (late or unknown id). */
+	boolean complete(TaskResult result) {
+		if (result.outcome() == TaskResult.Outcome.OK || result.outcome() == TaskResult.Outcome.TRUNCATED) {
+			this.completed.incrementAndGet();
+			this.unflushedCompleted.incrementAndGet();
+		}
+		else {
+			this.failed.incrementAndGet();
+			this.unflushedFailed.incrementAndGet();
+		}
+		Sinks.One<TaskResult> waiting = this.inFlight.remove(result.taskId());
+		return waiting != null && waiting.tryEmitValue(result).isSuccess();
+	}
+
+	/** Fails a task the probe said it cannot run. */
+	boolean reject(String taskId, String reason) {
+		Sinks.One<TaskResult> waiting = this.inFlight.remove(taskId);
+		return waiting != null && waiting.tryEmitError(new ProbeGoneException(this.name, reason)).isSuccess();
+	}
+
+	void seen() {
+		this.lastSeen = this.clock.instant();
+	}
+
+	void pong(long seq) {
+		seen();
+		this.heartbeat.pong(seq);
+	}
+
+	boolean ping(long seq) {
+		return emit(new Ping(seq));
+	}
+
+	/** Queues a frame for the probe; false if the session is over or its bounded queue is full. */
+	boolean emit(ServerFrame frame) {
+		synchronized (this.outbound) {
+			return this.outbound.tryEmitNext(frame).isSuccess();
+		}
+	}
+
+	/** Finished tasks (completed, failed) not yet persisted. */
+	long[] unsavedCounters() {
+		return new long[] { this.unflushedCompleted.get(), this.unflushedFailed.get() };
+	}
+
+	/** Counts finished tasks since the last call, for persisting; resets the count. */
+	long[] drainCounters() {
+		return new long[] { this.unflushedCompleted.getAndSet(0), this.unflushedFailed.getAndSet(0) };
+	}
+
+	/**
+	 * Ends the session once: the probe gets no new work, and every task still waiting on it fails with
+	 * {@link ProbeGoneException} so its dispatcher can retry elsewhere. Returns false if already closed.
+	 */
+	boolean close(String reason) {
+		if (!this.closeReason.compareAndSet(null, reason)) {
+			return false;
+		}
+		this.credits.set(0);
+		synchronized (this.outbound) {
+			this.outbound.tryEmitComplete();
+		}
+		for (String taskId : List.copyOf(this.inFlight.keySet())) {
+			Sinks.One<TaskResult> waiting = this.inFlight.remove(taskId);
+			if (waiting != null) {
+				waiting.tryEmitError(new ProbeGoneException(this.name, reason));
+			}
+		}
+		return true;
+	}
+
+	/** Ends the session like {@link #close(String)} and asks its connection to close with {@code status}. */
+	void kick(CloseStatus status) {
+		close(status.getReasonPhrase());
+		this.kick.tryEmitValue(status);
+	}
+
+	/** Emits the close status once somebody {@link #kick kicked} the session. */
+	Mono<CloseStatus> kicked() {
+		return this.kick.asMono();
+	}
+
+	@Nullable String closeReason() {
+		return this.closeReason.get();
+	}
+
+	@Override
+	public String toString() {
+		return "probe " + this.name + " (" + this.remoteAddress + ")";
+	}
+}

@@ -1,0 +1,271 @@
+package dev.dragnet.server.probe;
+
+import java.net.InetSocketAddress;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+
+import dev.dragnet.protocol.CreditGrant;
+import dev.dragnet.protocol.ErrorFrame;
+import dev.dragnet.protocol.FrameCodec;
+import dev.dragnet.protocol.FrameCodec.BadFrameException;
+import dev.dragnet.protocol.Hello;
+import dev.dragnet.protocol.Pong;
+import dev.dragnet.protocol.ProbeFrame;
+import dev.dragnet.protocol.Protocol;
+import dev.dragnet.protocol.TaskResult;
+import dev.dragnet.protocol.Welcome;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The {@value Protocol#PATH} endpoint: one session per probe. The first frame must be a valid hello with an
+ * accepted token; then the probe grants credits, receives tasks, returns results and answers pings until the
+ * connection closes or it misses too many pings. Either way it becomes INEFFECTIVE at once and whatever it
+ * was doing fails over to other probes.
+ */
+@Component
+class ProbeWebSocketHandler implements WebSocketHandler {
+
+	private static final Logger logger = LoggerFactory.getLogger(ProbeWebSocketHandler.class);
+
+	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+	private final FrameCodec codec = new FrameCodec();
+
+	private final ProbeRegistry registry;
+
+	private final ProbeRepository repository;
+
+	private final ProbeProperties properties;
+
+	private final Clock clock;
+
+	private final String serverVersion;
+
+	ProbeWebSocketHandler(ProbeRegistry registry, ProbeRepository repository, ProbeProperties properties,
+			ObjectProvider<Clock> clock, ObjectProvider<BuildProperties> build) {
+		this.registry = registry;
+		this.repository = repository;
+		this.properties = properties;
+		this.clock = clock.getIfAvailable(Clock::systemUTC);
+		BuildProperties info = build.getIfAvailable();
+		this.serverVersion = (info != null) ? info.getVersion() : "dev";
+	}
+
+	@Override
+	public Mono<Void> handle(WebSocketSession ws) {
+		String remote = remoteAddress(ws);
+		Flux<String> texts = ws.receive()
+			.map(WebSocketMessage::getPayloadAsText)
+			.timeout(Mono.delay(this.properties.helloTimeout()), (text) -> Mono.never());
+		return texts.switchOnFirst((first, frames) -> {
+			String hello = first.get();
+			if (hello == null) {
+				return frames.then();
+			}
+			Hello accepted = accept(hello, remote, ws);
+			if (accepted == null) {
+				return frames.then();
+			}
+			return serve(ws, new ProbeSession(accepted, remote, this.properties.missedPings(), this.clock), frames.skip(1));
+		}).onErrorResume(TimeoutException.class, (ex) -> refuse(ws, remote, Protocol.CLOSE_PROTOCOL_VIOLATION,
+				"no hello within " + this.properties.helloTimeout().toSeconds() + "s")).then();
+	}
+
+	/** Checks the hello; on refusal closes the connection with a reason the probe can log, and returns null. */
+	private @Nullable Hello accept(String text, String remote, WebSocketSession ws) {
+		ProbeFrame frame;
+		try {
+			frame = this.codec.decodeProbeFrame(text);
+		}
+		catch (BadFrameException ex) {
+			refuse(ws, remote, Protocol.CLOSE_PROTOCOL_VIOLATION, "first frame is not a valid hello: " + ex.getMessage())
+				.subscribe(null, (err) -> logger.debug("closing {} failed", remote, err));
+			return null;
+		}
+		String problem = null;
+		int code = Protocol.CLOSE_PROTOCOL_VIOLATION;
+		if (!(frame instanceof Hello hello)) {
+			problem = "first frame must be a hello";
+		}
+		else if (!tokenAccepted(hello.token())) {
+			code = Protocol.CLOSE_UNAUTHORIZED;
+			problem = "unauthorized: the server does not accept this probe token";
+		}
+		else if (hello.protocol() != Protocol.VERSION) {
+			code = Protocol.CLOSE_UNSUPPORTED_VERSION;
+			problem = "unsupported protocol version " + hello.protocol() + "; this server speaks " + Protocol.VERSION;
+		}
+		else if (hello.name() == null || !NAME.matcher(hello.name()).matches()) {
+			problem = "probe name must be 1-64 letters, digits, '.', '_' or '-'";
+		}
+		else if (hello.maxConcurrency() < 1 || hello.maxConcurrency() > Protocol.MAX_CONCURRENCY) {
+			problem = "maxConcurrency must be between 1 and " + Protocol.MAX_CONCURRENCY;
+		}
+		else {
+			return hello;
+		}
+		ErrorFrame error = new ErrorFrame((code == Protocol.CLOSE_UNAUTHORIZED) ? ErrorFrame.UNAUTHORIZED
+				: ErrorFrame.PROTOCOL_VIOLATION, problem, null);
+		ws.send(Mono.just(ws.textMessage(this.codec.encode(error))))
+			.onErrorResume((ex) -> Mono.empty())
+			.then(refuse(ws, remote, code, problem))
+			.subscribe(null, (err) -> logger.debug("closing {} failed", remote, err));
+		return null;
+	}
+
+	private Mono<Void> refuse(WebSocketSession ws, String remote, int code, String reason) {
+		logger.warn("refused probe connection from {}: {}", remote, reason);
+		return ws.close(new CloseStatus(code, truncate(reason)));
+	}
+
+	private Mono<Void> serve(WebSocketSession ws, ProbeSession session, Flux<String> frames) {
+		Mono<Void> output = ws.send(session.outbound().map((frame) -> ws.textMessage(this.codec.encode(frame))));
+		Mono<Void> input = frames.doOnNext((text) -> onFrame(session, text))
+			.then()
+			.onErrorResume((ex) -> Mono.empty())
+			.doFinally((signal) -> finish(session, "connection closed"))
+			.then(Mono.defer(() -> this.repository.disconnected(session, reasonOf(session), this.clock.instant())))
+			.onErrorResume((ex) -> logged("could not save the disconnection of " + session.name(), ex));
+		Mono<Void> control = Mono.when(heartbeat(ws, session), persistence(session),
+				session.kicked().flatMap(ws::close));
+		return this.repository.connected(session)
+			.then(Mono.fromRunnable(() -> start(session)))
+			.then(Mono.when(output.onErrorResume((ex) -> Mono.empty()), Mono.firstWithSignal(input, control)));
+	}
+
+	private void start(ProbeSession session) {
+		this.registry.register(session)
+			.ifPresent((old) -> old.kick(new CloseStatus(Protocol.CLOSE_REPLACED,
+					"replaced by a new session from " + session.remoteAddress())));
+		session.emit(new Welcome(session.name(), this.serverVersion, Protocol.VERSION,
+				this.properties.pingInterval().toMillis()));
+		logger.info("probe {} connected from {} ({} slots, version {})", session.name(), session.remoteAddress(),
+				session.maxConcurrency(), session.version());
+	}
+
+	private Mono<Void> heartbeat(WebSocketSession ws, ProbeSession session) {
+		return session.heartbeat()
+			.run(this.properties.pingInterval(), Schedulers.parallel(), session::ping)
+			.onErrorResume(Heartbeat.MissedPingsException.class, (ex) -> {
+				session.kick(new CloseStatus(Protocol.CLOSE_MISSED_PINGS, ex.getMessage()));
+				return Mono.empty();
+			});
+	}
+
+	private Mono<Void> persistence(ProbeSession session) {
+		return Flux.interval(this.properties.pingInterval(), Schedulers.parallel())
+			.concatMap((tick) -> this.repository.touch(session)
+				.onErrorResume((ex) -> logged("could not save the state of probe " + session.name(), ex)))
+			.then();
+	}
+
+	private void onFrame(ProbeSession session, String text) {
+		ProbeFrame frame;
+		try {
+			frame = this.codec.decodeProbeFrame(text);
+		}
+		catch (BadFrameException ex) {
+			logger.warn("probe {} sent a bad frame: {}", session.name(), ex.getMessage());
+			session.emit(new ErrorFrame(ErrorFrame.BAD_FRAME, ex.getMessage(), null));
+			return;
+		}
+		session.seen();
+		if (frame instanceof Pong pong) {
+			session.pong(pong.seq());
+		}
+		else if (frame instanceof CreditGrant grant) {
+			onCredit(session, grant);
+		}
+		else if (frame instanceof TaskResult result) {
+			if (!session.complete(result)) {
+				logger.debug("probe {} answered task {} after its dispatcher stopped waiting", session.name(),
+						result.taskId());
+			}
+		}
+		else if (frame instanceof ErrorFrame error) {
+			onError(session, error);
+		}
+		else {
+			session.emit(new ErrorFrame(ErrorFrame.PROTOCOL_VIOLATION, "hello is only allowed as the first frame", null));
+		}
+	}
+
+	private void onCredit(ProbeSession session, CreditGrant grant) {
+		if (session.grant(grant.credits())) {
+			this.registry.signalCapacity();
+			return;
+		}
+		String reason = "granted credit beyond its announced max concurrency of " + session.maxConcurrency()
+				+ " (or a non-positive grant)";
+		logger.warn("probe {} {}; closing its session", session.name(), reason);
+		session.emit(new ErrorFrame(ErrorFrame.PROTOCOL_VIOLATION, reason, null));
+		session.kick(new CloseStatus(Protocol.CLOSE_PROTOCOL_VIOLATION, truncate(reason)));
+	}
+
+	private void onError(ProbeSession session, ErrorFrame error) {
+		logger.warn("probe {} reported {}: {}{}", session.name(), error.code(), error.message(),
+				(error.taskId() != null) ? " (task " + error.taskId() + ")" : "");
+		if (error.taskId() != null) {
+			session.reject(error.taskId(), error.code() + ": " + error.message());
+		}
+	}
+
+	private void finish(ProbeSession session, String fallbackReason) {
+		this.registry.unregister(session);
+		int abandoned = session.inFlight();
+		session.close(fallbackReason);
+		logger.warn("probe {} ({}) is INEFFECTIVE: {}{}", session.name(), session.remoteAddress(), reasonOf(session),
+				(abandoned > 0) ? "; " + abandoned + " in-flight task(s) go to other probes" : "");
+	}
+
+	private static String reasonOf(ProbeSession session) {
+		String reason = session.closeReason();
+		return (reason != null) ? reason : "connection closed";
+	}
+
+	private boolean tokenAccepted(@Nullable String token) {
+		if (token == null) {
+			return false;
+		}
+		byte[] given = token.getBytes(StandardCharsets.UTF_8);
+		boolean accepted = false;
+		for (String candidate : this.properties.tokens()) {
+			accepted |= MessageDigest.isEqual(given, candidate.getBytes(StandardCharsets.UTF_8));
+		}
+		return accepted;
+	}
+
+	private static Mono<Void> logged(String what, Throwable ex) {
+		logger.error("{}: {}", what, ex.toString());
+		return Mono.empty();
+	}
+
+	private static String remoteAddress(WebSocketSession ws) {
+		InetSocketAddress address = ws.getHandshakeInfo().getRemoteAddress();
+		if (address == null) {
+			return "unknown";
+		}
+		return (address.getAddress() != null) ? address.getAddress().getHostAddress() : address.getHostString();
+	}
+
+	/** WebSocket close reasons are limited to 123 bytes. */
+	private static String truncate(String reason) {
+		byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
+		return (bytes.length <= 123) ? reason : new String(bytes, 0, 120, StandardCharsets.UTF_8) + "...";
+	}
+}
