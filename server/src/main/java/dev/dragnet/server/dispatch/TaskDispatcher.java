@@ -150,7 +150,7 @@ public class TaskDispatcher {
 		})
 			// A capacity signal, or a periodic recheck in case the signal came before we listened.
 			.repeatWhenEmpty((empties) -> empties
-				.concatMap((n) -> this.registry.capacitySignals().next().or(Mono.delay(RECHECK, this.timer))))
+				.concatMap((n) -> this.registry.capacitySignals().next().or(Mono.delay(RECHECK, this.timer).thenReturn(Boolean.TRUE))))
 			.timeout(this.properties.acquireTimeout(), this.timer)
 			.onErrorMap(TimeoutException.class, (ex) -> new NoProbeAvailableException("every probe stayed busy for "
 					+ this.properties.acquireTimeout().toSeconds() + "s", this.properties.acquireTimeout()))

@@ -255,7 +255,7 @@ public final class ProbeSession {
 
 	/** Ends the session like {@link #close(String)} and asks its connection to close with {@code status}. */
 	void kick(CloseStatus status) {
-		close(status.getReasonPhrase());
+		close((status.getReason() != null) ? status.getReason() : "closed by the server");
 		this.kick.tryEmitValue(status);
 	}
 

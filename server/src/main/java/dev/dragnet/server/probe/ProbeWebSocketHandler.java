@@ -15,6 +15,7 @@ import dev.dragnet.protocol.Hello;
 import dev.dragnet.protocol.Pong;
 import dev.dragnet.protocol.ProbeFrame;
 import dev.dragnet.protocol.Protocol;
+import dev.dragnet.protocol.ServerFrame;
 import dev.dragnet.protocol.TaskResult;
 import dev.dragnet.protocol.Welcome;
 import org.jspecify.annotations.Nullable;
@@ -121,7 +122,7 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 		}
 		ErrorFrame error = new ErrorFrame((code == Protocol.CLOSE_UNAUTHORIZED) ? ErrorFrame.UNAUTHORIZED
 				: ErrorFrame.PROTOCOL_VIOLATION, problem, null);
-		ws.send(Mono.just(ws.textMessage(this.codec.encode(error))))
+		ws.send(Mono.just(ws.textMessage(this.codec.encode((ServerFrame) error))))
 			.onErrorResume((ex) -> Mono.empty())
 			.then(refuse(ws, remote, code, problem))
 			.subscribe(null, (err) -> logger.debug("closing {} failed", remote, err));

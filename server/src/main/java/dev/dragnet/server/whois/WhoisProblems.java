@@ -1,0 +1,35 @@
+package dev.dragnet.server.whois;
+
+import dev.dragnet.server.web.ProblemException;
+import org.springframework.http.HttpStatus;
+
+/** The client-visible errors of WHOIS lookups. */
+final class WhoisProblems {
+
+	private WhoisProblems() {
+	}
+
+	/** The domain's suffix is in no table, or its registry runs no WHOIS service. */
+	static final class NoWhoisService extends ProblemException {
+
+		NoWhoisService(String slug, String detail) {
+			super(HttpStatus.NOT_FOUND, slug, "No WHOIS service for this domain", detail);
+		}
+	}
+
+	/** The caller named a server that is malformed, unknown or not public. */
+	static final class ServerRefused extends ProblemException {
+
+		ServerRefused(String slug, String title, String detail) {
+			super(HttpStatus.BAD_REQUEST, slug, title, detail);
+		}
+	}
+
+	/** The probe refused the task by its own policy. */
+	static final class ProbeRefused extends ProblemException {
+
+		ProbeRefused(String detail) {
+			super(HttpStatus.BAD_GATEWAY, "probe-refused", "The probe refused the lookup", detail);
+		}
+	}
+}
