@@ -1,0 +1,45 @@
+-- Dragnet's PostgreSQL schema.
+--
+-- The server applies this file at every start, before it serves, so each statement must be idempotent:
+-- CREATE ... IF NOT EXISTS only. A change to an existing table goes in as an extra idempotent statement
+-- (ALTER TABLE ... ADD COLUMN IF NOT EXISTS ...), never as an edit of the CREATE below, because databases
+-- created by earlier versions keep their old tables.
+--
+-- Statements are split on ';', so no semicolons inside comments or literals.
+
+-- Where to send a WHOIS query for a domain: one row per registry suffix. The longest suffix of a domain's
+-- labels that has a row wins ('co.uk' before 'uk').
+CREATE TABLE IF NOT EXISTS whois_server (
+	suffix       text PRIMARY KEY,                  -- 'com', 'co.uk': lower-case A-labels, no leading or trailing dot
+	host         text,                              -- WHOIS host name or IP literal, null when there is no WHOIS service
+	port         int NOT NULL DEFAULT 43,
+	query_format text NOT NULL DEFAULT '%s',        -- the query line, with exactly one %s for the domain ('domain %s')
+	service      text NOT NULL                      -- 'whois' (ask host), 'none' (the registry runs no WHOIS), 'web' (only web_url)
+	             CHECK (service IN ('whois', 'none', 'web')),
+	web_url      text,                              -- the registry's web lookup page, for service 'web'
+	origin       text NOT NULL                      -- 'seed' (from whois/tld.json, refreshed at start) or 'admin' (set through the API and never overwritten by the seed)
+	             CHECK (origin IN ('seed', 'admin')),
+	updated_at   timestamptz NOT NULL DEFAULT now()
+);
+
+-- Serves "is this host one of the directory's servers?" checks for caller-chosen servers.
+CREATE INDEX IF NOT EXISTS whois_server_host_port ON whois_server (lower(host), port);
+
+-- Every probe agent that ever said hello, by its self-chosen name. Probes come and go; the row stays and
+-- keeps lifetime counters.
+CREATE TABLE IF NOT EXISTS probe (
+	name              text PRIMARY KEY,
+	remote_address    text,                          -- the address the probe connected from, last time
+	state             text NOT NULL                  -- 'EFFECTIVE' (connected and answering) or 'INEFFECTIVE'
+	                  CHECK (state IN ('EFFECTIVE', 'INEFFECTIVE')),
+	version           text,                          -- the agent's version, from its hello
+	capabilities      text[] NOT NULL DEFAULT '{}',  -- the task kinds it accepts
+	max_concurrency   int NOT NULL DEFAULT 0,        -- tasks it runs at once
+	connected_since   timestamptz,
+	last_seen         timestamptz,                   -- last message or pong
+	disconnected_at   timestamptz,
+	disconnect_reason text,
+	completed         bigint NOT NULL DEFAULT 0,     -- tasks that produced a result
+	failed            bigint NOT NULL DEFAULT 0,     -- tasks that failed on the probe
+	created_at        timestamptz NOT NULL DEFAULT now()
+);

@@ -1,0 +1,88 @@
+package dev.dragnet.server.web;
+
+import java.util.Locale;
+import java.util.Set;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.server.PathContainer;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Lets a request that changes data under {@code /api/} (POST, PUT, PATCH, DELETE) through only with
+ * {@code Authorization: Bearer <admin token>}; with {@code dragnet.admin.protect-reads}, reads under
+ * {@code /api/} need it too. Anything else, such as {@code /WHOIS/...}, is not affected. Runs before the
+ * controllers and answers 401 problems itself.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 100)
+class AdminAuthenticationFilter implements WebFilter {
+
+	private static final Set<HttpMethod> WRITES = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
+			HttpMethod.DELETE);
+
+	private static final String BEARER = "bearer ";
+
+	private final AdminToken token;
+
+	private final boolean protectReads;
+
+	private final ProblemResponseWriter problems;
+
+	AdminAuthenticationFilter(AdminToken token, AdminProperties properties, ProblemResponseWriter problems) {
+		this.token = token;
+		this.protectReads = properties.protectReads();
+		this.problems = problems;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		ServerHttpRequest request = exchange.getRequest();
+		if (!needsToken(request)) {
+			return chain.filter(exchange);
+		}
+		String authorization = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+		if (authorization == null || !authorization.toLowerCase(Locale.ROOT).startsWith(BEARER)) {
+			return this.problems.write(exchange, new AdminProblems.TokenMissing(describe(request)));
+		}
+		if (!this.token.matches(authorization.substring(BEARER.length()).strip())) {
+			return this.problems.write(exchange, new AdminProblems.TokenInvalid());
+		}
+		return chain.filter(exchange);
+	}
+
+	private boolean needsToken(ServerHttpRequest request) {
+		if (!isUnderApi(request)) {
+			return false;
+		}
+		HttpMethod method = request.getMethod();
+		if (WRITES.contains(method)) {
+			return true;
+		}
+		return this.protectReads && !HttpMethod.OPTIONS.equals(method);
+	}
+
+	/**
+	 * Looks at the first non-empty path segment as the controllers will match it: decoded and without matrix
+	 * variables, so {@code /%61pi/...} or {@code //api/...} cannot slip past.
+	 */
+	private static boolean isUnderApi(ServerHttpRequest request) {
+		for (PathContainer.Element element : request.getPath().pathWithinApplication().elements()) {
+			if (element instanceof PathContainer.PathSegment segment && !segment.valueToMatch().isEmpty()) {
+				return segment.valueToMatch().equalsIgnoreCase("api");
+			}
+		}
+		return false;
+	}
+
+	private static String describe(ServerHttpRequest request) {
+		return request.getMethod().name() + " " + request.getPath().pathWithinApplication().value();
+	}
+}
