@@ -64,15 +64,16 @@ public class WhoisService {
 	}
 
 	private Target fromTable(String domain, WhoisServerEntry entry) {
-		if (entry.service() == WhoisServerEntry.Service.NONE || entry.host() == null) {
-			throw new WhoisProblems.NoWhoisService("no-whois-service",
-					"the registry of ." + entry.suffix() + " runs no WHOIS service");
-		}
+		String host = entry.host();
 		if (entry.service() == WhoisServerEntry.Service.WEB) {
 			throw new WhoisProblems.NoWhoisService("no-whois-service", "the registry of ." + entry.suffix()
 					+ " publishes WHOIS only on a web page: " + entry.webUrl());
 		}
-		return new Target(new WhoisServerAddress(entry.host(), entry.port()), entry.formatQuery(domain));
+		if (entry.service() == WhoisServerEntry.Service.NONE || host == null) {
+			throw new WhoisProblems.NoWhoisService("no-whois-service",
+					"the registry of ." + entry.suffix() + " runs no WHOIS service");
+		}
+		return new Target(new WhoisServerAddress(host, entry.port()), entry.formatQuery(domain));
 	}
 
 	private Mono<Void> checkAllowed(WhoisServerAddress address) {
