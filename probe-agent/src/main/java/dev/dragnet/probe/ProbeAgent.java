@@ -1,0 +1,267 @@
+package dev.dragnet.probe;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.dragnet.probe.whois.WhoisClient;
+import dev.dragnet.protocol.FrameCodec;
+import dev.dragnet.protocol.Protocol;
+import dev.dragnet.protocol.Welcome;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.Connection;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.WebsocketClientSpec;
+
+/**
+ * A probe agent: keeps one WebSocket session open to the Dragnet server and runs the tasks it sends from this
+ * machine's address, reconnecting with jittered exponential backoff whenever the session ends.
+ *
+ * <p>It gives up only when the server refuses its token or protocol version ({@link ProbeRefusedException}),
+ * or when {@link #close()} is called. Several agents can run in one JVM.
+ *
+ * <pre>{@code
+ * try (ProbeAgent agent = new ProbeAgent(ProbeConfig.of(uri, token, "cafe-12", 32, false)).start()) {
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class ProbeAgent implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(ProbeAgent.class);
+
+	private static final String POM_PROPERTIES = "/META-INF/maven/dev.dragnet/dragnet-probe-agent/pom.properties";
+
+	/** This probe's software version, sent in the hello. */
+	static final String VERSION = versionOrDev();
+
+	private static final Duration GOOD_SESSION = Duration.ofMinutes(1);
+
+	private final ProbeConfig config;
+
+	private final FrameCodec codec = new FrameCodec();
+
+	private final WhoisClient whois;
+
+	private final HttpClient http;
+
+	private final Sinks.Many<ProbeState> states = Sinks.many().replay().latest();
+
+	private final Sinks.One<Boolean> stop = Sinks.one();
+
+	private final AtomicReference<@Nullable Connection> connection = new AtomicReference<>();
+
+	private final AtomicReference<@Nullable Disposable> background = new AtomicReference<>();
+
+	private final AtomicLong completedTasks = new AtomicLong();
+
+	private volatile ProbeState state = ProbeState.CONNECTING;
+
+	private volatile boolean closed;
+
+	/** An agent that will connect with {@code config} once {@link #run()} or {@link #start()} is called. */
+	public ProbeAgent(ProbeConfig config) {
+		this.config = config;
+		this.whois = new WhoisClient(config.allowPrivateServers());
+		this.http = HttpClient.newConnection()
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
+			.headers(headers -> headers.set(HttpHeaderNames.USER_AGENT, "dragnet-probe/" + VERSION))
+			.doOnConnected(this.connection::set);
+		this.states.tryEmitNext(this.state);
+	}
+
+	/**
+	 * Connects and serves until the server refuses the probe (an error with {@link ProbeRefusedException}) or
+	 * until {@link #close()} (completes). Reconnects forever otherwise. Subscribe once.
+	 */
+	public Mono<Void> run() {
+		return Mono.defer(() -> {
+			ReconnectBackoff backoff = new ReconnectBackoff(this.config.reconnectMin(), this.config.reconnectMax());
+			return Mono.defer(this::session)
+				.flatMap(end -> afterSession(end, backoff))
+				.repeat(() -> !this.closed)
+				.then();
+		}).takeUntilOther(this.stop.asMono()).doFinally(signal -> stopped());
+	}
+
+	/** Runs {@link #run()} in the background, logging a failure; returns this agent. */
+	public ProbeAgent start() {
+		Disposable running = run().subscribe(null, this::backgroundFailed);
+		Disposable previous = this.background.getAndSet(running);
+		if (previous != null) {
+			previous.dispose();
+		}
+		return this;
+	}
+
+	/** Where the agent stands now. */
+	public ProbeState state() {
+		return this.state;
+	}
+
+	/** The current state, then every change; completes when the agent is stopped or refused. */
+	public Flux<ProbeState> states() {
+		return this.states.asFlux();
+	}
+
+	/** Tasks whose result went to the server, over all sessions. */
+	public long completedTasks() {
+		return this.completedTasks.get();
+	}
+
+	/**
+	 * Kills the agent: drops the WebSocket connection at once, without a close frame, as a crashed PC would,
+	 * and stops reconnecting. Tasks in flight are abandoned.
+	 */
+	@Override
+	public void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		Connection current = this.connection.getAndSet(null);
+		if (current != null) {
+			current.channel().close();
+		}
+		this.stop.tryEmitValue(Boolean.TRUE);
+		Disposable running = this.background.getAndSet(null);
+		if (running != null) {
+			running.dispose();
+		}
+		stopped();
+	}
+
+	private Mono<ProbeSession.End> session() {
+		changeState(ProbeState.CONNECTING, "connecting to {} as {}", this.config.server(), this.config.name());
+		return new ProbeSession(this.config, this.codec, this.whois, this.http, new SessionListener()).run();
+	}
+
+	private Mono<Void> afterSession(ProbeSession.End end, ReconnectBackoff backoff) {
+		this.connection.set(null);
+		if (this.closed) {
+			return Mono.empty();
+		}
+		ProbeRefusedException refusal = end.refusal();
+		if (refusal != null) {
+			refused(refusal);
+			return Mono.error(refusal);
+		}
+		// A probe replaced by a namesake must not reset: two probes with one name would take turns every second.
+		if ((end.welcomed() || end.lasted().compareTo(GOOD_SESSION) > 0) && end.closeCode() != Protocol.CLOSE_REPLACED) {
+			backoff.reset();
+		}
+		Duration delay = backoff.next();
+		if (end.welcomed()) {
+			changeState(ProbeState.BACKING_OFF, "connection lost: {}; retrying in {}", end.reason(), seconds(delay));
+		}
+		else {
+			changeState(ProbeState.BACKING_OFF, "could not open a session with {}: {}; retrying in {}",
+					this.config.server(), end.reason(), seconds(delay));
+		}
+		return Mono.delay(delay).then();
+	}
+
+	private void refused(ProbeRefusedException refusal) {
+		synchronized (this.states) {
+			if (this.state == ProbeState.REFUSED || this.state == ProbeState.STOPPED) {
+				return;
+			}
+			this.state = ProbeState.REFUSED;
+			if (refusal.versionRefused()) {
+				log.error("server refused our protocol version {}: {}", Protocol.VERSION, refusal.getMessage());
+			}
+			else {
+				log.error("server refused our token: {}", refusal.getMessage());
+			}
+			this.states.tryEmitNext(ProbeState.REFUSED);
+			this.states.tryEmitComplete();
+		}
+	}
+
+	private void stopped() {
+		synchronized (this.states) {
+			if (this.state == ProbeState.REFUSED || this.state == ProbeState.STOPPED) {
+				return;
+			}
+			this.closed = true;
+			this.state = ProbeState.STOPPED;
+			log.info("probe agent {} stopped", this.config.name());
+			this.states.tryEmitNext(ProbeState.STOPPED);
+			this.states.tryEmitComplete();
+		}
+	}
+
+	/** Moves to {@code next} and logs the one line that says so; final states are never left. */
+	private void changeState(ProbeState next, String format, Object... args) {
+		synchronized (this.states) {
+			if (this.state == ProbeState.REFUSED || this.state == ProbeState.STOPPED) {
+				return;
+			}
+			this.state = next;
+			log.info(format, args);
+			this.states.tryEmitNext(next);
+		}
+	}
+
+	private void backgroundFailed(Throwable error) {
+		if (error instanceof ProbeRefusedException) {
+			return; // already logged once, as the state change
+		}
+		log.error("probe agent {} failed: {}", this.config.name(), error.toString(), error);
+	}
+
+	static WebsocketClientSpec websocketSpec() {
+		return WebsocketClientSpec.builder().maxFramePayloadLength(Protocol.MAX_FRAME_BYTES).build();
+	}
+
+	static String seconds(Duration duration) {
+		return String.format(Locale.ROOT, "%.1fs", duration.toMillis() / 1000.0);
+	}
+
+	/** The version from the jar's manifest, else from the pom.properties Maven packs, else "dev". */
+	private static String versionOrDev() {
+		String version = ProbeAgent.class.getPackage().getImplementationVersion();
+		if (version != null) {
+			return version;
+		}
+		// Read once, when the class initialises on the thread that creates the first agent.
+		try (InputStream in = ProbeAgent.class.getResourceAsStream(POM_PROPERTIES)) {
+			if (in != null) {
+				Properties properties = new Properties();
+				properties.load(in);
+				return properties.getProperty("version", "dev");
+			}
+		}
+		catch (IOException ex) {
+			// fall through: a version is nice to have, not needed
+		}
+		return "dev";
+	}
+
+	/** Session events that change what the agent reports. */
+	private final class SessionListener implements ProbeSession.Listener {
+
+		@Override
+		public void welcomed(Welcome welcome) {
+			changeState(ProbeState.CONNECTED, "connected to {} as {} ({})", ProbeAgent.this.config.server(),
+					welcome.name(), ProbeSession.slots(ProbeAgent.this.config.concurrency()));
+		}
+
+		@Override
+		public void taskCompleted() {
+			ProbeAgent.this.completedTasks.incrementAndGet();
+		}
+	}
+}

@@ -1,0 +1,188 @@
+package dev.dragnet.probe;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import dev.dragnet.protocol.Protocol;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads the command line and the environment into a {@link ProbeConfig}. An option given on the command line
+ * wins over its environment variable. Pure: the environment and the host name are passed in.
+ */
+final class ProbeArguments {
+
+	static final String USAGE = """
+			Usage: java -jar dragnet-probe.jar --server URL --token TOKEN [options]
+
+			Connects to a Dragnet server and runs WHOIS lookups for it from this machine's address.
+
+			Options (each also read from the environment variable shown):
+			  --server URL              server probe endpoint, e.g. ws://host:8080/ws/probe   DRAGNET_SERVER
+			  --token TOKEN             probe token given by the server's operator            DRAGNET_TOKEN
+			                            (prefer the variable: command lines are visible to other users)
+			  --name NAME               probe name (default: this machine's host name)        DRAGNET_PROBE_NAME
+			  --concurrency N           lookups at once, 1 to %d (default %d)               DRAGNET_CONCURRENCY
+			  --allow-private-servers   allow WHOIS servers on loopback or private addresses  DRAGNET_ALLOW_PRIVATE_SERVERS
+			  --log-level LEVEL         trace, debug, info, warn or error (default info)      DRAGNET_LOG_LEVEL
+			  --help                    print this help
+
+			Exit codes: 2 when the server refuses the token or protocol version, 64 for bad arguments."""
+		.formatted(Protocol.MAX_CONCURRENCY, ProbeConfig.DEFAULT_CONCURRENCY);
+
+	private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
+
+	private static final Map<String, String> VALUE_OPTIONS = Map.of("--server", "DRAGNET_SERVER", "--token",
+			"DRAGNET_TOKEN", "--name", "DRAGNET_PROBE_NAME", "--concurrency", "DRAGNET_CONCURRENCY", "--log-level",
+			"DRAGNET_LOG_LEVEL");
+
+	private static final String ALLOW_PRIVATE = "--allow-private-servers";
+
+	private ProbeArguments() {
+	}
+
+	static boolean wantsHelp(String[] args) {
+		return Arrays.stream(args).anyMatch(arg -> arg.equals("--help") || arg.equals("-h"));
+	}
+
+	/**
+	 * @param args the command line
+	 * @param env the environment
+	 * @param hostName this machine's name, asked only when no probe name is given
+	 * @throws UsageException with a one-line message a person can act on
+	 */
+	static Parsed parse(String[] args, Map<String, String> env, Supplier<String> hostName) {
+		Map<String, String> options = readOptions(args);
+		String server = value(options, env, "--server");
+		String token = value(options, env, "--token");
+		if (server == null) {
+			throw new UsageException("missing --server (or DRAGNET_SERVER)");
+		}
+		if (token == null) {
+			throw new UsageException("missing --token (or DRAGNET_TOKEN)");
+		}
+		String name = value(options, env, "--name");
+		String concurrency = value(options, env, "--concurrency");
+		boolean allowPrivate = options.containsKey(ALLOW_PRIVATE)
+				|| flag(env.get("DRAGNET_ALLOW_PRIVATE_SERVERS"), "DRAGNET_ALLOW_PRIVATE_SERVERS");
+		ProbeConfig config = config(serverUri(server), token, name != null ? name : hostName.get(),
+				concurrency(concurrency), allowPrivate);
+		return new Parsed(config, logLevel(value(options, env, "--log-level")));
+	}
+
+	private static Map<String, String> readOptions(String[] args) {
+		Map<String, String> options = new HashMap<>();
+		for (int i = 0; i < args.length; i++) {
+			String arg = args[i];
+			int equals = arg.indexOf('=');
+			String option = arg.startsWith("--") && equals > 0 ? arg.substring(0, equals) : arg;
+			if (option.equals(ALLOW_PRIVATE) && equals < 0) {
+				options.put(ALLOW_PRIVATE, "true");
+			}
+			else if (VALUE_OPTIONS.containsKey(option)) {
+				if (equals > 0) {
+					options.put(option, arg.substring(equals + 1));
+				}
+				else if (i + 1 < args.length) {
+					options.put(option, args[++i]);
+				}
+				else {
+					throw new UsageException(option + " needs a value");
+				}
+			}
+			else {
+				throw new UsageException("unknown option '" + arg + "'");
+			}
+		}
+		return options;
+	}
+
+	private static @Nullable String value(Map<String, String> options, Map<String, String> env, String option) {
+		String value = options.containsKey(option) ? options.get(option) : env.get(VALUE_OPTIONS.get(option));
+		return value == null || value.isBlank() ? null : value.trim();
+	}
+
+	private static URI serverUri(String text) {
+		try {
+			URI uri = new URI(text);
+			String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+			if (!scheme.equals("ws") && !scheme.equals("wss") || uri.getHost() == null) {
+				throw new UsageException("server must be a ws:// or wss:// URL with a host, not '" + text + "'");
+			}
+			return uri;
+		}
+		catch (URISyntaxException ex) {
+			throw new UsageException("malformed server URL '" + text + "': " + ex.getReason());
+		}
+	}
+
+	private static int concurrency(@Nullable String text) {
+		if (text == null) {
+			return ProbeConfig.DEFAULT_CONCURRENCY;
+		}
+		try {
+			int value = Integer.parseInt(text);
+			if (value >= 1 && value <= Protocol.MAX_CONCURRENCY) {
+				return value;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// reported below, with the range
+		}
+		throw new UsageException(
+				"concurrency must be a whole number from 1 to " + Protocol.MAX_CONCURRENCY + ", not '" + text + "'");
+	}
+
+	private static boolean flag(@Nullable String text, String variable) {
+		if (text == null || text.isBlank()) {
+			return false;
+		}
+		return switch (text.trim().toLowerCase(Locale.ROOT)) {
+			case "true", "1", "yes", "on" -> true;
+			case "false", "0", "no", "off" -> false;
+			default -> throw new UsageException(variable + " must be true or false, not '" + text + "'");
+		};
+	}
+
+	private static @Nullable String logLevel(@Nullable String text) {
+		if (text == null) {
+			return null;
+		}
+		String level = text.toLowerCase(Locale.ROOT);
+		if (!LOG_LEVELS.contains(level)) {
+			throw new UsageException("log level must be one of trace, debug, info, warn, error, not '" + text + "'");
+		}
+		return level;
+	}
+
+	private static ProbeConfig config(URI server, String token, String name, int concurrency, boolean allowPrivate) {
+		try {
+			return ProbeConfig.of(server, token, name, concurrency, allowPrivate);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new UsageException(ex.getMessage());
+		}
+	}
+
+	/**
+	 * What the command line asked for.
+	 * @param config the agent's configuration
+	 * @param logLevel the root log level, or {@code null} to keep the default
+	 */
+	record Parsed(ProbeConfig config, @Nullable String logLevel) {
+	}
+
+	/** Arguments a person must fix; the message is one line saying how. */
+	static final class UsageException extends RuntimeException {
+
+		UsageException(String message) {
+			super(message, null, false, false);
+		}
+	}
+}

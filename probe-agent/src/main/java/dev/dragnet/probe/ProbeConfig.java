@@ -1,0 +1,102 @@
+package dev.dragnet.probe;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+import dev.dragnet.protocol.Protocol;
+
+/**
+ * Settings of one probe agent.
+ *
+ * @param server WebSocket URI of the server's probe endpoint, {@code ws://} or {@code wss://}
+ * @param token shared secret presented in the hello; never printed
+ * @param name probe name; reconnecting with the same name resumes the probe at the server
+ * @param concurrency most tasks run at once, 1 to {@link Protocol#MAX_CONCURRENCY}; all granted as credit
+ * @param allowPrivateServers whether WHOIS servers on loopback or private addresses may be contacted
+ * @param reconnectMin ceiling of the first reconnect delay; the ceiling doubles per failed attempt, and each
+ * delay is drawn uniformly below it (full jitter)
+ * @param reconnectMax largest ceiling, so longest reconnect delay
+ * @param connectTimeout deadline for the TCP connection to the server, and again for the WebSocket handshake
+ * @param welcomeTimeout how long to wait for the server's welcome after the hello
+ */
+public record ProbeConfig(URI server, String token, String name, int concurrency, boolean allowPrivateServers,
+		Duration reconnectMin, Duration reconnectMax, Duration connectTimeout, Duration welcomeTimeout) {
+
+	/** Default ceiling of the first reconnect delay. */
+	public static final Duration DEFAULT_RECONNECT_MIN = Duration.ofSeconds(1);
+
+	/** Default longest reconnect delay. */
+	public static final Duration DEFAULT_RECONNECT_MAX = Duration.ofSeconds(60);
+
+	/** Default connect timeout. */
+	public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+	/** Default welcome timeout. */
+	public static final Duration DEFAULT_WELCOME_TIMEOUT = Duration.ofSeconds(10);
+
+	/** Default concurrency. */
+	public static final int DEFAULT_CONCURRENCY = 16;
+
+	public ProbeConfig {
+		Objects.requireNonNull(server, "server");
+		Objects.requireNonNull(token, "token");
+		Objects.requireNonNull(name, "name");
+		String scheme = server.getScheme() == null ? "" : server.getScheme().toLowerCase(Locale.ROOT);
+		if (!scheme.equals("ws") && !scheme.equals("wss") || server.getHost() == null) {
+			throw new IllegalArgumentException("server must be a ws:// or wss:// URL with a host, not " + server);
+		}
+		if (token.isBlank()) {
+			throw new IllegalArgumentException("token must not be blank");
+		}
+		if (name.isBlank()) {
+			throw new IllegalArgumentException("name must not be blank");
+		}
+		if (concurrency < 1 || concurrency > Protocol.MAX_CONCURRENCY) {
+			throw new IllegalArgumentException(
+					"concurrency must be between 1 and " + Protocol.MAX_CONCURRENCY + ", not " + concurrency);
+		}
+		requirePositive(reconnectMin, "reconnectMin");
+		requirePositive(reconnectMax, "reconnectMax");
+		requirePositive(connectTimeout, "connectTimeout");
+		requirePositive(welcomeTimeout, "welcomeTimeout");
+		if (reconnectMax.compareTo(reconnectMin) < 0) {
+			throw new IllegalArgumentException("reconnectMax must not be shorter than reconnectMin");
+		}
+	}
+
+	/** A configuration with the default tunables. */
+	public static ProbeConfig of(URI server, String token, String name, int concurrency, boolean allowPrivateServers) {
+		return new ProbeConfig(server, token, name, concurrency, allowPrivateServers, DEFAULT_RECONNECT_MIN,
+				DEFAULT_RECONNECT_MAX, DEFAULT_CONNECT_TIMEOUT, DEFAULT_WELCOME_TIMEOUT);
+	}
+
+	/** This configuration with other reconnect delays. */
+	public ProbeConfig withReconnect(Duration min, Duration max) {
+		return new ProbeConfig(this.server, this.token, this.name, this.concurrency, this.allowPrivateServers, min, max,
+				this.connectTimeout, this.welcomeTimeout);
+	}
+
+	/** This configuration with other connect and welcome timeouts. */
+	public ProbeConfig withTimeouts(Duration connect, Duration welcome) {
+		return new ProbeConfig(this.server, this.token, this.name, this.concurrency, this.allowPrivateServers,
+				this.reconnectMin, this.reconnectMax, connect, welcome);
+	}
+
+	@Override
+	public String toString() {
+		// Never print the token into a log line.
+		return "ProbeConfig[server=" + this.server + ", name=" + this.name + ", concurrency=" + this.concurrency
+				+ ", allowPrivateServers=" + this.allowPrivateServers + ", reconnect=" + this.reconnectMin + ".."
+				+ this.reconnectMax + ", connectTimeout=" + this.connectTimeout + ", welcomeTimeout="
+				+ this.welcomeTimeout + "]";
+	}
+
+	private static void requirePositive(Duration duration, String name) {
+		Objects.requireNonNull(duration, name);
+		if (duration.isNegative() || duration.isZero()) {
+			throw new IllegalArgumentException(name + " must be positive");
+		}
+	}
+}

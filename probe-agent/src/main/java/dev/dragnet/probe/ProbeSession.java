@@ -1,0 +1,421 @@
+package dev.dragnet.probe;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.dragnet.probe.whois.WhoisClient;
+import dev.dragnet.protocol.CreditGrant;
+import dev.dragnet.protocol.ErrorFrame;
+import dev.dragnet.protocol.FrameCodec;
+import dev.dragnet.protocol.FrameCodec.BadFrameException;
+import dev.dragnet.protocol.Hello;
+import dev.dragnet.protocol.Ping;
+import dev.dragnet.protocol.Pong;
+import dev.dragnet.protocol.ProbeFrame;
+import dev.dragnet.protocol.Protocol;
+import dev.dragnet.protocol.ServerFrame;
+import dev.dragnet.protocol.Task;
+import dev.dragnet.protocol.TaskResult;
+import dev.dragnet.protocol.Welcome;
+import dev.dragnet.protocol.WhoisQuery;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.publisher.Sinks.EmitResult;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.websocket.WebsocketInbound;
+import reactor.netty.http.websocket.WebsocketOutbound;
+import reactor.util.concurrent.Queues;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One WebSocket session with the server, from connect to close: hello, welcome, credit, tasks, pings.
+ *
+ * <p>Credit accounting: {@code credits} is what the server may still send. The welcome grants all slots at
+ * once; each task takes one, and a finished task gives it back just before its {@link CreditGrant} goes out.
+ * A task that arrives without credit is answered with a {@code protocol-violation} error and not run.
+ *
+ * <p>Every frame the probe sends goes through one bounded sink, written to under a lock so that a result and
+ * its credit grant are never interleaved with another task's. The session never errors: how it ended is an
+ * {@link End} value the agent acts on.
+ */
+final class ProbeSession {
+
+	private static final Logger log = LoggerFactory.getLogger(ProbeSession.class);
+
+	/** Pings and stray frames handled beside a full load of tasks, so a busy probe still answers pings. */
+	private static final int SPARE_SLOTS = 16;
+
+	/** Longest a task may run whatever its deadline says, so a slot always comes back. */
+	private static final Duration MAX_TASK_DEADLINE = Duration.ofMinutes(10);
+
+	/** Reads just enough of a frame the codec rejected to answer for a task id. */
+	private static final JsonMapper TREE_READER = JsonMapper.builder().build();
+
+	private final ProbeConfig config;
+
+	private final FrameCodec codec;
+
+	private final WhoisClient whois;
+
+	private final Listener listener;
+
+	private final HttpClient http;
+
+	private final Sinks.Many<String> outbound;
+
+	private final int outboundCapacity;
+
+	private final Sinks.Empty<Void> abort = Sinks.empty();
+
+	private final AtomicInteger credits = new AtomicInteger();
+
+	private volatile boolean handshaken;
+
+	private volatile @Nullable Welcome welcome;
+
+	private volatile @Nullable ProbeRefusedException refusal;
+
+	private volatile @Nullable WebSocketCloseStatus closeStatus;
+
+	ProbeSession(ProbeConfig config, FrameCodec codec, WhoisClient whois, HttpClient http, Listener listener) {
+		this.config = config;
+		this.codec = codec;
+		this.whois = whois;
+		this.http = http;
+		this.listener = listener;
+		// Each task sends a result and a credit grant; pongs and errors need a little more.
+		this.outboundCapacity = 2 * config.concurrency() + 2 * SPARE_SLOTS;
+		this.outbound = Sinks.many().unicast().onBackpressureBuffer(Queues.<String>get(this.outboundCapacity).get());
+	}
+
+	/** Connects and serves until the connection ends; completes with how it ended, never errors. */
+	Mono<End> run() {
+		long started = System.nanoTime();
+		Mono<Void> session = this.http.websocket(ProbeAgent.websocketSpec())
+			.uri(this.config.server())
+			.handle(this::handle)
+			.then();
+		return Mono.firstWithSignal(session, handshakeGuard(), this.abort.asMono())
+			.then(Mono.fromCallable(() -> end(null, started)))
+			.onErrorResume(error -> Mono.just(end(error, started)));
+	}
+
+	private Publisher<Void> handle(WebsocketInbound in, WebsocketOutbound out) {
+		this.handshaken = true;
+		send(new Hello(this.config.name(), this.config.token(), ProbeAgent.VERSION, Protocol.VERSION,
+				List.of(Protocol.CAPABILITY_WHOIS), this.config.concurrency()));
+		Mono<Void> closeStatus = in.receiveCloseStatus().doOnNext(status -> this.closeStatus = status).then();
+		Mono<Void> inbound = inbound(in).doFinally(signal -> completeOutbound());
+		Mono<Void> sent = out.sendString(this.outbound.asFlux(), StandardCharsets.UTF_8).then();
+		return Mono.when(inbound, sent, closeStatus);
+	}
+
+	/** Reads frames until the server closes, the watchdog fires, or the server refuses us. */
+	private Mono<Void> inbound(WebsocketInbound in) {
+		return in.aggregateFrames(Protocol.MAX_FRAME_BYTES)
+			.receiveFrames()
+			.map(this::decode)
+			.timeout(Mono.delay(this.config.welcomeTimeout()), this::watchdog)
+			.onErrorMap(TimeoutException.class, this::silence)
+			.flatMap(this::dispatch, this.config.concurrency() + SPARE_SLOTS)
+			.then();
+	}
+
+	private Inbound decode(WebSocketFrame frame) {
+		if (!(frame instanceof TextWebSocketFrame text)) {
+			return new Inbound(null, "a " + frame.getClass().getSimpleName() + " where text frames are expected", "");
+		}
+		String json = text.text();
+		try {
+			return new Inbound(this.codec.decodeServerFrame(json), null, json);
+		}
+		catch (BadFrameException ex) {
+			return new Inbound(null, ex.getMessage(), json);
+		}
+	}
+
+	/** The silence allowed after {@code item}: 3 ping intervals once welcomed, else the welcome timeout. */
+	private Mono<Long> watchdog(Inbound item) {
+		Welcome current = item.frame() instanceof Welcome w ? w : this.welcome;
+		return Mono.delay(current != null ? silenceLimit(current) : this.config.welcomeTimeout());
+	}
+
+	private static Duration silenceLimit(Welcome welcome) {
+		long interval = welcome.pingIntervalMillis();
+		return interval > 0 ? Duration.ofMillis(3 * interval) : Duration.ofMinutes(3);
+	}
+
+	private SessionLostException silence(TimeoutException timeout) {
+		Welcome current = this.welcome;
+		if (current == null) {
+			return new SessionLostException("no welcome from the server within " + seconds(this.config.welcomeTimeout()));
+		}
+		return new SessionLostException("nothing from the server for " + seconds(silenceLimit(current))
+				+ " (3 ping intervals)");
+	}
+
+	private Mono<Void> handshakeGuard() {
+		Duration limit = this.config.connectTimeout().plus(this.config.welcomeTimeout());
+		return Mono.delay(limit)
+			.then(Mono.defer(() -> this.handshaken ? Mono.never()
+					: Mono.error(new SessionLostException("no WebSocket handshake within " + seconds(limit)))));
+	}
+
+	private Mono<Void> dispatch(Inbound item) {
+		ServerFrame frame = item.frame();
+		if (frame == null) {
+			unreadable(item);
+			return Mono.empty();
+		}
+		if (frame instanceof Ping ping) {
+			send(new Pong(ping.seq()));
+			return Mono.empty();
+		}
+		if (frame instanceof Task task) {
+			return runTask(task);
+		}
+		if (frame instanceof Welcome w) {
+			welcomed(w);
+			return Mono.empty();
+		}
+		return serverError((ErrorFrame) frame);
+	}
+
+	private void welcomed(Welcome w) {
+		if (this.welcome != null) {
+			log.warn("ignoring a second welcome from the server");
+			return;
+		}
+		this.welcome = w;
+		this.listener.welcomed(w);
+		this.credits.addAndGet(this.config.concurrency());
+		send(new CreditGrant(this.config.concurrency()));
+	}
+
+	private Mono<Void> serverError(ErrorFrame error) {
+		if (ErrorFrame.UNAUTHORIZED.equals(error.code())) {
+			ProbeRefusedException refused = new ProbeRefusedException(-1, error.code() + ": " + error.message());
+			this.refusal = refused;
+			return Mono.error(refused);
+		}
+		log.warn("server reported {}{}: {}", error.code(), error.taskId() != null ? " for task " + error.taskId() : "",
+				error.message());
+		return Mono.empty();
+	}
+
+	private Mono<Void> runTask(Task task) {
+		if (!takeCredit()) {
+			log.warn("server sent task {} without credit; rejecting it", task.id());
+			send(new ErrorFrame(ErrorFrame.PROTOCOL_VIOLATION,
+					"task sent without credit: no free slot (concurrency " + this.config.concurrency() + ")",
+					task.id()));
+			return Mono.empty();
+		}
+		if (!(task.work() instanceof WhoisQuery query)) {
+			answerUnrunnable(task.id(), ErrorFrame.UNSUPPORTED_TASK,
+					"this probe cannot run " + task.work().getClass().getSimpleName() + " tasks");
+			return Mono.empty();
+		}
+		return this.whois.query(task.id(), query, taskDeadline(task)).doOnNext(this::finished).then();
+	}
+
+	private static Duration taskDeadline(Task task) {
+		long millis = Math.max(1, Math.min(task.deadlineMillis(), MAX_TASK_DEADLINE.toMillis()));
+		return Duration.ofMillis(millis);
+	}
+
+	private void finished(TaskResult result) {
+		String resultText = encodeResult(result);
+		String creditText = this.codec.encode(new CreditGrant(1));
+		synchronized (this.outbound) {
+			this.credits.incrementAndGet(); // before the grant goes out, so the next task finds it
+			emit(resultText);
+			emit(creditText);
+		}
+		this.listener.taskCompleted();
+	}
+
+	/**
+	 * Encodes a result, shortening an answer whose frame would be over {@link Protocol#MAX_FRAME_BYTES} (JSON
+	 * escapes can make a frame several times the size of the bytes received) and marking it truncated.
+	 */
+	private String encodeResult(TaskResult result) {
+		String encoded = this.codec.encode(result);
+		String text = result.text();
+		while (text != null && !fitsInFrame(encoded) && text.length() > 0) {
+			text = text.substring(0, text.length() / 2);
+			encoded = this.codec.encode(new TaskResult(result.taskId(), TaskResult.Outcome.TRUNCATED, text,
+					result.bytes(), result.elapsedMillis(), "answer shortened to " + text.length()
+							+ " characters to fit one frame"));
+		}
+		return encoded;
+	}
+
+	private static boolean fitsInFrame(String encoded) {
+		// A char is at most 3 UTF-8 bytes: most frames need no exact count.
+		return encoded.length() * 3L <= Protocol.MAX_FRAME_BYTES
+				|| encoded.getBytes(StandardCharsets.UTF_8).length <= Protocol.MAX_FRAME_BYTES;
+	}
+
+	/**
+	 * A frame the codec rejected. Most are ignored, but a task of a kind this probe does not know still used a
+	 * credit at the server, so it gets an error naming the task and the credit back.
+	 */
+	private void unreadable(Inbound item) {
+		JsonNode tree = readTree(item.text());
+		String taskId = tree != null && "task".equals(tree.path("type").asString("")) ? tree.path("id").asString(null)
+				: null;
+		if (taskId == null) {
+			log.warn("ignoring a frame from the server that cannot be read: {}", item.problem());
+			return;
+		}
+		if (!takeCredit()) {
+			log.warn("server sent task {} without credit; rejecting it", taskId);
+			send(new ErrorFrame(ErrorFrame.PROTOCOL_VIOLATION, "task sent without credit", taskId));
+			return;
+		}
+		String kind = tree.path("work").path("kind").asString("");
+		if (!kind.equals(Protocol.CAPABILITY_WHOIS)) {
+			log.warn("cannot run task {}: unknown kind '{}'", taskId, kind);
+			answerUnrunnable(taskId, ErrorFrame.UNSUPPORTED_TASK, "this probe cannot run tasks of kind '" + kind + "'");
+		}
+		else {
+			log.warn("cannot read task {}: {}", taskId, item.problem());
+			answerUnrunnable(taskId, ErrorFrame.BAD_FRAME, "cannot read the task: " + item.problem());
+		}
+	}
+
+	private static @Nullable JsonNode readTree(String text) {
+		try {
+			return TREE_READER.readTree(text);
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
+	}
+
+	/** Answers a task that took a credit but cannot run: the error, then the credit back. */
+	private void answerUnrunnable(String taskId, String code, String message) {
+		String errorText = this.codec.encode((ProbeFrame) new ErrorFrame(code, message, taskId));
+		String creditText = this.codec.encode(new CreditGrant(1));
+		synchronized (this.outbound) {
+			this.credits.incrementAndGet();
+			emit(errorText);
+			emit(creditText);
+		}
+	}
+
+	private boolean takeCredit() {
+		int available;
+		do {
+			available = this.credits.get();
+			if (available <= 0) {
+				return false;
+			}
+		}
+		while (!this.credits.compareAndSet(available, available - 1));
+		return true;
+	}
+
+	private void send(ProbeFrame frame) {
+		String text = this.codec.encode(frame);
+		synchronized (this.outbound) {
+			emit(text);
+		}
+	}
+
+	/** Queues one frame; the caller holds the sink's lock. A full queue means the server stopped reading. */
+	private void emit(String text) {
+		EmitResult result = this.outbound.tryEmitNext(text);
+		if (result == EmitResult.FAIL_OVERFLOW) {
+			this.abort.tryEmitError(new SessionLostException(
+					"the server is not reading: " + this.outboundCapacity + " frames waiting to be sent"));
+		}
+	}
+
+	private void completeOutbound() {
+		synchronized (this.outbound) {
+			this.outbound.tryEmitComplete();
+		}
+	}
+
+	private End end(@Nullable Throwable error, long startedNanos) {
+		long lasted = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+		WebSocketCloseStatus status = this.closeStatus;
+		int code = status != null ? status.code() : -1;
+		ProbeRefusedException refused = this.refusal;
+		if (refused == null && (code == Protocol.CLOSE_UNAUTHORIZED || code == Protocol.CLOSE_UNSUPPORTED_VERSION)) {
+			refused = new ProbeRefusedException(code, describe(status));
+		}
+		String reason = status != null && code > 0 && code != WebSocketCloseStatus.ABNORMAL_CLOSURE.code()
+				? describe(status) : error != null ? describe(error) : "the server closed the connection";
+		return new End(this.welcome != null, Duration.ofMillis(lasted), code, reason, refused);
+	}
+
+	private static String describe(WebSocketCloseStatus status) {
+		String text = status.reasonText();
+		return "closed by the server with code " + status.code() + (text == null || text.isBlank() ? "" : " (" + text + ")");
+	}
+
+	private static String describe(Throwable error) {
+		String message = error.getMessage();
+		if (message == null || message.isBlank()) {
+			return error.getClass().getSimpleName();
+		}
+		// Netty's native transport prefixes the OS error with the syscall: noise in a probe's log.
+		return message.replaceFirst("^finishConnect\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ", "");
+	}
+
+	static String slots(int count) {
+		return count + (count == 1 ? " slot" : " slots");
+	}
+
+	private static String seconds(Duration duration) {
+		return ProbeAgent.seconds(duration);
+	}
+
+	/** What the agent hears from a session as it goes. Called on Netty threads; must not block. */
+	interface Listener {
+
+		void welcomed(Welcome welcome);
+
+		void taskCompleted();
+	}
+
+	/**
+	 * How a session ended.
+	 * @param welcomed whether the server welcomed the probe
+	 * @param lasted how long the session lasted, connect included
+	 * @param closeCode the WebSocket close code the server sent, or {@code -1}
+	 * @param reason why it ended, in a person's words
+	 * @param refusal set when the server refused the probe for good
+	 */
+	record End(boolean welcomed, Duration lasted, int closeCode, String reason,
+			@Nullable ProbeRefusedException refusal) {
+	}
+
+	/** A frame as received: decoded, or the reason it could not be, with its text. */
+	private record Inbound(@Nullable ServerFrame frame, @Nullable String problem, String text) {
+	}
+
+	/** The session cannot go on: silence, no handshake, or a server that does not read. */
+	static final class SessionLostException extends RuntimeException {
+
+		SessionLostException(String message) {
+			super(message, null, false, false);
+		}
+	}
+}

@@ -1,0 +1,128 @@
+package dev.dragnet.probe;
+
+import java.net.URI;
+import java.util.Map;
+
+import dev.dragnet.probe.ProbeArguments.Parsed;
+import dev.dragnet.probe.ProbeArguments.UsageException;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ProbeArgumentsTests {
+
+	private static final Map<String, String> NO_ENV = Map.of();
+
+	@Test
+	void fullCommandLine() {
+		Parsed parsed = parse(NO_ENV, "--server", "ws://host:8080/ws/probe", "--token", "T", "--name", "cafe-12",
+				"--concurrency", "32", "--allow-private-servers", "--log-level", "DEBUG");
+		ProbeConfig config = parsed.config();
+		assertThat(config.server()).isEqualTo(URI.create("ws://host:8080/ws/probe"));
+		assertThat(config.token()).isEqualTo("T");
+		assertThat(config.name()).isEqualTo("cafe-12");
+		assertThat(config.concurrency()).isEqualTo(32);
+		assertThat(config.allowPrivateServers()).isTrue();
+		assertThat(config.reconnectMin()).isEqualTo(ProbeConfig.DEFAULT_RECONNECT_MIN);
+		assertThat(config.reconnectMax()).isEqualTo(ProbeConfig.DEFAULT_RECONNECT_MAX);
+		assertThat(config.connectTimeout()).isEqualTo(ProbeConfig.DEFAULT_CONNECT_TIMEOUT);
+		assertThat(parsed.logLevel()).isEqualTo("debug");
+	}
+
+	@Test
+	void defaultsAndEqualsSyntax() {
+		ProbeConfig config = parse(NO_ENV, "--server=wss://dragnet.example/ws/probe", "--token=T").config();
+		assertThat(config.name()).isEqualTo("this-host");
+		assertThat(config.concurrency()).isEqualTo(16);
+		assertThat(config.allowPrivateServers()).isFalse();
+	}
+
+	@Test
+	void environmentFillsWhatTheCommandLineLeavesOut() {
+		Map<String, String> env = Map.of("DRAGNET_SERVER", "ws://env:8080/ws/probe", "DRAGNET_TOKEN", "env-token",
+				"DRAGNET_PROBE_NAME", "env-name", "DRAGNET_CONCURRENCY", "8", "DRAGNET_ALLOW_PRIVATE_SERVERS", "true");
+		ProbeConfig config = parse(env).config();
+		assertThat(config.server()).isEqualTo(URI.create("ws://env:8080/ws/probe"));
+		assertThat(config.token()).isEqualTo("env-token");
+		assertThat(config.name()).isEqualTo("env-name");
+		assertThat(config.concurrency()).isEqualTo(8);
+		assertThat(config.allowPrivateServers()).isTrue();
+		assertThat(parse(env, "--name", "cli-name", "--concurrency", "2").config())
+			.extracting(ProbeConfig::name, ProbeConfig::concurrency)
+			.containsExactly("cli-name", 2);
+	}
+
+	@Test
+	void missingTokenIsAUsageError() {
+		assertThatThrownBy(() -> parse(NO_ENV, "--server", "ws://host/ws/probe")).isInstanceOf(UsageException.class)
+			.hasMessage("missing --token (or DRAGNET_TOKEN)");
+	}
+
+	@Test
+	void missingServerIsAUsageError() {
+		assertThatThrownBy(() -> parse(NO_ENV, "--token", "T")).isInstanceOf(UsageException.class)
+			.hasMessage("missing --server (or DRAGNET_SERVER)");
+	}
+
+	@Test
+	void badConcurrencyIsAUsageError() {
+		for (String bad : new String[] { "abc", "0", "1025", "-3", "1.5" }) {
+			assertThatThrownBy(() -> parse(NO_ENV, "--server", "ws://h/ws/probe", "--token", "T", "--concurrency", bad))
+				.isInstanceOf(UsageException.class)
+				.hasMessage("concurrency must be a whole number from 1 to 1024, not '" + bad + "'");
+		}
+		assertThat(parse(NO_ENV, "--server", "ws://h/ws/probe", "--token", "T", "--concurrency", "1024").config()
+			.concurrency()).isEqualTo(1024);
+	}
+
+	@Test
+	void badServerUrlIsAUsageError() {
+		assertThatThrownBy(() -> parse(NO_ENV, "--server", "ws://bad host/", "--token", "T"))
+			.isInstanceOf(UsageException.class)
+			.hasMessageStartingWith("malformed server URL 'ws://bad host/'");
+		assertThatThrownBy(() -> parse(NO_ENV, "--server", "http://host/ws/probe", "--token", "T"))
+			.isInstanceOf(UsageException.class)
+			.hasMessageContaining("ws:// or wss://");
+	}
+
+	@Test
+	void unknownOptionsAndMissingValuesAreUsageErrors() {
+		assertThatThrownBy(() -> parse(NO_ENV, "--server", "ws://h/ws/probe", "--token", "T", "--verbose"))
+			.isInstanceOf(UsageException.class)
+			.hasMessage("unknown option '--verbose'");
+		assertThatThrownBy(() -> parse(NO_ENV, "--server", "ws://h/ws/probe", "--token"))
+			.isInstanceOf(UsageException.class)
+			.hasMessage("--token needs a value");
+		assertThatThrownBy(() -> parse(Map.of("DRAGNET_ALLOW_PRIVATE_SERVERS", "maybe"), "--server", "ws://h/ws/probe",
+				"--token", "T"))
+			.isInstanceOf(UsageException.class)
+			.hasMessageContaining("DRAGNET_ALLOW_PRIVATE_SERVERS");
+	}
+
+	@Test
+	void helpIsRecognised() {
+		assertThat(ProbeArguments.wantsHelp(new String[] { "--server", "x", "--help" })).isTrue();
+		assertThat(ProbeArguments.wantsHelp(new String[] { "--server", "x" })).isFalse();
+		assertThat(ProbeArguments.USAGE).contains("--server").contains("DRAGNET_TOKEN").contains("1 to 1024");
+	}
+
+	@Test
+	void exitCodeMapping() {
+		assertThat(ProbeAgentMain.exitCode(null)).isEqualTo(0);
+		assertThat(ProbeAgentMain.exitCode(new ProbeRefusedException(4001, "bad token"))).isEqualTo(2);
+		assertThat(ProbeAgentMain.exitCode(new IllegalStateException("wrapped", new ProbeRefusedException(4003, "v"))))
+			.isEqualTo(2);
+		assertThat(ProbeAgentMain.exitCode(new IllegalStateException("boom"))).isEqualTo(1);
+	}
+
+	@Test
+	void tokenIsNeverPrinted() {
+		ProbeConfig config = parse(NO_ENV, "--server", "ws://h/ws/probe", "--token", "very-secret").config();
+		assertThat(config.toString()).doesNotContain("very-secret");
+	}
+
+	private static Parsed parse(Map<String, String> env, String... args) {
+		return ProbeArguments.parse(args, env, () -> "this-host");
+	}
+}
