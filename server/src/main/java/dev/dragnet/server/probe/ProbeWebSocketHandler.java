@@ -105,7 +105,7 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 		}
 		else if (!tokenAccepted(hello.token())) {
 			code = Protocol.CLOSE_UNAUTHORIZED;
-			problem = "unauthorized: the server does not accept this probe token";
+			problem = "the server does not accept this probe token";
 		}
 		else if (hello.protocol() != Protocol.VERSION) {
 			code = Protocol.CLOSE_UNSUPPORTED_VERSION;
@@ -124,7 +124,7 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 				: ErrorFrame.PROTOCOL_VIOLATION, problem, null);
 		ws.send(Mono.just(ws.textMessage(this.codec.encode((ServerFrame) error))))
 			.onErrorResume((ex) -> Mono.empty())
-			.then(refuse(ws, remote, code, problem))
+			.then(refuse(ws, remote, code, (code == Protocol.CLOSE_UNAUTHORIZED) ? "unauthorized: " + problem : problem))
 			.subscribe(null, (err) -> logger.debug("closing {} failed", remote, err));
 		return null;
 	}
