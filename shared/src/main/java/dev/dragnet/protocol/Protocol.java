@@ -18,6 +18,9 @@ public final class Protocol {
 	/** Capability name of a probe that runs {@link WhoisQuery} tasks. */
 	public static final String CAPABILITY_WHOIS = "whois";
 
+	/** Capability name of a probe that runs {@link RdapQuery} tasks. */
+	public static final String CAPABILITY_RDAP = "rdap";
+
 	/** WebSocket close code: the hello's token was not accepted. The probe must not retry with it. */
 	public static final int CLOSE_UNAUTHORIZED = 4001;
 

@@ -11,15 +11,33 @@ import org.jspecify.annotations.Nullable;
  * @param bytes bytes received from the remote party
  * @param elapsedMillis time spent on the task at the probe
  * @param detail a person-readable reason for anything but {@link Outcome#OK}
+ * @param retryAfterMillis for {@link Outcome#THROTTLED}: how long the remote party asked us to wait, if it said
  */
 public record TaskResult(String taskId, Outcome outcome, @Nullable String text, long bytes, long elapsedMillis,
-		@Nullable String detail) implements ProbeFrame {
+		@Nullable String detail, @Nullable Long retryAfterMillis) implements ProbeFrame {
+
+	/** A result with no retry-after hint. */
+	public TaskResult(String taskId, Outcome outcome, @Nullable String text, long bytes, long elapsedMillis,
+			@Nullable String detail) {
+		this(taskId, outcome, text, bytes, elapsedMillis, detail, null);
+	}
+
+	/** The same result with another outcome, detail and retry-after hint (the text and counts stay). */
+	public TaskResult reclassified(Outcome outcome, @Nullable String detail, @Nullable Long retryAfterMillis) {
+		return new TaskResult(this.taskId, outcome, this.text, this.bytes, this.elapsedMillis, detail, retryAfterMillis);
+	}
 
 	/** How a task ended at the probe. */
 	public enum Outcome {
 
 		/** The remote party answered and closed normally. */
 		OK,
+
+		/**
+		 * The remote party refused because this source asked too often (a quota text, HTTP 429).
+		 * {@code retryAfterMillis} carries the wait it named, if any. Never data.
+		 */
+		THROTTLED,
 
 		/** The answer hit the byte cap; {@code text} holds what came before it. */
 		TRUNCATED,
@@ -38,7 +56,7 @@ public record TaskResult(String taskId, Outcome outcome, @Nullable String text, 
 
 		/** Whether another probe might do better: failures that may belong to this probe's network. */
 		public boolean retryElsewhere() {
-			return this == TIMEOUT || this == CONNECT_FAILED || this == ERROR;
+			return this == TIMEOUT || this == CONNECT_FAILED || this == ERROR || this == THROTTLED;
 		}
 	}
 }

@@ -13,7 +13,14 @@ import org.jspecify.annotations.Nullable;
  * @param maxBytes byte cap: reading stops there and the result is {@link TaskResult.Outcome#TRUNCATED}
  * @param connectTimeoutMillis deadline for the TCP connection alone
  * @param proxy SOCKS5 proxy to go through, or {@code null} to connect directly
+ * @param pace how this probe must pace its queries to {@code host}, or {@code null} for no pacing
  */
 public record WhoisQuery(String host, int port, String query, @Nullable String charset, int maxBytes,
-		long connectTimeoutMillis, @Nullable SocksProxy proxy) implements TaskWork {
+		long connectTimeoutMillis, @Nullable SocksProxy proxy, @Nullable Pace pace) implements TaskWork {
+
+	/** A query without pacing. */
+	public WhoisQuery(String host, int port, String query, @Nullable String charset, int maxBytes,
+			long connectTimeoutMillis, @Nullable SocksProxy proxy) {
+		this(host, port, query, charset, maxBytes, connectTimeoutMillis, proxy, null);
+	}
 }
