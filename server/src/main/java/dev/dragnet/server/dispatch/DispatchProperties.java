@@ -12,10 +12,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxAttempts attempts per task, each on a different probe
  * @param acquireTimeout how long a task may wait for a probe with free credit when all are busy
  * @param maxWaiting tasks allowed to wait for free credit at once; beyond that requests get 503 at once
+ * @param throttleCooldown how long a probe rests from a server that throttled it without naming a wait
+ * @param maxCooldown the longest rest honoured, whatever wait a server names
  */
 @ConfigurationProperties("dragnet.dispatch")
 public record DispatchProperties(@DefaultValue("15s") Duration attemptTimeout, @DefaultValue("3") int maxAttempts,
-		@DefaultValue("10s") Duration acquireTimeout, @DefaultValue("10000") int maxWaiting) {
+		@DefaultValue("10s") Duration acquireTimeout, @DefaultValue("10000") int maxWaiting,
+		@DefaultValue("60s") Duration throttleCooldown, @DefaultValue("24h") Duration maxCooldown) {
+
+	/** Properties with the default cooldowns. */
+	public DispatchProperties(Duration attemptTimeout, int maxAttempts, Duration acquireTimeout, int maxWaiting) {
+		this(attemptTimeout, maxAttempts, acquireTimeout, maxWaiting, Duration.ofSeconds(60), Duration.ofHours(24));
+	}
 
 	public DispatchProperties {
 		if (maxAttempts < 1) {

@@ -50,15 +50,27 @@ public class TaskDispatcher {
 
 	private final AtomicInteger waiting = new AtomicInteger();
 
+	private final Cooldowns cooldowns;
+
+	private final TargetStatistics statistics;
+
 	@Autowired
-	TaskDispatcher(ProbeRegistry registry, DispatchProperties properties) {
-		this(registry, properties, Schedulers.parallel());
+	TaskDispatcher(ProbeRegistry registry, DispatchProperties properties, Cooldowns cooldowns,
+			TargetStatistics statistics) {
+		this(registry, properties, Schedulers.parallel(), cooldowns, statistics);
 	}
 
 	TaskDispatcher(ProbeRegistry registry, DispatchProperties properties, Scheduler timer) {
+		this(registry, properties, timer, new Cooldowns(timer), new TargetStatistics());
+	}
+
+	TaskDispatcher(ProbeRegistry registry, DispatchProperties properties, Scheduler timer, Cooldowns cooldowns,
+			TargetStatistics statistics) {
 		this.registry = registry;
 		this.properties = properties;
 		this.timer = timer;
+		this.cooldowns = cooldowns;
+		this.statistics = statistics;
 	}
 
 	/**
@@ -66,8 +78,18 @@ public class TaskDispatcher {
 	 * when no probe could take it, and {@link AttemptsExhaustedException} when every attempt failed.
 	 */
 	public Mono<Dispatched> dispatch(String capability, TaskWork work) {
+		return dispatch(DispatchRequest.of(capability, work, capability));
+	}
+
+	/**
+	 * Runs the request's work on a probe that has its capability and is not resting from its target. Each
+	 * answer passes the request's classifier first; a THROTTLED answer rests that probe for that target
+	 * (as long as the server asked, else {@code dragnet.dispatch.throttle-cooldown}) and the task moves on at
+	 * once.
+	 */
+	public Mono<Dispatched> dispatch(DispatchRequest request) {
 		return Mono.defer(() -> {
-			Run run = new Run(capability, work, this.timer.now(TimeUnit.MILLISECONDS));
+			Run run = new Run(request, this.timer.now(TimeUnit.MILLISECONDS));
 			return attempt(run).retryWhen(Retry.max(this.properties.maxAttempts() - 1)
 				.filter(RetryElsewhere.class::isInstance)
 				.onRetryExhaustedThrow((spec, signal) -> new AttemptsExhaustedException(run.attempts)));
@@ -78,7 +100,8 @@ public class TaskDispatcher {
 		return acquire(run).flatMap((probe) -> {
 			run.tried.add(probe.name());
 			long started = this.timer.now(TimeUnit.MILLISECONDS);
-			Task task = new Task(this.idPrefix + this.ids.incrementAndGet(), probeDeadline().toMillis(), run.work);
+			Task task = new Task(this.idPrefix + this.ids.incrementAndGet(), probeDeadline().toMillis(),
+					run.request.work());
 			return probe.send(task)
 				.timeout(this.properties.attemptTimeout(), this.timer)
 				.onErrorMap((ex) -> failed(run, probe, started, ex))
@@ -94,10 +117,18 @@ public class TaskDispatcher {
 		return attempt.minus(margin);
 	}
 
-	private Mono<Dispatched> answered(Run run, ProbeSession probe, long started, TaskResult result) {
+	private Mono<Dispatched> answered(Run run, ProbeSession probe, long started, TaskResult answer) {
 		long elapsed = this.timer.now(TimeUnit.MILLISECONDS) - started;
+		TaskResult result = run.request.classifier().apply(answer);
 		String detail = (result.detail() != null) ? result.detail() : result.outcome().name();
-		run.attempts.add(new Attempt(probe.name(), result.outcome().name(), detail, elapsed));
+		record(run, new Attempt(probe.name(), result.outcome().name(), detail, elapsed));
+		if (result.outcome() == TaskResult.Outcome.THROTTLED) {
+			Duration rest = rest(result);
+			this.cooldowns.coolDown(probe.name(), run.request.target(), rest);
+			logger.info("{} throttled probe {} ({}); it rests from that server for {}s, trying another probe",
+					run.request.target(), probe.name(), detail, rest.toSeconds());
+			return Mono.error(new RetryElsewhere());
+		}
 		if (result.outcome().retryElsewhere()) {
 			logger.info("task on probe {} ended {}: {}; trying another probe", probe.name(), result.outcome(), detail);
 			return Mono.error(new RetryElsewhere());
@@ -106,17 +137,28 @@ public class TaskDispatcher {
 		return Mono.just(new Dispatched(result, probe.name(), List.copyOf(run.attempts), total));
 	}
 
+	private Duration rest(TaskResult result) {
+		Long asked = result.retryAfterMillis();
+		Duration rest = (asked != null && asked > 0) ? Duration.ofMillis(asked) : this.properties.throttleCooldown();
+		return (rest.compareTo(this.properties.maxCooldown()) > 0) ? this.properties.maxCooldown() : rest;
+	}
+
+	private void record(Run run, Attempt attempt) {
+		run.attempts.add(attempt);
+		this.statistics.record(run.request.target(), attempt);
+	}
+
 	private Throwable failed(Run run, ProbeSession probe, long started, Throwable ex) {
 		long elapsed = this.timer.now(TimeUnit.MILLISECONDS) - started;
 		if (ex instanceof TimeoutException) {
-			run.attempts.add(new Attempt(probe.name(), "NO_ANSWER",
+			record(run, new Attempt(probe.name(), "NO_ANSWER",
 					"no answer within " + this.properties.attemptTimeout().toMillis() + " ms", elapsed));
 			logger.info("probe {} did not answer within {}; trying another probe", probe.name(),
 					this.properties.attemptTimeout());
 			return new RetryElsewhere();
 		}
 		if (ex instanceof ProbeGoneException) {
-			run.attempts.add(new Attempt(probe.name(), "PROBE_LOST", ex.getMessage(), elapsed));
+			record(run, new Attempt(probe.name(), "PROBE_LOST", ex.getMessage(), elapsed));
 			return new RetryElsewhere();
 		}
 		return ex;
@@ -125,11 +167,12 @@ public class TaskDispatcher {
 	/** Reserves a credit on an untried probe, waiting for one to free up if all are busy. */
 	private Mono<ProbeSession> acquire(Run run) {
 		return Mono.defer(() -> {
-			ProbeSession probe = this.registry.reserve(run.capability, run.tried).orElse(null);
+			Set<String> excluded = run.excluded(this.cooldowns);
+			ProbeSession probe = this.registry.reserve(run.capability(), excluded).orElse(null);
 			if (probe != null) {
 				return Mono.just(probe);
 			}
-			if (!this.registry.hasCandidate(run.capability, run.tried)) {
+			if (!this.registry.hasCandidate(run.capability(), excluded)) {
 				return Mono.error(nobodyLeft(run));
 			}
 			return awaitCredit(run);
@@ -143,10 +186,11 @@ public class TaskDispatcher {
 					+ " requests are already waiting for one", this.properties.acquireTimeout()));
 		}
 		return Mono.defer(() -> {
-			if (!this.registry.hasCandidate(run.capability, run.tried)) {
+			Set<String> excluded = run.excluded(this.cooldowns);
+			if (!this.registry.hasCandidate(run.capability(), excluded)) {
 				return Mono.error(nobodyLeft(run));
 			}
-			return Mono.justOrEmpty(this.registry.reserve(run.capability, run.tried));
+			return Mono.justOrEmpty(this.registry.reserve(run.capability(), excluded));
 		})
 			// A capacity signal, or a periodic recheck in case the signal came before we listened.
 			.repeatWhenEmpty((empties) -> empties
@@ -158,8 +202,16 @@ public class TaskDispatcher {
 	}
 
 	private RuntimeException nobodyLeft(Run run) {
+		// Resting probes will be able to ask again: tell the caller when, rather than that the lookup failed.
+		Set<String> cooling = this.cooldowns.cooling(run.request.target());
+		if (!cooling.isEmpty()) {
+			Duration wait = this.cooldowns.earliestEnd(run.request.target(), cooling).orElse(Duration.ofSeconds(1));
+			return new NoProbeAvailableException("every probe that could ask " + run.request.target()
+					+ " was throttled by it and is resting; the first may ask again in " + Math.max(1, wait.toSeconds())
+					+ "s", wait);
+		}
 		if (run.attempts.isEmpty()) {
-			return new NoProbeAvailableException("no effective probe that can run '" + run.capability
+			return new NoProbeAvailableException("no effective probe that can run '" + run.capability()
 					+ "' tasks is connected", Duration.ofSeconds(10));
 		}
 		return new AttemptsExhaustedException(run.attempts);
@@ -173,9 +225,7 @@ public class TaskDispatcher {
 	/** The state of one dispatch across its attempts. */
 	private static final class Run {
 
-		final String capability;
-
-		final TaskWork work;
+		final DispatchRequest request;
 
 		final long started;
 
@@ -183,10 +233,20 @@ public class TaskDispatcher {
 
 		final List<Attempt> attempts = new CopyOnWriteArrayList<>();
 
-		Run(String capability, TaskWork work, long started) {
-			this.capability = capability;
-			this.work = work;
+		Run(DispatchRequest request, long started) {
+			this.request = request;
 			this.started = started;
+		}
+
+		String capability() {
+			return this.request.capability();
+		}
+
+		/** Probes this run must not use: tried already, or resting from the target. */
+		Set<String> excluded(Cooldowns cooldowns) {
+			Set<String> excluded = cooldowns.cooling(this.request.target());
+			excluded.addAll(this.tried);
+			return excluded;
 		}
 	}
 

@@ -27,6 +27,70 @@ class TaskDispatcherTests {
 
 	private final ProbeRegistry registry = new ProbeRegistry();
 
+	private final VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+
+	private final Cooldowns cooldowns = new Cooldowns(this.clock);
+
+	private final TargetStatistics statistics = new TargetStatistics();
+
+	/** Marks answers that start with "LIMIT" as throttled, asking for a 30 s rest. */
+	private static final DispatchRequest THROTTLE_AWARE = new DispatchRequest(Protocol.CAPABILITY_WHOIS, QUERY,
+			"whois.example:43", (r) -> (r.text() != null && r.text().startsWith("LIMIT"))
+					? r.reclassified(TaskResult.Outcome.THROTTLED, "quota text", 30_000L) : r);
+
+	private Mono<Dispatched> dispatchThrottleAware() {
+		TaskDispatcher dispatcher = new TaskDispatcher(this.registry, new DispatchProperties(ATTEMPT, 3, ACQUIRE, 100),
+				this.clock, this.cooldowns, this.statistics);
+		return dispatcher.dispatch(THROTTLE_AWARE);
+	}
+
+	@Test
+	void aThrottledProbeRestsForThatServerWhileAnotherAnswers() {
+		TestProbe.connect(this.registry, "a", 4).respondWith((task) -> TestProbe.ok(task, "LIMIT EXCEEDED"));
+		TestProbe.connect(this.registry, "b", 1).respondWith((task) -> TestProbe.ok(task, "Domain Name: X"));
+		StepVerifier.create(dispatchThrottleAware())
+			.assertNext((done) -> {
+				assertThat(done.probe()).isEqualTo("b");
+				assertThat(done.attempts()).extracting(Attempt::probe, Attempt::outcome)
+					.containsExactly(tuple("a", "THROTTLED"), tuple("b", "OK"));
+			})
+			.verifyComplete();
+		assertThat(this.cooldowns.cooling("whois.example:43")).containsExactly("a");
+		assertThat(this.cooldowns.cooling("whois.other:43")).as("only that server").isEmpty();
+		assertThat(this.statistics.snapshot()).singleElement().satisfies((s) -> {
+			assertThat(s.lookups()).isEqualTo(2);
+			assertThat(s.throttles()).isEqualTo(1);
+			assertThat(s.successes()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void aRestingProbeGetsNoTaskForThatServerUntilItsRestEnds() {
+		TestProbe a = TestProbe.connect(this.registry, "a", 4);
+		this.cooldowns.coolDown("a", "whois.example:43", Duration.ofSeconds(30));
+		StepVerifier.create(dispatchThrottleAware())
+			.expectErrorSatisfies((ex) -> {
+				assertThat(ex).isInstanceOf(NoProbeAvailableException.class).hasMessageContaining("resting");
+				assertThat(((NoProbeAvailableException) ex).headers().getFirst("Retry-After")).isEqualTo("30");
+			})
+			.verify(Duration.ofSeconds(5));
+		assertThat(a.pending()).isEmpty();
+	}
+
+	@Test
+	void theRestEndsAfterTheWaitTheServerNamed() {
+		TestProbe.connect(this.registry, "a", 4).respondWith((task) -> TestProbe.ok(task, "LIMIT"));
+		StepVerifier.create(dispatchThrottleAware())
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(NoProbeAvailableException.class)
+				.hasMessageContaining("30s"))
+			.verify(Duration.ofSeconds(5));
+		assertThat(this.cooldowns.cooling("whois.example:43")).containsExactly("a");
+		this.clock.advanceTimeBy(Duration.ofSeconds(29));
+		assertThat(this.cooldowns.cooling("whois.example:43")).containsExactly("a");
+		this.clock.advanceTimeBy(Duration.ofSeconds(1));
+		assertThat(this.cooldowns.cooling("whois.example:43")).isEmpty();
+	}
+
 	private Mono<Dispatched> dispatch(int maxAttempts) {
 		TaskDispatcher dispatcher = new TaskDispatcher(this.registry,
 				new DispatchProperties(ATTEMPT, maxAttempts, ACQUIRE, 100), VirtualTimeScheduler.get());
