@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import reactor.core.publisher.Flux;
@@ -107,6 +108,19 @@ public final class WhoisBehaviour {
 		int chunks = (bytes.length + DRIP_CHUNK_BYTES - 1) / DRIP_CHUNK_BYTES;
 		return new WhoisBehaviour("slowDrip(" + bytes.length + " bytes, " + perChunk + ")",
 				(exchange) -> exchange.send(Flux.interval(perChunk).take(chunks).map((i) -> chunk(bytes, i.intValue()))));
+	}
+
+	/**
+	 * Behaves as {@code first} for the first {@code times} queries it serves, then as {@code then}: a server
+	 * that throttles the first asker and answers the next, say. The count is shared by every connection using
+	 * this instance.
+	 */
+	public static WhoisBehaviour firstThen(int times, WhoisBehaviour first, WhoisBehaviour then) {
+		Objects.requireNonNull(first, "first");
+		Objects.requireNonNull(then, "then");
+		AtomicInteger served = new AtomicInteger();
+		return new WhoisBehaviour("firstThen(" + times + ", " + first + ", " + then + ")",
+				(exchange) -> ((served.getAndIncrement() < times) ? first : then).respond(exchange));
 	}
 
 	/** The answer of {@link #noMatch()} to {@code query}. */
