@@ -8,6 +8,8 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.dragnet.probe.pace.HostPacer;
+import dev.dragnet.probe.rdap.RdapClient;
 import dev.dragnet.probe.whois.WhoisClient;
 import dev.dragnet.protocol.FrameCodec;
 import dev.dragnet.protocol.Protocol;
@@ -55,6 +57,8 @@ public final class ProbeAgent implements AutoCloseable {
 
 	private final WhoisClient whois;
 
+	private final RdapClient rdap;
+
 	private final HttpClient http;
 
 	private final Sinks.Many<ProbeState> states = Sinks.many().replay().latest();
@@ -74,7 +78,10 @@ public final class ProbeAgent implements AutoCloseable {
 	/** An agent that will connect with {@code config} once {@link #run()} or {@link #start()} is called. */
 	public ProbeAgent(ProbeConfig config) {
 		this.config = config;
-		this.whois = new WhoisClient(config.allowPrivateServers());
+		// One pacer for both protocols: a host reached over WHOIS and RDAP is paced as one.
+		HostPacer pacer = new HostPacer();
+		this.whois = new WhoisClient(config.allowPrivateServers(), pacer);
+		this.rdap = new RdapClient(config.allowPrivateServers(), pacer, "dragnet-probe/" + VERSION);
 		this.http = HttpClient.newConnection()
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
 			.headers(headers -> headers.set(HttpHeaderNames.USER_AGENT, "dragnet-probe/" + VERSION))
@@ -145,7 +152,7 @@ public final class ProbeAgent implements AutoCloseable {
 
 	private Mono<ProbeSession.End> session() {
 		changeState(ProbeState.CONNECTING, "connecting to {} as {}", this.config.server(), this.config.name());
-		return new ProbeSession(this.config, this.codec, this.whois, this.http, new SessionListener()).run();
+		return new ProbeSession(this.config, this.codec, this.whois, this.rdap, this.http, new SessionListener()).run();
 	}
 
 	private Mono<Void> afterSession(ProbeSession.End end, ReconnectBackoff backoff) {

@@ -29,7 +29,7 @@ final class ProbeArguments {
 			                            (prefer the variable: command lines are visible to other users)
 			  --name NAME               probe name (default: this machine's host name)        DRAGNET_PROBE_NAME
 			  --concurrency N           lookups at once, 1 to %d (default %d)               DRAGNET_CONCURRENCY
-			  --allow-private-servers   allow WHOIS servers on loopback or private addresses  DRAGNET_ALLOW_PRIVATE_SERVERS
+			  --allow-private-servers   allow loopback/private servers and plain-http RDAP    DRAGNET_ALLOW_PRIVATE_SERVERS
 			  --log-level LEVEL         trace, debug, info, warn or error (default info)      DRAGNET_LOG_LEVEL
 			  --help                    print this help
 

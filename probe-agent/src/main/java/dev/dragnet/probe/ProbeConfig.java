@@ -14,7 +14,8 @@ import dev.dragnet.protocol.Protocol;
  * @param token shared secret presented in the hello; never printed
  * @param name probe name; reconnecting with the same name resumes the probe at the server
  * @param concurrency most tasks run at once, 1 to {@link Protocol#MAX_CONCURRENCY}; all granted as credit
- * @param allowPrivateServers whether WHOIS servers on loopback or private addresses may be contacted
+ * @param allowPrivateServers whether WHOIS and RDAP servers on loopback or private addresses may be contacted, and
+ * RDAP over plain {@code http://}
  * @param reconnectMin ceiling of the first reconnect delay; the ceiling doubles per failed attempt, and each
  * delay is drawn uniformly below it (full jitter)
  * @param reconnectMax largest ceiling, so longest reconnect delay

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.dragnet.probe.rdap.RdapClient;
 import dev.dragnet.probe.whois.WhoisClient;
 import dev.dragnet.protocol.CreditGrant;
 import dev.dragnet.protocol.ErrorFrame;
@@ -17,6 +18,7 @@ import dev.dragnet.protocol.Ping;
 import dev.dragnet.protocol.Pong;
 import dev.dragnet.protocol.ProbeFrame;
 import dev.dragnet.protocol.Protocol;
+import dev.dragnet.protocol.RdapQuery;
 import dev.dragnet.protocol.ServerFrame;
 import dev.dragnet.protocol.Task;
 import dev.dragnet.protocol.TaskResult;
@@ -61,6 +63,9 @@ final class ProbeSession {
 	/** Longest a task may run whatever its deadline says, so a slot always comes back. */
 	private static final Duration MAX_TASK_DEADLINE = Duration.ofMinutes(10);
 
+	/** The task kinds this probe runs, as announced in the hello. */
+	static final List<String> CAPABILITIES = List.of(Protocol.CAPABILITY_WHOIS, Protocol.CAPABILITY_RDAP);
+
 	/** Reads just enough of a frame the codec rejected to answer for a task id. */
 	private static final JsonMapper TREE_READER = JsonMapper.builder().build();
 
@@ -69,6 +74,8 @@ final class ProbeSession {
 	private final FrameCodec codec;
 
 	private final WhoisClient whois;
+
+	private final RdapClient rdap;
 
 	private final Listener listener;
 
@@ -90,10 +97,12 @@ final class ProbeSession {
 
 	private volatile @Nullable WebSocketCloseStatus closeStatus;
 
-	ProbeSession(ProbeConfig config, FrameCodec codec, WhoisClient whois, HttpClient http, Listener listener) {
+	ProbeSession(ProbeConfig config, FrameCodec codec, WhoisClient whois, RdapClient rdap, HttpClient http,
+			Listener listener) {
 		this.config = config;
 		this.codec = codec;
 		this.whois = whois;
+		this.rdap = rdap;
 		this.http = http;
 		this.listener = listener;
 		// Each task sends a result and a credit grant; pongs and errors need a little more.
@@ -116,7 +125,7 @@ final class ProbeSession {
 	private Publisher<Void> handle(WebsocketInbound in, WebsocketOutbound out) {
 		this.handshaken = true;
 		send(new Hello(this.config.name(), this.config.token(), ProbeAgent.VERSION, Protocol.VERSION,
-				List.of(Protocol.CAPABILITY_WHOIS), this.config.concurrency()));
+				CAPABILITIES, this.config.concurrency()));
 		Mono<Void> closeStatus = in.receiveCloseStatus().doOnNext(status -> this.closeStatus = status).then();
 		Mono<Void> inbound = inbound(in).doFinally(signal -> completeOutbound());
 		Mono<Void> sent = out.sendString(this.outbound.asFlux(), StandardCharsets.UTF_8).then();
@@ -224,12 +233,19 @@ final class ProbeSession {
 					task.id()));
 			return Mono.empty();
 		}
-		if (!(task.work() instanceof WhoisQuery query)) {
+		Mono<TaskResult> run;
+		if (task.work() instanceof WhoisQuery whoisQuery) {
+			run = this.whois.query(task.id(), whoisQuery, taskDeadline(task));
+		}
+		else if (task.work() instanceof RdapQuery rdapQuery) {
+			run = this.rdap.query(task.id(), rdapQuery, taskDeadline(task));
+		}
+		else {
 			answerUnrunnable(task.id(), ErrorFrame.UNSUPPORTED_TASK,
 					"this probe cannot run " + task.work().getClass().getSimpleName() + " tasks");
 			return Mono.empty();
 		}
-		return this.whois.query(task.id(), query, taskDeadline(task)).doOnNext(this::finished).then();
+		return run.doOnNext(this::finished).then();
 	}
 
 	private static Duration taskDeadline(Task task) {
@@ -288,7 +304,7 @@ final class ProbeSession {
 			return;
 		}
 		String kind = tree.path("work").path("kind").asString("");
-		if (!kind.equals(Protocol.CAPABILITY_WHOIS)) {
+		if (!CAPABILITIES.contains(kind)) {
 			log.warn("cannot run task {}: unknown kind '{}'", taskId, kind);
 			answerUnrunnable(taskId, ErrorFrame.UNSUPPORTED_TASK, "this probe cannot run tasks of kind '" + kind + "'");
 		}

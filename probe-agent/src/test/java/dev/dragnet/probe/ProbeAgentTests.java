@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 import dev.dragnet.protocol.CreditGrant;
 import dev.dragnet.protocol.ErrorFrame;
@@ -11,10 +12,12 @@ import dev.dragnet.protocol.Hello;
 import dev.dragnet.protocol.Ping;
 import dev.dragnet.protocol.Pong;
 import dev.dragnet.protocol.Protocol;
+import dev.dragnet.protocol.RdapQuery;
 import dev.dragnet.protocol.Task;
 import dev.dragnet.protocol.TaskResult;
 import dev.dragnet.protocol.TaskResult.Outcome;
 import dev.dragnet.protocol.WhoisQuery;
+import dev.dragnet.testbed.rdap.FakeRdapServer;
 import dev.dragnet.testbed.whois.FakeWhoisServer;
 import dev.dragnet.testbed.whois.WhoisBehaviour;
 import org.junit.jupiter.api.AfterEach;
@@ -57,7 +60,7 @@ class ProbeAgentTests {
 		this.server.received()
 			.as(StepVerifier::create)
 			.assertNext(frame -> assertThat(frame).isEqualTo(new Hello("cafe-12", "s3cret", ProbeAgent.VERSION,
-					Protocol.VERSION, java.util.List.of(Protocol.CAPABILITY_WHOIS), 4)))
+					Protocol.VERSION, List.of(Protocol.CAPABILITY_WHOIS, Protocol.CAPABILITY_RDAP), 4)))
 			.expectNext(new CreditGrant(4))
 			.then(() -> this.server.send(new Task("t1", 5000, whoisQuery("domain example.com"))))
 			.assertNext(frame -> {
@@ -73,6 +76,30 @@ class ProbeAgentTests {
 			.verify(WAIT);
 		assertThat(this.agent.state()).isEqualTo(ProbeState.CONNECTED);
 		assertThat(this.agent.completedTasks()).isEqualTo(1);
+	}
+
+	@Test
+	void rdapTasksRunThroughTheSession() {
+		try (FakeRdapServer rdap = FakeRdapServer.start().registeredDomain("example.com")) {
+			this.agent = new ProbeAgent(config(2)).start();
+			RdapQuery query = new RdapQuery(rdap.domainUrl("example.com"), 65536, 2000, true, null);
+			this.server.received()
+				.as(StepVerifier::create)
+				.expectNextMatches(Hello.class::isInstance)
+				.expectNext(new CreditGrant(2))
+				.then(() -> this.server.send(new Task("r1", 5000, query)))
+				.assertNext(frame -> {
+					TaskResult result = (TaskResult) frame;
+					assertThat(result.taskId()).isEqualTo("r1");
+					assertThat(result.outcome()).as(result.detail()).isEqualTo(Outcome.OK);
+					assertThat(result.text()).contains("\"status\":200", rdap.registrarUrl("example.com"));
+				})
+				.expectNext(new CreditGrant(1))
+				.thenCancel()
+				.verify(WAIT);
+			assertThat(rdap.requests()).extracting((request) -> request.path())
+				.containsExactly("/domain/example.com", "/registrar/domain/example.com");
+		}
 	}
 
 	@Test
@@ -106,13 +133,13 @@ class ProbeAgentTests {
 			.then(() -> {
 				this.server.sendText("{not json at all");
 				this.server.sendText("{\"type\":\"task\",\"id\":\"t9\",\"deadlineMillis\":1000,"
-						+ "\"work\":{\"kind\":\"rdap\",\"url\":\"https://rdap.example/\"}}");
+						+ "\"work\":{\"kind\":\"reverse-ip\",\"ip\":\"192.0.2.1\"}}");
 			})
 			.assertNext(frame -> {
 				ErrorFrame error = (ErrorFrame) frame;
 				assertThat(error.code()).isEqualTo(ErrorFrame.UNSUPPORTED_TASK);
 				assertThat(error.taskId()).isEqualTo("t9");
-				assertThat(error.message()).contains("rdap");
+				assertThat(error.message()).contains("reverse-ip");
 			})
 			.expectNext(new CreditGrant(1))
 			.then(() -> this.server.send(new Ping(1)))

@@ -18,18 +18,19 @@ import reactor.netty.transport.NameResolverProvider;
 /**
  * Resolves host names without blocking, with Reactor Netty's own DNS resolver (which reads the hosts file and
  * the system's name servers), so the address policy can look at every address before anything is contacted.
- * Literal addresses are parsed, never looked up.
+ * Literal addresses are parsed, never looked up. Shared by the probe's WHOIS and RDAP clients.
  */
-final class HostResolver {
+public final class HostResolver {
 
 	private final AddressResolverGroup<?> group;
 
-	HostResolver() {
+	/** A resolver on the JVM-wide resolver group (and its caches). */
+	public HostResolver() {
 		this.group = Shared.GROUP;
 	}
 
 	/** All addresses of {@code host}; fails with {@link java.net.UnknownHostException} when there are none. */
-	Mono<List<InetAddress>> resolve(String host, int port) {
+	public Mono<List<InetAddress>> resolve(String host, int port) {
 		InetAddress literal = Addresses.parseLiteral(host);
 		if (literal != null) {
 			return Mono.just(List.of(literal));

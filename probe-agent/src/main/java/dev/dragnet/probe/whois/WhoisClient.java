@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.dragnet.net.Addresses;
+import dev.dragnet.probe.pace.HostPacer;
 import dev.dragnet.protocol.Protocol;
 import dev.dragnet.protocol.SocksProxy;
 import dev.dragnet.protocol.TaskResult;
@@ -39,6 +40,10 @@ import reactor.netty.transport.ProxyProvider;
  * non-public address (see {@link Addresses#isNonPublic}) is not contacted at all: the result is
  * {@link Outcome#REFUSED}. The same holds for a SOCKS5 proxy's address. This keeps a probe from poking at
  * the network of whoever hosts it. The connection goes to the exact address that was checked.
+ *
+ * <p>Queries are paced per WHOIS host by the task's {@link dev.dragnet.protocol.Pace} through the probe's
+ * {@link HostPacer}: the whole exchange, connect to last byte, counts as one open request. The wait for a turn
+ * counts against the deadline.
  */
 public final class WhoisClient {
 
@@ -49,12 +54,24 @@ public final class WhoisClient {
 
 	private final HostResolver resolver;
 
+	private final HostPacer pacer;
+
 	/**
+	 * A client with its own pacer.
 	 * @param allowPrivateServers whether loopback and private addresses may be contacted (tests, lab setups)
 	 */
 	public WhoisClient(boolean allowPrivateServers) {
+		this(allowPrivateServers, new HostPacer());
+	}
+
+	/**
+	 * @param allowPrivateServers whether loopback and private addresses may be contacted (tests, lab setups)
+	 * @param pacer the probe's pacer, shared with its other clients
+	 */
+	public WhoisClient(boolean allowPrivateServers, HostPacer pacer) {
 		this.allowPrivateServers = allowPrivateServers;
 		this.resolver = new HostResolver();
+		this.pacer = pacer;
 	}
 
 	/**
@@ -132,10 +149,14 @@ public final class WhoisClient {
 	}
 
 	private Mono<TaskResult> exchange(Exchange exchange, InetSocketAddress target, @Nullable InetSocketAddress proxy) {
-		exchange.phase = Phase.CONNECTING;
-		return Mono.usingWhen(client(exchange, target, proxy).connect(),
-				connection -> sendAndRead(exchange, connection),
-				connection -> Mono.fromRunnable(connection::dispose));
+		exchange.phase = Phase.PACING;
+		Mono<TaskResult> connected = Mono.defer(() -> {
+			exchange.phase = Phase.CONNECTING;
+			return Mono.usingWhen(client(exchange, target, proxy).connect(),
+					connection -> sendAndRead(exchange, connection),
+					connection -> Mono.fromRunnable(connection::dispose));
+		});
+		return this.pacer.paced(exchange.query.host(), exchange.query.pace(), connected);
 	}
 
 	private TcpClient client(Exchange exchange, InetSocketAddress target, @Nullable InetSocketAddress proxy) {
@@ -182,7 +203,8 @@ public final class WhoisClient {
 	/** Where an exchange stands, for a timeout's detail. */
 	private enum Phase {
 
-		RESOLVING("resolving the host name"), CONNECTING("connecting"), SENDING("sending the query"),
+		RESOLVING("resolving the host name"), PACING("waiting for its turn at the host"), CONNECTING("connecting"),
+		SENDING("sending the query"),
 		READING("reading the answer");
 
 		private final String words;

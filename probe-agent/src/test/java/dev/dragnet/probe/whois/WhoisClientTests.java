@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
 
+import dev.dragnet.probe.pace.HostPacer;
+import dev.dragnet.protocol.Pace;
 import dev.dragnet.protocol.TaskResult;
 import dev.dragnet.protocol.TaskResult.Outcome;
 import dev.dragnet.protocol.WhoisQuery;
@@ -16,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -217,6 +220,32 @@ class WhoisClientTests {
 		assertThat(result.outcome()).as(result.detail()).isEqualTo(Outcome.OK);
 		assertThat(result.bytes()).isEqualTo(2048);
 		assertThat(result.text()).hasSize(2048); // ISO-8859-1: one char per byte
+	}
+
+	@Test
+	void queriesToOneHostArePacedAndTheWaitIsTheDetailOfATimeout() {
+		this.whois.answer("a", "A\r\n").answer("b", "B\r\n").answer("c", "C\r\n");
+		WhoisClient paced = new WhoisClient(true, new HostPacer());
+		Pace pace = new Pace(400, 1);
+		Mono<TaskResult> first = paced.query("a", whoisQuery("a", pace), DEADLINE);
+		Mono<TaskResult> second = paced.query("b", whoisQuery("b", pace), DEADLINE);
+		Mono<TaskResult> third = paced.query("c", whoisQuery("c", pace), Duration.ofMillis(200));
+		Mono.zip(first, second, third)
+			.as(StepVerifier::create)
+			.assertNext(all -> {
+				assertThat(all.getT1().outcome()).isEqualTo(Outcome.OK);
+				assertThat(all.getT2().outcome()).isEqualTo(Outcome.OK);
+				assertThat(Math.max(all.getT1().elapsedMillis(), all.getT2().elapsedMillis())).isGreaterThanOrEqualTo(400);
+				assertThat(all.getT3().outcome()).isEqualTo(Outcome.TIMEOUT);
+				assertThat(all.getT3().detail()).contains("waiting for its turn at the host");
+			})
+			.expectComplete()
+			.verify(WAIT);
+		assertThat(this.whois.queries()).containsExactlyInAnyOrder("a", "b");
+	}
+
+	private WhoisQuery whoisQuery(String line, Pace pace) {
+		return new WhoisQuery(this.whois.host(), this.whois.port(), line, null, 65536, 2000, null, pace);
 	}
 
 	private WhoisQuery whoisQuery(String line, @Nullable String charset, int maxBytes) {

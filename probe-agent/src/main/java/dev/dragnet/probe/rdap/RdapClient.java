@@ -1,0 +1,598 @@
+package dev.dragnet.probe.rdap;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import javax.net.ssl.SSLException;
+
+import dev.dragnet.net.Addresses;
+import dev.dragnet.probe.pace.HostPacer;
+import dev.dragnet.probe.whois.HostResolver;
+import dev.dragnet.protocol.Pace;
+import dev.dragnet.protocol.Protocol;
+import dev.dragnet.protocol.RdapQuery;
+import dev.dragnet.protocol.TaskResult;
+import dev.dragnet.protocol.TaskResult.Outcome;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.timeout.ReadTimeoutException;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.PrematureCloseException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Asks RDAP servers (RFC 7480-7484, 9082/9083) as {@link RdapQuery} describes: {@code GET url} with
+ * {@code Accept: application/rdap+json, application/json}, then, when asked and the answer links one, the
+ * {@code related} record (the registrar's, for thin registries).
+ *
+ * <p><b>The answer.</b> The result's {@code text} is {@code {"responses":[{"url":...,"status":200,"body":{...}},...]}},
+ * registry first, at most two entries; {@code url} is where the answer finally came from (after redirects) and
+ * {@code body} the parsed JSON, absent when the answer was not JSON.
+ * <ul>
+ * <li>2xx with a JSON object: {@link Outcome#OK}; a 2xx that is not JSON is {@link Outcome#ERROR} "not RDAP JSON".</li>
+ * <li>404: {@link Outcome#OK} with status 404 (the object does not exist); the body is kept when it is JSON.</li>
+ * <li>429: {@link Outcome#THROTTLED} with {@code retryAfterMillis} from {@code Retry-After} (seconds or an HTTP
+ * date), and the 429 answer as text.</li>
+ * <li>Any other status (5xx, 400, 403, ...): {@link Outcome#ERROR} naming it, with the answer as text.</li>
+ * <li>Redirects (301, 302, 303, 307, 308) are followed, at most {@value #MAX_REDIRECTS}, each hop under the same
+ * policy checks; more is {@link Outcome#ERROR}.</li>
+ * <li>A body longer than the byte cap is {@link Outcome#ERROR} "answer ... larger than N bytes": a cut JSON document
+ * is of no use, so nothing is kept. The cap is the task's {@code maxBytes}, at most {@value #MAX_BODY_BYTES}
+ * bytes, so that two answers always fit one result frame.</li>
+ * </ul>
+ *
+ * <p><b>The related record</b> never spoils the registry's answer: whatever happens to it, the result is the
+ * registry's outcome, and {@code detail} says what went wrong with the related hop. A 429 from the registrar gives
+ * the registry's answer alone, with a detail saying the registrar throttled us. The related hop gets what is left of
+ * the deadline, less a small reserve, so that a slow registrar cannot cost the registry's answer.
+ *
+ * <p><b>Deadlines and policy.</b> Every request has a connect timeout (the task's), a response timeout, and the whole
+ * task one overall deadline; timeouts are {@link Outcome#TIMEOUT}, connection and TLS failures
+ * {@link Outcome#CONNECT_FAILED}. Each host is resolved without blocking and, unless private servers are allowed,
+ * refused ({@link Outcome#REFUSED}) when any of its addresses is loopback, private or otherwise non-public; the
+ * connection goes to the exact address checked. Plain {@code http://} is refused too unless private servers are
+ * allowed (tests run plain HTTP on loopback); {@code https://} uses the JDK's default trust store and checks the
+ * host name. Requests to the task's host are paced by the task's {@link Pace} through the shared
+ * {@link HostPacer}; requests to other hosts (the registrar) are counted there but not delayed.
+ *
+ * <p>The returned {@code Mono} never errors: every failure is a {@link TaskResult} with a readable {@code detail}.
+ */
+public final class RdapClient {
+
+	/** Largest body kept, whatever the task asks: two of them and their JSON escaping must fit one frame. */
+	static final int MAX_BODY_BYTES = 512 * 1024;
+
+	/** Redirects followed per request. */
+	static final int MAX_REDIRECTS = 3;
+
+	/** Largest result text; beyond it the related record is left out. */
+	static final int MAX_TEXT_BYTES = Protocol.MAX_FRAME_BYTES * 3 / 4;
+
+	/** What the client accepts (RFC 7480 section 4.2). */
+	static final String ACCEPT = "application/rdap+json, application/json";
+
+	/** Time kept back from the related hop for the registry's answer to go out. */
+	private static final Duration RELATED_RESERVE = Duration.ofMillis(250);
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final boolean allowPrivateServers;
+
+	private final HostPacer pacer;
+
+	private final HostResolver resolver;
+
+	private final HttpClient http;
+
+	/**
+	 * A client with its own pacer.
+	 * @param allowPrivateServers whether loopback and private addresses, and plain HTTP, may be used (tests, labs)
+	 */
+	public RdapClient(boolean allowPrivateServers) {
+		this(allowPrivateServers, new HostPacer(), "dragnet-probe");
+	}
+
+	/**
+	 * @param allowPrivateServers whether loopback and private addresses, and plain HTTP, may be used (tests, labs)
+	 * @param pacer the probe's pacer, shared with its other clients
+	 * @param userAgent the {@code User-Agent} to send
+	 */
+	public RdapClient(boolean allowPrivateServers, HostPacer pacer, String userAgent) {
+		this.allowPrivateServers = allowPrivateServers;
+		this.pacer = pacer;
+		this.resolver = new HostResolver();
+		this.http = HttpClient.newConnection()
+			.followRedirect(false)
+			.compress(true)
+			.headers((headers) -> headers.set(HttpHeaderNames.ACCEPT, ACCEPT).set(HttpHeaderNames.USER_AGENT, userAgent));
+	}
+
+	/**
+	 * Runs one RDAP query.
+	 * @param taskId the id the result carries
+	 * @param query what to ask
+	 * @param deadline time allowed for everything, related record included, from subscription
+	 * @return the result; never an error signal
+	 */
+	public Mono<TaskResult> query(String taskId, RdapQuery query, Duration deadline) {
+		return Mono.defer(() -> {
+			Exchange exchange = new Exchange(taskId, query, deadline);
+			return run(exchange)
+				.timeout(deadline)
+				.onErrorMap(TimeoutException.class, (ex) -> exchange.deadlinePassed())
+				.onErrorResume((ex) -> Mono.just(exchange.failed(ex)));
+		});
+	}
+
+	private Mono<TaskResult> run(Exchange exchange) {
+		if (exchange.query.maxBytes() < 1) {
+			return Mono.error(new RdapFailure(Outcome.REFUSED, "invalid byte cap " + exchange.query.maxBytes()));
+		}
+		URI url = parse(exchange.query.url());
+		if (url == null) {
+			return Mono.error(new RdapFailure(Outcome.REFUSED, "not an http(s) URL with a host: " + exchange.query.url()));
+		}
+		exchange.registryHost = url.getHost();
+		return fetch(exchange, url, MAX_REDIRECTS).flatMap((hop) -> registryAnswered(exchange, hop));
+	}
+
+	// ---- one request, its redirects, and the policy ------------------------------------------------------
+
+	/** GETs {@code url} under the policy and the pace, following redirects. */
+	private Mono<Hop> fetch(Exchange exchange, URI url, int redirectsLeft) {
+		String refusal = schemeRefusal(url);
+		if (refusal != null) {
+			return Mono.error(new RdapFailure(Outcome.REFUSED, refusal));
+		}
+		exchange.at(Phase.RESOLVING, url);
+		return checkedAddress(url)
+			.flatMap((address) -> {
+				exchange.at(Phase.PACING, url);
+				return this.pacer.paced(url.getHost(), paceFor(exchange, url), request(exchange, url, address));
+			})
+			.flatMap((hop) -> hop.isRedirect() ? redirect(exchange, hop, redirectsLeft) : Mono.just(hop));
+	}
+
+	private @Nullable String schemeRefusal(URI url) {
+		String scheme = url.getScheme().toLowerCase(Locale.ROOT);
+		if (scheme.equals("https") || (scheme.equals("http") && this.allowPrivateServers)) {
+			return null;
+		}
+		return "refusing a plain " + scheme + ":// RDAP URL (only https is allowed): " + url;
+	}
+
+	private @Nullable Pace paceFor(Exchange exchange, URI url) {
+		return url.getHost().equalsIgnoreCase(exchange.registryHost) ? exchange.query.pace() : null;
+	}
+
+	/** Resolves the host, applies the address policy, and pins the address to connect to (named, for TLS). */
+	private Mono<InetSocketAddress> checkedAddress(URI url) {
+		String host = url.getHost();
+		int port = port(url);
+		return this.resolver.resolve(host, port)
+			.onErrorMap(UnknownHostException.class,
+					(ex) -> new RdapFailure(Outcome.CONNECT_FAILED, "cannot resolve RDAP server " + host, ex))
+			.map((addresses) -> pinned(host, port, allowedAddress(host, addresses)));
+	}
+
+	private InetAddress allowedAddress(String host, List<InetAddress> addresses) {
+		if (addresses.isEmpty()) {
+			throw new RdapFailure(Outcome.CONNECT_FAILED, "cannot resolve RDAP server " + host + ": no address");
+		}
+		if (!this.allowPrivateServers) {
+			for (InetAddress address : addresses) {
+				if (Addresses.isNonPublic(address)) {
+					throw new RdapFailure(Outcome.REFUSED, "refusing to contact a private or loopback address: RDAP server "
+							+ host + " is " + address.getHostAddress());
+				}
+			}
+		}
+		return addresses.get(0);
+	}
+
+	/**
+	 * The checked address, carrying the host name without a lookup, so TLS sends it as SNI and verifies the
+	 * certificate against it while the connection goes to exactly this address.
+	 */
+	private static InetSocketAddress pinned(String host, int port, InetAddress address) {
+		if (Addresses.parseLiteral(host) != null) {
+			return new InetSocketAddress(address, port);
+		}
+		try {
+			return new InetSocketAddress(InetAddress.getByAddress(host, address.getAddress()), port);
+		}
+		catch (UnknownHostException ex) {
+			throw new RdapFailure(Outcome.CONNECT_FAILED, "unusable address for " + host, ex);
+		}
+	}
+
+	private Mono<Hop> request(Exchange exchange, URI url, InetSocketAddress address) {
+		return Mono.defer(() -> {
+			exchange.at(Phase.CONNECTING, url);
+			int cap = exchange.bodyCap();
+			return client(exchange, url, address).get()
+				.uri(pathAndQuery(url))
+				.response((response, body) -> {
+					exchange.at(Phase.READING, url);
+					int status = response.status().code();
+					if (Hop.isRedirect(status)) {
+						return Mono.just(Hop.of(url, status, response.responseHeaders(), new byte[0]));
+					}
+					return read(body, cap, url).map((bytes) -> {
+						exchange.received(bytes.length);
+						return Hop.of(url, status, response.responseHeaders(), bytes);
+					});
+				})
+				.single();
+		});
+	}
+
+	private HttpClient client(Exchange exchange, URI url, InetSocketAddress address) {
+		HttpClient client = this.http.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, exchange.connectTimeoutMillis())
+			.responseTimeout(exchange.deadline)
+			.remoteAddress(() -> address)
+			.headers((headers) -> headers.set(HttpHeaderNames.HOST, hostHeader(url)))
+			.doOnConnected((connection) -> exchange.at(Phase.WAITING, url));
+		return "https".equalsIgnoreCase(url.getScheme()) ? client.secure() : client.noSSL();
+	}
+
+	private static Mono<byte[]> read(Flux<ByteBuf> body, int cap, URI url) {
+		BodyBuffer buffer = new BodyBuffer(cap);
+		return body.<Void>handle((chunk, sink) -> {
+			if (!buffer.append(chunk)) {
+				// Cancelling the body closes the connection: the rest is never read.
+				sink.error(new RdapFailure(Outcome.ERROR, "answer from " + url + " larger than " + cap + " bytes"));
+			}
+		}).then(Mono.fromCallable(buffer::bytes));
+	}
+
+	private Mono<Hop> redirect(Exchange exchange, Hop hop, int redirectsLeft) {
+		String location = hop.headers().get(HttpHeaderNames.LOCATION);
+		if (location == null || location.isBlank()) {
+			return Mono.error(new RdapFailure(Outcome.ERROR, "HTTP " + hop.status() + " from " + hop.url()
+					+ " without a Location"));
+		}
+		if (redirectsLeft <= 0) {
+			return Mono.error(new RdapFailure(Outcome.ERROR, "more than " + MAX_REDIRECTS + " redirects, the last from "
+					+ hop.url()));
+		}
+		URI next = RelatedLink.resolve(hop.url(), location.trim());
+		if (next == null || parse(next.toString()) == null) {
+			return Mono.error(new RdapFailure(Outcome.ERROR, "HTTP " + hop.status() + " from " + hop.url()
+					+ " to an unusable Location: " + location));
+		}
+		return fetch(exchange, next, redirectsLeft - 1);
+	}
+
+	// ---- what the answers mean ---------------------------------------------------------------------------
+
+	private Mono<TaskResult> registryAnswered(Exchange exchange, Hop hop) {
+		int status = hop.status();
+		if (status == 429) {
+			return Mono.just(exchange.throttled(hop));
+		}
+		if (status == 404) {
+			return Mono.just(exchange.answered(List.of(hop), null));
+		}
+		if (!hop.isSuccess()) {
+			return Mono.just(exchange.httpError(hop));
+		}
+		JsonNode json = hop.json();
+		if (json == null) {
+			return Mono.error(new RdapFailure(Outcome.ERROR, "not RDAP JSON: " + hop.url() + " answered HTTP " + status
+					+ " with " + hop.contentType()));
+		}
+		URI related = exchange.query.followRelated() ? RelatedLink.find(json, hop.url()) : null;
+		if (related == null) {
+			return Mono.just(exchange.answered(List.of(hop), null));
+		}
+		return related(exchange, related).map((outcome) -> exchange.withRelated(hop, outcome));
+	}
+
+	/** Fetches the related record within what is left of the deadline; never errors. */
+	private Mono<Related> related(Exchange exchange, URI url) {
+		Duration budget = exchange.remaining().minus(RELATED_RESERVE);
+		if (budget.compareTo(Duration.ofMillis(1)) < 0) {
+			return Mono.just(new Related(null, "no time left to fetch the related record " + url));
+		}
+		return fetch(exchange, url, MAX_REDIRECTS)
+			.map((hop) -> new Related(hop, null))
+			.timeout(budget)
+			.onErrorResume((ex) -> Mono.just(new Related(null, "related record " + url + " not fetched: "
+					+ exchange.classify(ex, budget).getMessage())));
+	}
+
+	// ---- small pieces -------------------------------------------------------------------------------------
+
+	/** {@code text} as an absolute http(s) URI with a host and no user info, or {@code null}. */
+	private static @Nullable URI parse(String text) {
+		try {
+			URI url = new URI(text);
+			String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+			boolean web = scheme.equals("http") || scheme.equals("https");
+			return web && url.getHost() != null && url.getRawUserInfo() == null ? url : null;
+		}
+		catch (URISyntaxException ex) {
+			return null;
+		}
+	}
+
+	private static int port(URI url) {
+		if (url.getPort() > 0) {
+			return url.getPort();
+		}
+		return "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+	}
+
+	private static String hostHeader(URI url) {
+		return url.getPort() > 0 ? url.getHost() + ":" + url.getPort() : url.getHost();
+	}
+
+	private static String pathAndQuery(URI url) {
+		String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+		return url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
+	}
+
+	private static String target(URI url) {
+		return url.getHost() + ":" + port(url);
+	}
+
+	/**
+	 * One HTTP answer.
+	 * @param json the body as a JSON object, or {@code null} when it is not one
+	 */
+	private record Hop(URI url, int status, HttpHeaders headers, @Nullable JsonNode json) {
+
+		static Hop of(URI url, int status, HttpHeaders headers, byte[] body) {
+			return new Hop(url, status, headers, jsonObject(body));
+		}
+
+		static boolean isRedirect(int status) {
+			return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+		}
+
+		boolean isRedirect() {
+			return isRedirect(this.status);
+		}
+
+		boolean isSuccess() {
+			return this.status >= 200 && this.status < 300;
+		}
+
+		String contentType() {
+			String type = this.headers.get(HttpHeaderNames.CONTENT_TYPE);
+			return type == null ? "no content type" : type;
+		}
+
+		private static @Nullable JsonNode jsonObject(byte[] body) {
+			if (body.length == 0) {
+				return null;
+			}
+			try {
+				JsonNode node = JSON.readTree(body);
+				return node != null && node.isObject() ? node : null;
+			}
+			catch (JacksonException ex) {
+				return null;
+			}
+		}
+	}
+
+	/** What became of the related hop: an answer, or why there is none. */
+	private record Related(@Nullable Hop hop, @Nullable String note) {
+	}
+
+	/** Where an exchange stands, for a timeout's detail. */
+	private enum Phase {
+
+		RESOLVING("resolving the host name"), PACING("waiting for its turn at the host"), CONNECTING("connecting"),
+		WAITING("waiting for the answer"), READING("reading the answer");
+
+		private final String words;
+
+		Phase(String words) {
+			this.words = words;
+		}
+	}
+
+	/** One query in progress: its clock, where it stands, and the bytes received. */
+	private static final class Exchange {
+
+		private final String taskId;
+
+		private final RdapQuery query;
+
+		private final Duration deadline;
+
+		private final long startNanos = System.nanoTime();
+
+		private volatile String registryHost = "";
+
+		private volatile Phase phase = Phase.RESOLVING;
+
+		private volatile @Nullable URI current;
+
+		private volatile long received;
+
+		Exchange(String taskId, RdapQuery query, Duration deadline) {
+			this.taskId = taskId;
+			this.query = query;
+			this.deadline = deadline;
+		}
+
+		void at(Phase phase, URI url) {
+			this.phase = phase;
+			this.current = url;
+		}
+
+		synchronized void received(int bytes) {
+			this.received += bytes;
+		}
+
+		int bodyCap() {
+			return Math.max(1, Math.min(this.query.maxBytes(), MAX_BODY_BYTES));
+		}
+
+		int connectTimeoutMillis() {
+			long deadlineMillis = Math.max(1, this.deadline.toMillis());
+			long connect = this.query.connectTimeoutMillis() > 0 ? this.query.connectTimeoutMillis() : deadlineMillis;
+			return (int) Math.min(Math.min(connect, deadlineMillis), Integer.MAX_VALUE);
+		}
+
+		long elapsedMillis() {
+			return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.startNanos);
+		}
+
+		Duration remaining() {
+			return this.deadline.minusNanos(System.nanoTime() - this.startNanos);
+		}
+
+		TaskResult answered(List<Hop> hops, @Nullable String detail) {
+			return result(Outcome.OK, responses(hops), detail, null);
+		}
+
+		TaskResult withRelated(Hop registry, Related related) {
+			List<Hop> hops = new ArrayList<>(List.of(registry));
+			String note = related.note();
+			Hop hop = related.hop();
+			if (hop != null && hop.status() == 429) {
+				Long wait = RetryAfter.millis(hop.headers().get(HttpHeaderNames.RETRY_AFTER), Instant.now());
+				note = "the registrar's RDAP server throttled us (HTTP 429 from " + hop.url().getHost()
+						+ (wait != null ? ", retry after " + seconds(wait) : "") + "); only the registry's answer is given";
+			}
+			else if (hop != null) {
+				hops.add(hop);
+				if (!hop.isSuccess()) {
+					note = "related record " + hop.url() + " answered HTTP " + hop.status();
+				}
+				else if (hop.json() == null) {
+					note = "related record " + hop.url() + " is not RDAP JSON (" + hop.contentType() + ")";
+				}
+			}
+			String text = responses(hops);
+			if (hops.size() > 1 && utf8Length(text) > MAX_TEXT_BYTES) {
+				text = responses(List.of(registry));
+				note = "related record " + hops.get(1).url() + " left out: both answers would not fit one result";
+			}
+			return result(Outcome.OK, text, note, null);
+		}
+
+		TaskResult throttled(Hop hop) {
+			Long wait = RetryAfter.millis(hop.headers().get(HttpHeaderNames.RETRY_AFTER), Instant.now());
+			String detail = "HTTP 429 (too many requests) from " + hop.url().getHost()
+					+ (wait != null ? "; retry after " + seconds(wait) : "");
+			return result(Outcome.THROTTLED, responses(List.of(hop)), detail, wait);
+		}
+
+		TaskResult httpError(Hop hop) {
+			return result(Outcome.ERROR, responses(List.of(hop)), "HTTP " + hop.status() + " from " + hop.url(), null);
+		}
+
+		RdapFailure deadlinePassed() {
+			URI url = this.current;
+			return new RdapFailure(Outcome.TIMEOUT, "deadline of " + this.deadline.toMillis() + " ms passed while "
+					+ this.phase.words + (url != null ? " (" + url + ")" : ""));
+		}
+
+		TaskResult failed(Throwable error) {
+			RdapFailure failure = classify(error, this.deadline);
+			return result(failure.outcome(), null, failure.getMessage(), null);
+		}
+
+		RdapFailure classify(Throwable error, Duration timeout) {
+			if (error instanceof RdapFailure failure) {
+				return failure;
+			}
+			URI url = this.current;
+			String target = url != null ? target(url) : "the RDAP server";
+			if (error instanceof TimeoutException) {
+				return new RdapFailure(Outcome.TIMEOUT, "no answer within " + timeout.toMillis() + " ms while "
+						+ this.phase.words, error);
+			}
+			if (error instanceof ConnectTimeoutException) {
+				return new RdapFailure(Outcome.TIMEOUT,
+						"connect to " + target + " timed out after " + connectTimeoutMillis() + " ms", error);
+			}
+			if (error instanceof ReadTimeoutException) {
+				return new RdapFailure(Outcome.TIMEOUT, "no data from " + target + " within " + timeout.toMillis()
+						+ " ms while " + this.phase.words, error);
+			}
+			if (error instanceof SSLException) {
+				return new RdapFailure(Outcome.CONNECT_FAILED, "TLS with " + target + " failed: " + message(error), error);
+			}
+			if (error instanceof ConnectException || error instanceof NoRouteToHostException
+					|| error instanceof UnknownHostException
+					|| (error instanceof IOException && this.phase == Phase.CONNECTING)) {
+				return new RdapFailure(Outcome.CONNECT_FAILED, "cannot connect to " + target + ": " + message(error),
+						error);
+			}
+			if (error instanceof PrematureCloseException) {
+				return new RdapFailure(Outcome.ERROR, target + " closed the connection while " + this.phase.words, error);
+			}
+			return new RdapFailure(Outcome.ERROR, "failed while " + this.phase.words + " (" + target + "): "
+					+ message(error), error);
+		}
+
+		private TaskResult result(Outcome outcome, @Nullable String text, @Nullable String detail,
+				@Nullable Long retryAfterMillis) {
+			return new TaskResult(this.taskId, outcome, text, this.received, elapsedMillis(), detail, retryAfterMillis);
+		}
+
+		private static String responses(List<Hop> hops) {
+			ObjectNode root = JSON.createObjectNode();
+			ArrayNode responses = root.putArray("responses");
+			for (Hop hop : hops) {
+				ObjectNode entry = responses.addObject();
+				entry.put("url", hop.url().toString());
+				entry.put("status", hop.status());
+				JsonNode body = hop.json();
+				if (body != null) {
+					entry.set("body", body);
+				}
+			}
+			return JSON.writeValueAsString(root);
+		}
+
+		private static long utf8Length(String text) {
+			// A char is at most 3 UTF-8 bytes; most texts need no exact count.
+			return text.length() * 3L <= MAX_TEXT_BYTES ? text.length()
+					: text.getBytes(StandardCharsets.UTF_8).length;
+		}
+
+		private static String seconds(long millis) {
+			return String.format(Locale.ROOT, "%.0f s", Math.ceil(millis / 1000.0));
+		}
+
+		private static String message(Throwable error) {
+			String message = error.getMessage();
+			if (message == null || message.isBlank()) {
+				return error.getClass().getSimpleName();
+			}
+			return message.replaceFirst("^finishConnect\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ", "");
+		}
+	}
+}
