@@ -1,5 +1,7 @@
 package dev.dragnet.server.web;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -20,6 +22,11 @@ import reactor.core.publisher.Mono;
  * {@code Authorization: Bearer <admin token>}; with {@code dragnet.admin.protect-reads}, reads under
  * {@code /api/} need it too. Anything else, such as {@code /WHOIS/...}, is not affected. Runs before the
  * controllers and answers 401 problems itself.
+ *
+ * <p>One exemption: {@code POST /api/whois/parse} is a read. It parses the WHOIS text in its body and answers
+ * the fields, storing and sending nothing; it is a POST only because the text is too large for a URL. So it is
+ * treated as a read: open unless {@code protect-reads} is on. The match is exact (decoded segments
+ * {@code api}, {@code whois}, {@code parse}), so no other path under {@code /api/} can borrow it.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 100)
@@ -29,6 +36,8 @@ class AdminAuthenticationFilter implements WebFilter {
 			HttpMethod.DELETE);
 
 	private static final String BEARER = "bearer ";
+
+	private static final List<String> READ_ONLY_POST = List.of("api", "whois", "parse");
 
 	private final AdminToken token;
 
@@ -63,7 +72,7 @@ class AdminAuthenticationFilter implements WebFilter {
 			return false;
 		}
 		HttpMethod method = request.getMethod();
-		if (WRITES.contains(method)) {
+		if (WRITES.contains(method) && !isReadOnlyPost(request)) {
 			return true;
 		}
 		return this.protectReads && !HttpMethod.OPTIONS.equals(method);
@@ -80,6 +89,20 @@ class AdminAuthenticationFilter implements WebFilter {
 			}
 		}
 		return false;
+	}
+
+	/** {@code POST /api/whois/parse}, exactly: see the class comment. */
+	private static boolean isReadOnlyPost(ServerHttpRequest request) {
+		if (!HttpMethod.POST.equals(request.getMethod())) {
+			return false;
+		}
+		List<String> segments = new ArrayList<>();
+		for (PathContainer.Element element : request.getPath().pathWithinApplication().elements()) {
+			if (element instanceof PathContainer.PathSegment segment && !segment.valueToMatch().isEmpty()) {
+				segments.add(segment.valueToMatch());
+			}
+		}
+		return READ_ONLY_POST.equals(segments);
 	}
 
 	private static String describe(ServerHttpRequest request) {

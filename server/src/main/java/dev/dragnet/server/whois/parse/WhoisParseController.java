@@ -1,0 +1,71 @@
+package dev.dragnet.server.whois.parse;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+
+import dev.dragnet.net.DomainNames;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code POST /api/whois/parse?domain=<d>[&server=<host>]}: parses WHOIS text the caller already has (body,
+ * {@code text/plain}, at most 1 MiB) and answers its classification, referral and fields as JSON. Read-only,
+ * so it needs no admin token (see {@code AdminAuthenticationFilter}); nothing leaves the server.
+ */
+@RestController
+class WhoisParseController {
+
+	/** The largest body accepted; WHOIS answers are capped well below this by the probes. */
+	static final int MAX_BODY_BYTES = 1024 * 1024;
+
+	private final WhoisParser parser = new WhoisParser();
+
+	private final WhoisResponseClassifier classifier = new WhoisResponseClassifier();
+
+	private final ReferralFinder referrals = new ReferralFinder();
+
+	@PostMapping(path = "/api/whois/parse", produces = MediaType.APPLICATION_JSON_VALUE)
+	Mono<WhoisParseResult> parse(@RequestParam String domain, @RequestParam(required = false) @Nullable String server,
+			ServerHttpRequest request) {
+		String normalised = DomainNames.normalise(domain);
+		String host = (server == null || server.isBlank()) ? null : server.strip().toLowerCase(java.util.Locale.ROOT);
+		return readBody(request).map((text) -> {
+			if (text.isBlank()) {
+				throw new ParseProblems.EmptyText();
+			}
+			return WhoisParseResult.of(normalised, DomainNames.toUnicode(normalised),
+					this.classifier.classify(host, text), this.referrals.find(text).orElse(null),
+					this.parser.parse(normalised, host, text));
+		}).switchIfEmpty(Mono.error(ParseProblems.EmptyText::new));
+	}
+
+	private static Mono<String> readBody(ServerHttpRequest request) {
+		Charset charset = charset(request);
+		return DataBufferUtils.join(request.getBody(), MAX_BODY_BYTES)
+			.map((buffer) -> decode(buffer, charset))
+			.onErrorMap(DataBufferLimitException.class, (ex) -> new ParseProblems.TextTooLarge(MAX_BODY_BYTES));
+	}
+
+	private static String decode(DataBuffer buffer, Charset charset) {
+		try {
+			return buffer.toString(charset);
+		}
+		finally {
+			DataBufferUtils.release(buffer);
+		}
+	}
+
+	private static Charset charset(ServerHttpRequest request) {
+		MediaType type = request.getHeaders().getContentType();
+		Charset charset = (type != null) ? type.getCharset() : null;
+		return (charset != null) ? charset : StandardCharsets.UTF_8;
+	}
+}

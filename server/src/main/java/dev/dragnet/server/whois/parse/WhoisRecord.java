@@ -1,0 +1,249 @@
+package dev.dragnet.server.whois.parse;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A WHOIS answer cut into labelled values, whatever its layout: {@code key: value}, {@code key.....: value},
+ * {@code [key] value} (JPRS), {@code a. [key] value}, headers whose values follow on their own lines
+ * ({@code Name servers:} then one host a line), and values continued on more indented lines. Each value
+ * remembers the section it appeared in (the last header line, such as {@code Registrant:} or
+ * {@code [Holder]}) and its paragraph, so "Name" under "Registrar:" can be told from "Name" under
+ * "Registrant:". Comment lines ({@code %}, {@code #}, {@code >>>}) carry no values.
+ */
+final class WhoisRecord {
+
+	private static final Pattern BRACKETED = Pattern.compile("^\\s*(?:[a-z]\\.\\s*)?\\[\\s*([^\\]]{1,40}?)\\s*\\]\\s*(.*)$");
+
+	private static final Pattern KEY_VALUE = Pattern.compile("^\\s*([^:\\t]{1,60}?)[\\s.]*:(?!//)\\s*(.*)$");
+
+	private static final Pattern TAB_SEPARATED = Pattern.compile("^\\s*([^\\t:]{2,40}?)\\t+\\s*(\\S.*)$");
+
+	/** Labels that head a block of fields even when the fields below are not indented. */
+	private static final Pattern SECTION_WORDS = Pattern.compile(
+			"(registrant|owner|holder|titular|admin(istrative)?|tech(nical)?|billing|zone|registrar|domain)( contact| c| information| info)?");
+
+	/** A host name opening a line, as in {@code ns2.example.net 2001:db8::1}: a value, not a label. */
+	private static final Pattern HOST_FIRST = Pattern.compile("(?i)[a-z0-9-]+(\\.[a-z0-9-]+)+\\.?(\\s|$)");
+
+	private static final Pattern SPACE_RUN = Pattern.compile("\\s+");
+
+	private final List<Entry> entries;
+
+	private final List<String> lines;
+
+	private WhoisRecord(List<Entry> entries, List<String> lines) {
+		this.entries = entries;
+		this.lines = lines;
+	}
+
+	/**
+	 * One labelled value.
+	 *
+	 * @param key the label, normalised: lower case, {@code _} and {@code -} as spaces, single spaces, no dots
+	 * @param value the value, stripped; never empty
+	 * @param section the normalised label of the header this value sits under, or {@code ""}
+	 * @param line the line number, from 0
+	 * @param block the paragraph the value is in: paragraphs are separated by blank lines, counted from 0
+	 */
+	record Entry(String key, String value, String section, int line, int block) {
+	}
+
+	static WhoisRecord of(String text) {
+		String[] raw = text.replace("\r\n", "\n").replace('\r', '\n').split("\n", -1);
+		String[][] pairs = new String[raw.length][];
+		for (int i = 0; i < raw.length; i++) {
+			String stripped = raw[i].strip();
+			pairs[i] = (stripped.isEmpty() || isComment(stripped)) ? null : split(raw[i]);
+		}
+		List<Entry> entries = new ArrayList<>();
+		String section = "";
+		String header = null;
+		int headerIndent = 0;
+		boolean blankSinceHeader = false;
+		int block = 0;
+		String lastKey = null;
+		int lastIndent = 0;
+		for (int i = 0; i < raw.length; i++) {
+			String line = raw[i];
+			String stripped = line.strip();
+			if (stripped.isEmpty()) {
+				lastKey = null;
+				if (!blankSinceHeader) {
+					block++;
+				}
+				blankSinceHeader = true;
+				continue;
+			}
+			if (isComment(stripped)) {
+				continue;
+			}
+			String[] pair = pairs[i];
+			if (pair != null) {
+				String key = normaliseKey(pair[0]);
+				String value = cleanValue(pair[1]);
+				if (key.isEmpty()) {
+					continue;
+				}
+				if (!value.isEmpty()) {
+					entries.add(new Entry(key, value, section, i, block));
+					lastKey = key;
+					lastIndent = indent(line);
+					continue;
+				}
+				lastKey = null;
+				if (pair[2] != null || isSectionWord(key) || opensBlock(raw, pairs, i)) {
+					header = key;
+					headerIndent = indent(line);
+					section = key;
+					blankSinceHeader = false;
+				}
+				continue;
+			}
+			if (header != null && (!blankSinceHeader || indent(line) > headerIndent)) {
+				// a header's values on lines of their own: "Name servers:" then one host a line
+				entries.add(new Entry(header, cleanValue(stripped), section, i, block));
+				blankSinceHeader = false;
+				continue;
+			}
+			if (lastKey != null && indent(line) > lastIndent) {
+				// a value continued on more indented lines: "nameservers: ns1.example." then "   ns2.example."
+				entries.add(new Entry(lastKey, cleanValue(stripped), section, i, block));
+				continue;
+			}
+			if (isBareHeading(stripped) && opensBlock(raw, pairs, i)) {
+				// "Registrant" or "Admin Contact" alone on a line, its fields indented below
+				section = normaliseKey(stripped);
+				header = null;
+			}
+		}
+		return new WhoisRecord(List.copyOf(entries), List.of(raw));
+	}
+
+	/** Whether the next non-blank line is more indented than line {@code i}, or is not a labelled value. */
+	private static boolean opensBlock(String[] raw, String[][] pairs, int i) {
+		for (int j = i + 1; j < raw.length; j++) {
+			String next = raw[j].strip();
+			if (next.isEmpty()) {
+				return false;
+			}
+			if (isComment(next)) {
+				continue;
+			}
+			return indent(raw[j]) > indent(raw[i]) || pairs[j] == null;
+		}
+		return false;
+	}
+
+	private static boolean isSectionWord(String key) {
+		return SECTION_WORDS.matcher(key).matches();
+	}
+
+	private static boolean isBareHeading(String stripped) {
+		return stripped.length() <= 40 && SPACE_RUN.split(stripped).length <= 4 && !stripped.contains(".")
+				&& Character.isLetter(stripped.charAt(0));
+	}
+
+	private static int indent(String line) {
+		int i = 0;
+		while (i < line.length() && Character.isWhitespace(line.charAt(i))) {
+			i++;
+		}
+		return i;
+	}
+
+	private static boolean isComment(String stripped) {
+		return stripped.startsWith("%") || stripped.startsWith("#") || stripped.startsWith(">>>")
+				|| stripped.startsWith("--") || stripped.startsWith("*");
+	}
+
+	private static @Nullable String @Nullable [] split(String line) {
+		Matcher bracketed = BRACKETED.matcher(line);
+		if (bracketed.matches()) {
+			return new String[] { bracketed.group(1), bracketed.group(2), "bracketed" };
+		}
+		Matcher keyValue = KEY_VALUE.matcher(line);
+		if (keyValue.matches() && looksLikeKey(keyValue.group(1))) {
+			return new String[] { keyValue.group(1), keyValue.group(2), null };
+		}
+		Matcher tabbed = TAB_SEPARATED.matcher(line);
+		if (tabbed.matches() && looksLikeKey(tabbed.group(1))) {
+			return new String[] { tabbed.group(1), tabbed.group(2), null };
+		}
+		return null;
+	}
+
+	/** Sentences that happen to contain a colon are not labels. */
+	private static boolean looksLikeKey(String key) {
+		String k = key.strip();
+		if (k.isEmpty() || k.contains("http") || k.contains("<<<") || HOST_FIRST.matcher(k).lookingAt()) {
+			return false;
+		}
+		return SPACE_RUN.split(k).length <= 7;
+	}
+
+	static String normaliseKey(String key) {
+		String k = key.strip().toLowerCase(Locale.ROOT).replace('_', ' ').replace('-', ' ');
+		k = k.replaceAll("[.:]+$", "").replaceAll("^[.\\s]+", "");
+		return SPACE_RUN.matcher(k).replaceAll(" ").strip();
+	}
+
+	private static String cleanValue(String value) {
+		return value.strip().replaceAll("^\\.{2,}\\s*", "").strip();
+	}
+
+	List<Entry> entries() {
+		return this.entries;
+	}
+
+	List<String> lines() {
+		return this.lines;
+	}
+
+	/** The first value under any of {@code keys}, in the text's order. */
+	@Nullable String first(Set<String> keys) {
+		for (Entry entry : this.entries) {
+			if (keys.contains(entry.key())) {
+				return entry.value();
+			}
+		}
+		return null;
+	}
+
+	/** The first value under any of {@code keys} within a section whose label is one of {@code sections}. */
+	@Nullable String firstIn(Set<String> sections, Set<String> keys) {
+		for (Entry entry : this.entries) {
+			if (keys.contains(entry.key()) && sections.contains(entry.section())) {
+				return entry.value();
+			}
+		}
+		return null;
+	}
+
+	/** The first value under any of {@code keys} in paragraph {@code block}. */
+	@Nullable String firstInBlock(int block, Set<String> keys) {
+		for (Entry entry : this.entries) {
+			if (entry.block() == block && keys.contains(entry.key())) {
+				return entry.value();
+			}
+		}
+		return null;
+	}
+
+	/** Every value under any of {@code keys}, in order. */
+	List<Entry> all(Set<String> keys) {
+		List<Entry> found = new ArrayList<>();
+		for (Entry entry : this.entries) {
+			if (keys.contains(entry.key())) {
+				found.add(entry);
+			}
+		}
+		return found;
+	}
+}

@@ -1,0 +1,136 @@
+package dev.dragnet.server.whois.parse;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Tells what kind of answer a WHOIS server sent: data, "not found", a throttling message, or nothing. A
+ * throttled answer is never data and never "not found" (the most common misreading by WHOIS clients); where
+ * the message names a wait ("in 30 seconds", "grace period of 2 seconds", "try again after: 24h0m0s"), it is
+ * returned so the caller can honour it.
+ *
+ * <p>The throttle phrases are those servers really send (the "Throttling" notes: PIR, DENIC, CZ.NIC,
+ * MarkMonitor, AFNIC, DK Hostmaster, DNS Belgium, NASK, SIDN, EURid, Nominet, InternetNZ, ZACR, .br, .xxx,
+ * GoDaddy, RIPE, Chinese registries, HKIRC) plus generic ones ("limit exceeded", "quota exceeded"...). They
+ * are matched on whole phrases, so a disclaimer that speaks of "limitation of liability" or of queries that
+ * "are throttled" stays data.
+ */
+public final class WhoisResponseClassifier {
+
+	private static final Pattern THROTTLED = Pattern.compile(String.join("|", List.of(
+			// generic
+			"limit exceeded", "quota exceeded", "exceeded (?:your|the) (?:query |request |lookup )?(?:quota|limit)",
+			"server too busy", "exceeded the maximum allowable", "exceeded your query limit",
+			"^[\\s%#:-]*excessive (?:querying|queries|use)\\b", "query limit controls",
+			"maximum daily connection limit reached", "maximum query rate reached",
+			"number of allowed queries exceeded", "^[\\s%#:-]*too many (?:requests|queries|connections)",
+			"rate limit is maxed", "slow down and try again",
+			// PIR, DENIC, CZ.NIC, MarkMonitor
+			"whois limit exceeded", "access control limit", "connection limit exceeded",
+			"exceeded your quota of queries",
+			// DNS Belgium, NASK, SIDN, EURid, Nominet
+			"grace period of \\d+ seconds?", "maximum queries per (?:hour|minute|day) reached",
+			"^\\s*-3:\\s*ip address blocked", "request limit exceeded", "only \\d+ requests? per second allowed",
+			"whois-limit exceeded", "maximum number of requests per (?:second|minute|hour|day) exceeded",
+			"still in grace period", "query quota for .* has been exceeded",
+			// InternetNZ, ZACR, .xxx, several ccTLDs on one platform
+			"query_status:\\s*440 request denied", "please go away for \\d+ seconds?",
+			"whois query rate limit exceeded", "^\\s*your request could not be performed\\.?\\s*$",
+			"lookup quota exceeded",
+			// GoDaddy, RIPE
+			"try again after:?\\s*\\d+(?:\\.\\d+)?[hms]", "blacklisted: you have exceeded", "%error:201: access denied",
+			"%error:306: connections exceeded",
+			// Chinese registries, HKIRC
+			"queried interval is too short", "the query frequency too fast", "query frequency is too fast",
+			"please maintain at least \\d+-second time")),
+			Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
+
+	private static final Pattern WAIT_SECONDS = Pattern.compile(
+			"(?:\\bin|wait|grace period of|go away for|replenished in|at least)\\s+(\\d{1,6})(?:\\s*-\\s*|\\s+)seconds?",
+			Pattern.CASE_INSENSITIVE);
+
+	private static final Pattern WAIT_GO_DURATION = Pattern
+		.compile("try again after:?\\s*((?:\\d+h)?(?:\\d+m)?(?:\\d+(?:\\.\\d+)?s)?)", Pattern.CASE_INSENSITIVE);
+
+	private static final Pattern GO_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)([hms])");
+
+	private final WhoisParser parser = new WhoisParser();
+
+	/**
+	 * Classifies {@code text}, the answer of WHOIS server {@code server} (host, or {@code null} when not known).
+	 */
+	public Classification classify(@Nullable String server, String text) {
+		if (text.isBlank()) {
+			return new Classification(Kind.EMPTY, null, null);
+		}
+		Matcher throttled = THROTTLED.matcher(text);
+		if (throttled.find()) {
+			return new Classification(Kind.THROTTLED, retryAfter(text), lineAround(text, throttled.start()));
+		}
+		if (Boolean.FALSE.equals(this.parser.parse("invalid.invalid", server, text).registered())) {
+			return new Classification(Kind.NOT_FOUND, null, null);
+		}
+		return new Classification(Kind.DATA, null, null);
+	}
+
+	/** The wait a throttle message names, or {@code null}. */
+	static @Nullable Duration retryAfter(String text) {
+		Matcher go = WAIT_GO_DURATION.matcher(text);
+		if (go.find() && !go.group(1).isEmpty()) {
+			Duration total = Duration.ZERO;
+			Matcher part = GO_PART.matcher(go.group(1));
+			while (part.find()) {
+				double amount = Double.parseDouble(part.group(1));
+				long millis = switch (part.group(2)) {
+					case "h" -> (long) (amount * 3_600_000);
+					case "m" -> (long) (amount * 60_000);
+					default -> (long) (amount * 1000);
+				};
+				total = total.plusMillis(millis);
+			}
+			return total;
+		}
+		Matcher seconds = WAIT_SECONDS.matcher(text);
+		if (seconds.find()) {
+			return Duration.ofSeconds(Long.parseLong(seconds.group(1)));
+		}
+		return null;
+	}
+
+	private static String lineAround(String text, int index) {
+		int start = text.lastIndexOf('\n', index) + 1;
+		int end = text.indexOf('\n', index);
+		String line = text.substring(start, (end < 0) ? text.length() : end).strip();
+		return (line.length() > 200) ? line.substring(0, 200) : line;
+	}
+
+	/** What kind of answer a server sent. */
+	public enum Kind {
+
+		/** A record (or at least something that is neither of the others). */
+		DATA,
+
+		/** The server says the name is not registered. */
+		NOT_FOUND,
+
+		/** The server refuses to answer for now; ask again later or through another probe. */
+		THROTTLED,
+
+		/** Nothing but white space. */
+		EMPTY
+	}
+
+	/**
+	 * The kind of an answer, with what was seen.
+	 *
+	 * @param kind the kind
+	 * @param retryAfter for {@link Kind#THROTTLED}, the wait the server named, if any
+	 * @param evidence for {@link Kind#THROTTLED}, the line that says so
+	 */
+	public record Classification(Kind kind, @Nullable Duration retryAfter, @Nullable String evidence) {
+	}
+}
