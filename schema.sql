@@ -43,3 +43,18 @@ CREATE TABLE IF NOT EXISTS probe (
 	failed            bigint NOT NULL DEFAULT 0,     -- tasks that failed on the probe
 	created_at        timestamptz NOT NULL DEFAULT now()
 );
+
+-- Finished WHOIS and RDAP lookups, served again for dragnet.whois.cache-ttl. One row per question: the
+-- domain, the caller-chosen server ('' for the table's) and the policy. The raw answers are stored, not the
+-- parsed fields, so a better parser improves cached answers too.
+CREATE TABLE IF NOT EXISTS whois_cache (
+	domain     text NOT NULL,                      -- A-label
+	server     text NOT NULL DEFAULT '',           -- 'host:port' when the caller chose the server
+	policy     text NOT NULL,                      -- 'AUTO', 'RDAP' or 'WHOIS'
+	source     text NOT NULL,                      -- 'whois' or 'rdap': what answered
+	hops       jsonb NOT NULL,                     -- every answer in order, as the API's hops
+	fetched_at timestamptz NOT NULL,
+	PRIMARY KEY (domain, server, policy)
+);
+
+CREATE INDEX IF NOT EXISTS whois_cache_fetched_at ON whois_cache (fetched_at);

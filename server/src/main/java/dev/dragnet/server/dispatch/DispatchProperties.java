@@ -20,11 +20,6 @@ public record DispatchProperties(@DefaultValue("15s") Duration attemptTimeout, @
 		@DefaultValue("10s") Duration acquireTimeout, @DefaultValue("10000") int maxWaiting,
 		@DefaultValue("60s") Duration throttleCooldown, @DefaultValue("24h") Duration maxCooldown) {
 
-	/** Properties with the default cooldowns. */
-	public DispatchProperties(Duration attemptTimeout, int maxAttempts, Duration acquireTimeout, int maxWaiting) {
-		this(attemptTimeout, maxAttempts, acquireTimeout, maxWaiting, Duration.ofSeconds(60), Duration.ofHours(24));
-	}
-
 	public DispatchProperties {
 		if (maxAttempts < 1) {
 			throw new IllegalArgumentException("dragnet.dispatch.max-attempts must be at least 1");

@@ -25,6 +25,24 @@ final class WhoisProblems {
 		}
 	}
 
+	/** The policy parameter is not one of auto, rdap, whois. */
+	static final class BadPolicy extends ProblemException {
+
+		BadPolicy(String given) {
+			super(HttpStatus.BAD_REQUEST, "invalid-policy", "Invalid lookup policy",
+					"policy '" + given.replaceAll("\\p{Cntrl}", "?") + "' is not one of auto, rdap, whois");
+		}
+	}
+
+	/** RDAP was asked for a domain whose TLD has no RDAP service in the bootstrap. */
+	static final class NoRdapService extends ProblemException {
+
+		NoRdapService(String domain) {
+			super(HttpStatus.NOT_FOUND, "no-rdap-service", "No RDAP service for this domain",
+					"the IANA RDAP bootstrap names no RDAP server for '" + domain + "'; try policy=whois");
+		}
+	}
+
 	/** The probe refused the task by its own policy. */
 	static final class ProbeRefused extends ProblemException {
 

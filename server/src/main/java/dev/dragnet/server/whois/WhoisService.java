@@ -1,69 +1,154 @@
 package dev.dragnet.server.whois;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.Arrays;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-import dev.dragnet.net.Addresses;
 import dev.dragnet.net.DomainNames;
-import dev.dragnet.protocol.Protocol;
 import dev.dragnet.protocol.TaskResult;
-import dev.dragnet.protocol.WhoisQuery;
-import dev.dragnet.server.dispatch.Dispatched;
-import dev.dragnet.server.dispatch.TaskDispatcher;
 import dev.dragnet.server.whois.directory.WhoisServerDirectory;
 import dev.dragnet.server.whois.directory.WhoisServerEntry;
+import dev.dragnet.server.whois.parse.ParsedWhois;
+import dev.dragnet.server.whois.parse.RdapParser;
+import dev.dragnet.server.whois.parse.WhoisParser;
+import dev.dragnet.server.whois.rdap.RdapBootstrap;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
- * One WHOIS lookup: validate the name, find the server and query format, check a caller-chosen server,
- * dispatch to a probe, and shape the answer.
+ * One lookup, start to finish: validate the name, answer from the cache when allowed, else choose RDAP or
+ * WHOIS by policy (falling back from one to the other), follow referrals, parse, store.
  */
 @Service
 public class WhoisService {
 
+	private static final Logger logger = LoggerFactory.getLogger(WhoisService.class);
+
 	private final WhoisServerDirectory directory;
 
-	private final TaskDispatcher dispatcher;
+	private final RdapBootstrap bootstrap;
 
-	private final WhoisProperties properties;
+	private final WhoisChain whois;
 
-	WhoisService(WhoisServerDirectory directory, TaskDispatcher dispatcher, WhoisProperties properties) {
+	private final RdapLookup rdap;
+
+	private final ServerGuard guard;
+
+	private final WhoisCache cache;
+
+	private final Clock clock;
+
+	private final WhoisParser whoisParser = new WhoisParser();
+
+	private final RdapParser rdapParser = new RdapParser();
+
+	WhoisService(WhoisServerDirectory directory, RdapBootstrap bootstrap, WhoisChain whois, RdapLookup rdap,
+			ServerGuard guard, WhoisCache cache, ObjectProvider<Clock> clock) {
 		this.directory = directory;
-		this.dispatcher = dispatcher;
-		this.properties = properties;
+		this.bootstrap = bootstrap;
+		this.whois = whois;
+		this.rdap = rdap;
+		this.guard = guard;
+		this.cache = cache;
+		this.clock = clock.getIfAvailable(Clock::systemUTC);
 	}
 
-	/**
-	 * Looks {@code domain} up, at {@code server} when given ({@code host} or {@code host:port}), else at the
-	 * server the table names for the domain's suffix.
-	 */
+	/** Looks a domain up at the table's server (policy AUTO), from the cache when fresh enough. */
 	public Mono<WhoisLookup> lookup(String domain, @Nullable String server) {
-		return Mono.fromCallable(() -> DomainNames.normalise(domain))
-			.flatMap((name) -> target(name, server).flatMap((target) -> dispatch(name, target)));
+		return lookup(new WhoisRequest(domain, server, LookupPolicy.AUTO, false));
 	}
 
-	private Mono<Target> target(String domain, @Nullable String server) {
-		if (server == null || server.isBlank()) {
-			return this.directory.findForDomain(domain)
-				.switchIfEmpty(Mono.error(() -> new WhoisProblems.NoWhoisService("unknown-suffix",
-						"no WHOIS server is known for '" + domain + "'; name one with /WHOIS/" + domain + ":<server>")))
-				.map((entry) -> fromTable(domain, entry));
+	/** Looks a domain up as the request says. Errors are {@link dev.dragnet.server.web.ProblemException}s. */
+	public Mono<WhoisLookup> lookup(WhoisRequest request) {
+		return Mono.fromCallable(() -> DomainNames.normalise(request.domain())).flatMap((domain) -> {
+			WhoisServerAddress server = (request.server() == null || request.server().isBlank()) ? null
+					: WhoisServerAddress.parse(request.server());
+			LookupPolicy policy = (server != null) ? LookupPolicy.WHOIS : request.policy();
+			WhoisCache.Key key = WhoisCache.Key.of(domain, server, policy);
+			Mono<WhoisLookup> fetched = Mono.defer(() -> fetch(domain, server, policy, key));
+			if (request.fresh()) {
+				return fetched;
+			}
+			return this.cache.find(key)
+				.map((hit) -> assemble(domain, hit.source(), hit.hops(), 0, true, hit.fetchedAt()))
+				.onErrorResume((ex) -> {
+					logger.warn("could not read the WHOIS cache for {}: {}", domain, ex.toString());
+					return Mono.empty();
+				})
+				.switchIfEmpty(fetched);
+		});
+	}
+
+	private Mono<WhoisLookup> fetch(String domain, @Nullable WhoisServerAddress server, LookupPolicy policy,
+			WhoisCache.Key key) {
+		long started = this.clock.millis();
+		Instant fetchedAt = this.clock.instant();
+		return hops(domain, server, policy).flatMap((answer) -> {
+			WhoisLookup lookup = assemble(domain, answer.source(), answer.hops(), this.clock.millis() - started, false,
+					fetchedAt);
+			return store(key, answer, fetchedAt).thenReturn(lookup);
+		});
+	}
+
+	private Mono<Answer> hops(String domain, @Nullable WhoisServerAddress server, LookupPolicy policy) {
+		if (server != null) {
+			return this.guard.checkCallerChosen(server).then(callerChosen(domain, server));
 		}
-		WhoisServerAddress address = WhoisServerAddress.parse(server);
-		return checkAllowed(address).then(checkPublic(address))
-			.then(this.directory.findForDomain(domain).map(Optional::of).defaultIfEmpty(Optional.empty()))
-			.map((entry) -> new Target(address, entry.filter((e) -> address.host().equalsIgnoreCase(e.host()))
-				.map((e) -> e.formatQuery(domain))
-				.orElse(domain)));
+		Optional<String> rdapUrl = this.bootstrap.domainUrl(domain);
+		Mono<Answer> viaWhois = Mono.defer(() -> viaTable(domain));
+		Mono<Answer> viaRdap = Mono.defer(() -> rdapUrl.map((url) -> viaRdap(domain, url))
+			.orElseGet(() -> Mono.error(new WhoisProblems.NoRdapService(domain))));
+		return switch (policy) {
+			case WHOIS -> viaWhois;
+			case RDAP -> viaRdap;
+			case AUTO -> rdapUrl.isPresent() ? viaRdap.onErrorResume((ex) -> fallBack(domain, "RDAP", ex, viaWhois))
+					: viaWhois;
+		};
 	}
 
-	private Target fromTable(String domain, WhoisServerEntry entry) {
+	private Mono<Answer> fallBack(String domain, String failed, Throwable ex, Mono<Answer> other) {
+		logger.info("{} lookup of {} failed ({}); falling back", failed, domain, ex.getMessage());
+		return other.onErrorResume((second) -> Mono.error(ex));
+	}
+
+	private Mono<Answer> viaRdap(String domain, String url) {
+		return this.rdap.run(domain, url).flatMap((hops) -> hops.get(0).answered() ? Mono.just(new Answer(Hop.RDAP, hops))
+				: Mono.error(new WhoisProblems.ProbeRefused("RDAP at " + url + " ended " + hops.get(0).outcome()
+						+ ((hops.get(0).note() != null) ? ": " + hops.get(0).note() : ""))));
+	}
+
+	private Mono<Answer> viaTable(String domain) {
+		return this.directory.findForDomain(domain)
+			.switchIfEmpty(Mono.error(() -> new WhoisProblems.NoWhoisService("unknown-suffix",
+					"no WHOIS server is known for '" + domain + "'; name one with /WHOIS/" + domain + ":<server>")))
+			.flatMap((entry) -> whoisFrom(domain, tableServer(entry), entry.formatQuery(domain)));
+	}
+
+	private Mono<Answer> callerChosen(String domain, WhoisServerAddress server) {
+		return this.directory.findForDomain(domain)
+			.filter((entry) -> server.host().equalsIgnoreCase(entry.host()))
+			.map((entry) -> entry.formatQuery(domain))
+			.defaultIfEmpty(domain)
+			.flatMap((query) -> whoisFrom(domain, server, query));
+	}
+
+	private Mono<Answer> whoisFrom(String domain, WhoisServerAddress server, String query) {
+		return this.whois.run(domain, server, query).map((hops) -> {
+			Hop first = hops.get(0);
+			if (first.outcome() == TaskResult.Outcome.REFUSED) {
+				throw new WhoisProblems.ProbeRefused("probe " + first.probe() + " refused to query " + first.server()
+						+ ": " + textOr(first.attempts().isEmpty() ? null : first.attempts().get(0).detail()));
+			}
+			return new Answer(Hop.WHOIS, hops);
+		});
+	}
+
+	private static WhoisServerAddress tableServer(WhoisServerEntry entry) {
 		String host = entry.host();
 		if (entry.service() == WhoisServerEntry.Service.WEB) {
 			throw new WhoisProblems.NoWhoisService("no-whois-service", "the registry of ." + entry.suffix()
@@ -73,61 +158,53 @@ public class WhoisService {
 			throw new WhoisProblems.NoWhoisService("no-whois-service",
 					"the registry of ." + entry.suffix() + " runs no WHOIS service");
 		}
-		return new Target(new WhoisServerAddress(host, entry.port()), entry.formatQuery(domain));
+		return new WhoisServerAddress(host, entry.port());
 	}
 
-	private Mono<Void> checkAllowed(WhoisServerAddress address) {
-		if (this.properties.allowedServers().stream().anyMatch(address::allowedBy)) {
+	/** Stores answers worth repeating; a cache failure never fails the lookup. */
+	private Mono<Void> store(WhoisCache.Key key, Answer answer, Instant fetchedAt) {
+		if (!answer.hops().get(0).answered()) {
 			return Mono.empty();
 		}
-		return this.directory.isKnownHost(address.host(), address.port())
-			.flatMap((known) -> known ? Mono.<Void>empty()
-					: Mono.error(new WhoisProblems.ServerRefused("server-not-allowed", "WHOIS server not allowed",
-							address + " is neither in the WHOIS server table nor on dragnet.whois.allowed-servers")));
+		return this.cache.store(key, new WhoisCache.Cached(answer.source(), answer.hops(), fetchedAt))
+			.onErrorResume((ex) -> {
+				logger.warn("could not store the WHOIS answer for {} in the cache: {}", key.domain(), ex.toString());
+				return Mono.empty();
+			});
 	}
 
-	/** Refuses loopback, private and link-local servers, by literal or by what the name resolves to now. */
-	private Mono<Void> checkPublic(WhoisServerAddress address) {
-		if (this.properties.allowPrivateServers()) {
-			return Mono.empty();
+	private WhoisLookup assemble(String domain, String source, List<Hop> hops, long elapsed, boolean cached,
+			Instant fetchedAt) {
+		Hop first = hops.get(0);
+		return new WhoisLookup(domain, DomainNames.toUnicode(domain), source, first.server(), first.query(),
+				first.probe(), elapsed, first.outcome(), first.text(), parse(domain, source, hops), hops, first.attempts(),
+				cached, fetchedAt);
+	}
+
+	/** Parses every answered hop; the registry's answer wins for dates and statuses, later hops fill gaps. */
+	private ParsedWhois parse(String domain, String source, List<Hop> hops) {
+		ParsedWhois merged = null;
+		for (Hop hop : hops) {
+			if (!hop.answered() || hop.text() == null) {
+				continue;
+			}
+			ParsedWhois parsed = Hop.RDAP.equals(source) ? this.rdapParser.parse(domain, hop.text())
+					: this.whoisParser.parse(domain, hostOf(hop.server()), hop.text());
+			merged = (merged == null) ? parsed : ParsedWhois.merge(merged, parsed);
 		}
-		InetAddress literal = Addresses.parseLiteral(address.host());
-		Mono<List<InetAddress>> resolved = (literal != null) ? Mono.just(List.of(literal))
-				: Mono.fromCallable(() -> resolve(address.host()))
-					.subscribeOn(Schedulers.boundedElastic())
-					.timeout(this.properties.resolveTimeout(), Mono.just(List.of()));
-		return resolved.flatMap((addresses) -> addresses.stream().anyMatch(Addresses::isNonPublic)
-				? Mono.error(new WhoisProblems.ServerRefused("private-server", "WHOIS server not public",
-						address + " is a loopback, private or link-local address; Dragnet only queries public servers"))
-				: Mono.empty());
+		return (merged != null) ? merged : this.whoisParser.parse(domain, null, "");
 	}
 
-	/** DNS lookup (blocking, so it runs on boundedElastic); an unknown name is left for the probe to report. */
-	private static List<InetAddress> resolve(String host) {
-		try {
-			return Arrays.asList(InetAddress.getAllByName(host));
-		}
-		catch (UnknownHostException ex) {
-			return List.of();
-		}
+	private static String hostOf(String server) {
+		int colon = server.lastIndexOf(':');
+		return (colon > 0 && !server.endsWith("]")) ? server.substring(0, colon).replace("[", "").replace("]", "") : server;
 	}
 
-	private Mono<WhoisLookup> dispatch(String domain, Target target) {
-		WhoisQuery query = new WhoisQuery(target.address().host(), target.address().port(), target.query(), null,
-				(int) this.properties.maxResponseSize().toBytes(), this.properties.connectTimeout().toMillis(), null);
-		return this.dispatcher.dispatch(Protocol.CAPABILITY_WHOIS, query).map((done) -> answer(domain, target, done));
+	private static String textOr(@Nullable String text) {
+		return (text != null) ? text : "no reason given";
 	}
 
-	private WhoisLookup answer(String domain, Target target, Dispatched done) {
-		TaskResult result = done.result();
-		if (result.outcome() == TaskResult.Outcome.REFUSED) {
-			throw new WhoisProblems.ProbeRefused("probe " + done.probe() + " refused to query " + target.address()
-					+ ": " + result.detail());
-		}
-		return new WhoisLookup(domain, DomainNames.toUnicode(domain), target.address().toString(), target.query(),
-				done.probe(), done.elapsedMillis(), result.outcome(), result.text(), done.attempts());
-	}
-
-	private record Target(WhoisServerAddress address, String query) {
+	/** The hops of a finished lookup and what answered them. */
+	private record Answer(String source, List<Hop> hops) {
 	}
 }

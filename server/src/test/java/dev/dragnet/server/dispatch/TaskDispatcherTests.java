@@ -39,7 +39,7 @@ class TaskDispatcherTests {
 					? r.reclassified(TaskResult.Outcome.THROTTLED, "quota text", 30_000L) : r);
 
 	private Mono<Dispatched> dispatchThrottleAware() {
-		TaskDispatcher dispatcher = new TaskDispatcher(this.registry, new DispatchProperties(ATTEMPT, 3, ACQUIRE, 100),
+		TaskDispatcher dispatcher = new TaskDispatcher(this.registry, properties(3),
 				this.clock, this.cooldowns, this.statistics);
 		return dispatcher.dispatch(THROTTLE_AWARE);
 	}
@@ -91,9 +91,13 @@ class TaskDispatcherTests {
 		assertThat(this.cooldowns.cooling("whois.example:43")).isEmpty();
 	}
 
+	private static DispatchProperties properties(int maxAttempts) {
+		return new DispatchProperties(ATTEMPT, maxAttempts, ACQUIRE, 100, Duration.ofSeconds(60), Duration.ofHours(24));
+	}
+
 	private Mono<Dispatched> dispatch(int maxAttempts) {
 		TaskDispatcher dispatcher = new TaskDispatcher(this.registry,
-				new DispatchProperties(ATTEMPT, maxAttempts, ACQUIRE, 100), VirtualTimeScheduler.get());
+				properties(maxAttempts), VirtualTimeScheduler.get());
 		return dispatcher.dispatch(Protocol.CAPABILITY_WHOIS, QUERY);
 	}
 

@@ -68,7 +68,8 @@ class WhoisEndToEndIntegrationTests {
 			.run("--server.port=0", "--dragnet.probes.tokens=" + PROBE_TOKEN + ",second-token",
 					"--dragnet.admin.token=" + ADMIN_TOKEN, "--dragnet.probes.ping-interval=" + PING.toMillis() + "ms",
 					"--dragnet.probes.missed-pings=2", "--dragnet.whois.allow-private-servers=true",
-					"--dragnet.dispatch.attempt-timeout=4s");
+					"--dragnet.dispatch.attempt-timeout=4s", "--dragnet.whois.pace.min-interval=0ms",
+					"--dragnet.whois.pace.max-connections=64", "--dragnet.whois.default-policy=whois");
 		port = Integer.parseInt(server.getEnvironment().getProperty("local.server.port"));
 		http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30)).build();
 		routeSuffixToFake("test", "%s");

@@ -77,7 +77,7 @@ class WhoisPolicyIntegrationTests {
 
 	@Test
 	void aRegistryWithoutWhoisServiceIsANotFoundProblemNotAHang() {
-		get("/WHOIS/example.aaa").expectStatus().isNotFound().expectBody()
+		get("/WHOIS/example.aaa?policy=whois").expectStatus().isNotFound().expectBody()
 			.jsonPath("$.type").isEqualTo("/problems/no-whois-service")
 			.jsonPath("$.detail").value((d) -> assertThat(d).asString().contains(".aaa"));
 	}

@@ -34,10 +34,13 @@ public final class WhoisScenarios {
 				+ ">>> Last update of whois database: 2024-11-21T10:00:00Z <<<\r\n";
 	}
 
-	/** The registrar's own record, with registrant details the registry does not publish. */
-	public static String registrarRecord(String domain) {
+	/**
+	 * The registrar's own record, with registrant details the registry does not publish. Like real ones, it
+	 * names its own WHOIS server ({@code self}).
+	 */
+	public static String registrarRecord(String domain, String self) {
 		return "Domain Name: " + domain + "\r\n"
-				+ "Registrar WHOIS Server: whois.registrar.test\r\n"
+				+ "Registrar WHOIS Server: " + self + "\r\n"
 				+ "Updated Date: 2024-08-15T00:00:00Z\r\n"
 				+ "Creation Date: 1995-08-14T04:00:00Z\r\n"
 				+ "Registrar Registration Expiration Date: 2025-08-13T04:00:00Z\r\n"

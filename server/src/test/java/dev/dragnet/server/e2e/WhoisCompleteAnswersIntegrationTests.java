@@ -1,0 +1,272 @@
+package dev.dragnet.server.e2e;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.dragnet.probe.ProbeAgent;
+import dev.dragnet.probe.ProbeConfig;
+import dev.dragnet.protocol.Protocol;
+import dev.dragnet.server.DragnetServerApplication;
+import dev.dragnet.server.testsupport.TestDatabase;
+import dev.dragnet.testbed.rdap.FakeRdapServer;
+import dev.dragnet.testbed.whois.FakeWhoisServer;
+import dev.dragnet.testbed.whois.WhoisBehaviour;
+import dev.dragnet.testbed.whois.WhoisScenarios;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Complete, trustworthy answers end to end: referrals from a thin registry to its registrar and from one RIR
+ * to another, RDAP with the registrar's related record and the fall back to WHOIS, a throttle notice
+ * retried on another probe in the same request, the cache, and per-server statistics. Real server, two real
+ * probe agents, fake WHOIS and RDAP servers on loopback.
+ */
+class WhoisCompleteAnswersIntegrationTests {
+
+	private static final String PROBE_TOKEN = "complete-probe-token";
+
+	private static final String ADMIN_TOKEN = "complete-admin-token";
+
+	private static FakeWhoisServer registry;
+
+	private static FakeWhoisServer registrar;
+
+	private static FakeWhoisServer throttler;
+
+	private static FakeRdapServer rdap;
+
+	private static ConfigurableApplicationContext server;
+
+	private static WebTestClient http;
+
+	private static final Map<String, ProbeAgent> agents = new ConcurrentHashMap<>();
+
+	@BeforeAll
+	static void start() {
+		registry = FakeWhoisServer.start();
+		registrar = FakeWhoisServer.start();
+		throttler = FakeWhoisServer.start();
+		rdap = FakeRdapServer.start();
+		String registrarAddress = registrar.host() + ":" + registrar.port();
+		registry.answer("ref.test", WhoisScenarios.thinRegistry("ref.test", registrarAddress));
+		registrar.answer("ref.test", WhoisScenarios.registrarRecord("ref.test", registrarAddress));
+		registry.answer("loop.test", WhoisScenarios.thinRegistry("loop.test", registrarAddress));
+		registrar.answer("loop.test", WhoisScenarios.thinRegistry("loop.test", registry.host() + ":" + registry.port()));
+		registry.answer("cached.test", "Domain Name: CACHED.TEST\r\n");
+		registry.answer("192.0.2.77", WhoisScenarios.rirReferral("192.0.2.77", registrarAddress));
+		registrar.answer("192.0.2.77", WhoisScenarios.rirRecord("192.0.2.77"));
+		registry.answer("busy.test", WhoisBehaviour.firstThen(1,
+				WhoisBehaviour.text("% Excessive querying, grace period of 2 seconds\r\n"),
+				WhoisBehaviour.text(WhoisScenarios.registrarRecord("busy.test", "whois.registrar.test"))));
+		throttler.fallback(WhoisBehaviour.text(
+				"The WHOIS query quota for 127.0.0.1 has been exceeded and will be replenished in 42 seconds.\r\n"));
+		rdap.bootstrap(bootstrapFor("rdaptest", rdap.baseUrl()), Duration.ofHours(1));
+		rdap.registeredDomain("example.rdaptest");
+		server = new SpringApplicationBuilder(DragnetServerApplication.class).properties(TestDatabase.springProperties())
+			.run("--server.port=0", "--dragnet.probes.tokens=" + PROBE_TOKEN, "--dragnet.admin.token=" + ADMIN_TOKEN,
+					"--dragnet.whois.allow-private-servers=true", "--dragnet.whois.pace.min-interval=0ms",
+					"--dragnet.whois.pace.max-connections=16", "--dragnet.dispatch.attempt-timeout=4s",
+					"--dragnet.rdap.bootstrap-url=" + rdap.bootstrapUrl(), "--dragnet.rdap.refresh-enabled=true",
+					"--dragnet.whois.allowed-servers=" + registry.host() + ":" + registry.port());
+		int port = Integer.parseInt(server.getEnvironment().getProperty("local.server.port"));
+		http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30)).build();
+		route("test", registry);
+		route("throttled", throttler);
+		for (String name : List.of("probe-a", "probe-b")) {
+			ProbeConfig config = ProbeConfig.of(URI.create("ws://127.0.0.1:" + port + Protocol.PATH), PROBE_TOKEN, name, 8,
+					true);
+			agents.put(name, new ProbeAgent(config).start());
+		}
+		await().atMost(Duration.ofSeconds(15)).until(() -> effectiveProbes() == 2);
+		// The server loads the fake's bootstrap in the background at start.
+		await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+			.until(() -> http.get().uri("/api/whois/example.rdaptest?policy=rdap").exchange().returnResult(String.class)
+				.getStatus().is2xxSuccessful());
+	}
+
+	@AfterAll
+	static void stop() {
+		agents.values().forEach(ProbeAgent::close);
+		if (server != null) {
+			server.close();
+		}
+		for (AutoCloseable fake : new AutoCloseable[] { registry, registrar, throttler, rdap }) {
+			try {
+				if (fake != null) {
+					fake.close();
+				}
+			}
+			catch (Exception ex) {
+				// closing fakes is best effort
+			}
+		}
+	}
+
+	private static String bootstrapFor(String tld, String baseUrl) {
+		return "{\"version\":\"1.0\",\"publication\":\"2026-11-01T00:00:00Z\",\"description\":\"test\","
+				+ "\"services\":[[[\"" + tld + "\"],[\"" + baseUrl + "\"]]]}";
+	}
+
+	private static void route(String suffix, FakeWhoisServer fake) {
+		http.put()
+			.uri("/api/whois-servers/{suffix}", suffix)
+			.headers((h) -> h.setBearerAuth(ADMIN_TOKEN))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("host", fake.host(), "port", fake.port(), "queryFormat", "%s"))
+			.exchange()
+			.expectStatus()
+			.isOk();
+	}
+
+	private static long effectiveProbes() {
+		return http.get().uri("/api/probes").exchange().expectBody(List.class).returnResult().getResponseBody().stream()
+			.filter((p) -> "EFFECTIVE".equals(((Map<?, ?>) p).get("state")))
+			.count();
+	}
+
+	@Test
+	void aThinRegistrysReferralIsFollowedAndEveryHopIsShown() {
+		String text = http.get().uri("/WHOIS/ref.test?policy=whois").exchange().expectStatus().isOk()
+			.expectBody(String.class).returnResult().getResponseBody();
+		assertThat(text).contains("Registrar WHOIS Server: " + registrar.host())
+			.contains("%% Dragnet: referral from " + registry.host() + ":" + registry.port())
+			.contains("Registrant Organization: Example Holdings Ltd");
+		assertThat(text.indexOf("Registry Domain ID")).isLessThan(text.indexOf("Registrant Organization"));
+	}
+
+	@Test
+	void theJsonListsTheHopsAndMergesTheirFields() {
+		http.get()
+			.uri("/api/whois/ref.test?policy=whois&fresh=true")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.source").isEqualTo("whois")
+			.jsonPath("$.hops.length()").isEqualTo(2)
+			.jsonPath("$.hops[0].server").isEqualTo(registry.host() + ":" + registry.port())
+			.jsonPath("$.hops[1].server").isEqualTo(registrar.host() + ":" + registrar.port())
+			.jsonPath("$.registered").isEqualTo(true)
+			.jsonPath("$.created").isEqualTo("1995-08-14T04:00:00Z")
+			.jsonPath("$.expires").isEqualTo("2025-08-13T04:00:00Z")
+			.jsonPath("$.registrar.name").isEqualTo("Example Registrar, Inc.")
+			.jsonPath("$.registrar.ianaId").isEqualTo("376")
+			.jsonPath("$.nameServers[0]").isEqualTo("ns1.example.net")
+			.jsonPath("$.statuses").value((s) -> assertThat((List<?>) s).asString().contains("clientTransferProhibited"))
+			.jsonPath("$.registrantOrganization").isEqualTo("Example Holdings Ltd")
+			.jsonPath("$.registrantCountry").isEqualTo("GB");
+	}
+
+	@Test
+	void aReferralBackToAServerAlreadyAskedIsNotFollowed() {
+		http.get().uri("/api/whois/loop.test?policy=whois").exchange().expectStatus().isOk().expectBody()
+			.jsonPath("$.hops.length()").isEqualTo(2);
+		assertThat(registry.queryCount("loop.test")).isEqualTo(1);
+	}
+
+	@Test
+	void anRirReferralIsFollowedForAnAddress() {
+		http.get()
+			.uri("/api/whois/ip/192.0.2.77?server=" + registry.host() + ":" + registry.port())
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.hops.length()").isEqualTo(2)
+			.jsonPath("$.hops[0].query").isEqualTo("192.0.2.77")
+			.jsonPath("$.hops[1].text").value((t) -> assertThat(t).asString().contains("netname:        EXAMPLE-NET"));
+	}
+
+	@Test
+	void aThrottledAnswerIsRetriedOnTheOtherProbeInTheSameRequest() {
+		http.get()
+			.uri("/api/whois/busy.test?policy=whois")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.attempts.length()").isEqualTo(2)
+			.jsonPath("$.attempts[0].outcome").isEqualTo("THROTTLED")
+			.jsonPath("$.attempts[1].outcome").isEqualTo("OK")
+			.jsonPath("$.registrantOrganization").isEqualTo("Example Holdings Ltd")
+			.jsonPath("$.attempts").value((a) -> {
+				List<?> attempts = (List<?>) a;
+				assertThat(((Map<?, ?>) attempts.get(0)).get("probe")).isNotEqualTo(((Map<?, ?>) attempts.get(1)).get("probe"));
+			});
+	}
+
+	@Test
+	void whenEveryProbeIsThrottledTheCallerIsToldWhenToComeBack() {
+		http.get()
+			.uri("/WHOIS/example.throttled?policy=whois")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+			.expectHeader()
+			.value("Retry-After", (v) -> assertThat(Integer.parseInt(v)).isBetween(40, 42))
+			.expectBody()
+			.jsonPath("$.type").isEqualTo("/problems/no-probe-available");
+		assertThat(throttler.queryCount("example.throttled")).as("one try per probe, then both rest").isEqualTo(2);
+	}
+
+	@Test
+	void rdapAnswersComeWithTheRegistrarsRelatedRecord() {
+		http.get()
+			.uri("/api/whois/example.rdaptest?policy=rdap")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.source").isEqualTo("rdap")
+			.jsonPath("$.hops.length()").isEqualTo(2)
+			.jsonPath("$.registered").isEqualTo(true)
+			.jsonPath("$.nameServers").isNotEmpty();
+	}
+
+	@Test
+	void autoPrefersRdapWhereTheBootstrapKnowsTheTld() {
+		http.get().uri("/api/whois/example.rdaptest").exchange().expectStatus().isOk().expectBody()
+			.jsonPath("$.source").isEqualTo("rdap");
+		http.get().uri("/api/whois/ref.test").exchange().expectStatus().isOk().expectBody()
+			.jsonPath("$.source").isEqualTo("whois");
+	}
+
+	@Test
+	void aSecondLookupComesFromTheCacheUnlessFreshIsAsked() {
+		http.get().uri("/api/whois/cached.test?policy=whois").exchange().expectStatus().isOk().expectBody()
+			.jsonPath("$.cached").isEqualTo(false);
+		http.get().uri("/api/whois/cached.test?policy=whois").exchange().expectStatus().isOk().expectBody()
+			.jsonPath("$.cached").isEqualTo(true);
+		assertThat(registry.queryCount("cached.test")).isEqualTo(1);
+		http.get().uri("/api/whois/cached.test?policy=whois&fresh=true").exchange().expectStatus().isOk().expectBody()
+			.jsonPath("$.cached").isEqualTo(false);
+		assertThat(registry.queryCount("cached.test")).isEqualTo(2);
+	}
+
+	@Test
+	void statisticsCountLookupsThrottlesAndLatencyPerServer() {
+		http.get().uri("/api/whois/stats.test?policy=whois&fresh=true").exchange().expectStatus().isOk();
+		http.get()
+			.uri("/api/whois-servers/stats")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$[?(@.server == '" + registry.host() + ":" + registry.port() + "')].lookups")
+			.value((v) -> assertThat(((List<?>) v).get(0)).asString().isNotEqualTo("0"))
+			.jsonPath("$[?(@.server == '" + registry.host() + ":" + registry.port() + "')].medianLatencyMillis")
+			.isNotEmpty();
+	}
+}
