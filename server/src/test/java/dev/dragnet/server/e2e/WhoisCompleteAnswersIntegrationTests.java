@@ -69,7 +69,7 @@ class WhoisCompleteAnswersIntegrationTests {
 		registrar.answer("192.0.2.77", WhoisScenarios.rirRecord("192.0.2.77"));
 		registry.answer("busy.test", WhoisBehaviour.firstThen(1,
 				WhoisBehaviour.text("% Excessive querying, grace period of 2 seconds\r\n"),
-				WhoisBehaviour.text(WhoisScenarios.registrarRecord("busy.test", "whois.registrar.test"))));
+				WhoisBehaviour.text(WhoisScenarios.registrarRecord("busy.test", registry.host() + ":" + registry.port()))));
 		throttler.fallback(WhoisBehaviour.text(
 				"The WHOIS query quota for 127.0.0.1 has been exceeded and will be replenished in 42 seconds.\r\n"));
 		rdap.bootstrap(bootstrapFor("rdaptest", rdap.baseUrl()), Duration.ofHours(1));
