@@ -81,7 +81,8 @@ class WhoisChain {
 	}
 
 	private Mono<Hop> hop(String domain, WhoisServerAddress server, String query, String note) {
-		WhoisQuery work = new WhoisQuery(server.host(), server.port(), query, null,
+		WhoisQuery work = new WhoisQuery(server.host(), server.port(), query,
+				this.properties.charsetFor(server.host(), server.port()),
 				(int) this.properties.maxResponseSize().toBytes(), this.properties.connectTimeout().toMillis(), null,
 				this.properties.paceFor(domain));
 		DispatchRequest request = new DispatchRequest(Protocol.CAPABILITY_WHOIS, work, server.toString(),
