@@ -138,7 +138,10 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 		Mono<Void> output = ws.send(session.outbound().map((frame) -> ws.textMessage(this.codec.encode(frame))));
 		Mono<Void> input = frames.doOnNext((text) -> onFrame(session, text))
 			.then()
-			.onErrorResume((ex) -> Mono.empty())
+			.onErrorResume((ex) -> {
+				logger.warn("session of probe {} failed: {}", session.name(), ex.toString());
+				return Mono.empty();
+			})
 			.doFinally((signal) -> finish(session, "connection closed"))
 			.then(Mono.defer(() -> this.repository.disconnected(session, reasonOf(session), this.clock.instant())))
 			.onErrorResume((ex) -> logged("could not save the disconnection of " + session.name(), ex));

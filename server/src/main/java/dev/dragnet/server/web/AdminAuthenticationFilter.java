@@ -23,10 +23,11 @@ import reactor.core.publisher.Mono;
  * {@code /api/} need it too. Anything else, such as {@code /WHOIS/...}, is not affected. Runs before the
  * controllers and answers 401 problems itself.
  *
- * <p>One exemption: {@code POST /api/whois/parse} is a read. It parses the WHOIS text in its body and answers
- * the fields, storing and sending nothing; it is a POST only because the text is too large for a URL. So it is
- * treated as a read: open unless {@code protect-reads} is on. The match is exact (decoded segments
- * {@code api}, {@code whois}, {@code parse}), so no other path under {@code /api/} can borrow it.
+ * <p>Two exemptions, both reads that are POSTs only because their input is too large for a URL:
+ * {@code POST /api/whois/parse} parses the WHOIS text in its body and answers the fields, storing and
+ * sending nothing; {@code POST /api/whois/bulk} streams lookups, each the same as an open
+ * {@code GET /api/whois/{domain}}. They are treated as reads: open unless {@code protect-reads} is on. The
+ * match is exact (decoded segments), so no other path under {@code /api/} can borrow it.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 100)
@@ -37,7 +38,8 @@ class AdminAuthenticationFilter implements WebFilter {
 
 	private static final String BEARER = "bearer ";
 
-	private static final List<String> READ_ONLY_POST = List.of("api", "whois", "parse");
+	private static final Set<List<String>> READ_ONLY_POSTS = Set.of(List.of("api", "whois", "parse"),
+			List.of("api", "whois", "bulk"));
 
 	private final AdminToken token;
 
@@ -91,7 +93,7 @@ class AdminAuthenticationFilter implements WebFilter {
 		return false;
 	}
 
-	/** {@code POST /api/whois/parse}, exactly: see the class comment. */
+	/** {@code POST /api/whois/parse} or {@code /api/whois/bulk}, exactly: see the class comment. */
 	private static boolean isReadOnlyPost(ServerHttpRequest request) {
 		if (!HttpMethod.POST.equals(request.getMethod())) {
 			return false;
@@ -102,7 +104,7 @@ class AdminAuthenticationFilter implements WebFilter {
 				segments.add(segment.valueToMatch());
 			}
 		}
-		return READ_ONLY_POST.equals(segments);
+		return READ_ONLY_POSTS.contains(segments);
 	}
 
 	private static String describe(ServerHttpRequest request) {

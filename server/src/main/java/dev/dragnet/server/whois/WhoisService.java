@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * One lookup, start to finish: validate the name, answer from the cache when allowed, else choose RDAP or
@@ -75,6 +76,7 @@ public class WhoisService {
 				return fetched;
 			}
 			return this.cache.find(key)
+				.publishOn(Schedulers.parallel())
 				.map((hit) -> assemble(domain, hit.source(), hit.hops(), 0, true, hit.fetchedAt()))
 				.onErrorResume((ex) -> {
 					logger.warn("could not read the WHOIS cache for {}: {}", domain, ex.toString());
@@ -88,7 +90,8 @@ public class WhoisService {
 			WhoisCache.Key key) {
 		long started = this.clock.millis();
 		Instant fetchedAt = this.clock.instant();
-		return hops(domain, server, policy).flatMap((answer) -> {
+		// Parsing is CPU work of up to some milliseconds for a large answer: keep it off the event loops.
+		return hops(domain, server, policy).publishOn(Schedulers.parallel()).flatMap((answer) -> {
 			WhoisLookup lookup = assemble(domain, answer.source(), answer.hops(), this.clock.millis() - started, false,
 					fetchedAt);
 			return store(key, answer, fetchedAt).thenReturn(lookup);

@@ -10,6 +10,10 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  * <ul>
  * <li>Netty's DNS resolver draws query ids from a {@code SecureRandom}, whose native generator tops up its
  * buffer from {@code /dev/urandom}: a read that never waits, but that BlockHound sees as file I/O.</li>
+ * <li>Netty 4.2's adaptive allocator briefly parks on a lock while magazines are freed or expanded; the
+ * critical sections are a few instructions long (other projects allow the same).</li>
+ * <li>Jackson 3 builds a type's deserializer once, under a lock, when the first frames of that type are read
+ * concurrently; later reads take the cached one.</li>
  * </ul>
  */
 public final class TestBlockHoundIntegration implements BlockHoundIntegration {
@@ -18,5 +22,8 @@ public final class TestBlockHoundIntegration implements BlockHoundIntegration {
 	public void applyTo(BlockHound.Builder builder) {
 		builder.allowBlockingCallsInside("io.netty.resolver.dns.DnsQueryIdSpace$DnsQueryIdRange", "pushId");
 		builder.allowBlockingCallsInside("io.netty.resolver.dns.DnsQueryIdSpace$DnsQueryIdRange", "nextId");
+		builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free");
+		builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines");
+		builder.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache", "_createAndCacheValueDeserializer");
 	}
 }

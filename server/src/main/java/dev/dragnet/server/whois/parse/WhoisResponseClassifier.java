@@ -58,6 +58,9 @@ public final class WhoisResponseClassifier {
 
 	private static final Pattern GO_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)([hms])");
 
+	/** How much of an answer is searched for throttle and not-found notices. */
+	static final int HEAD_CHARS = 16 * 1024;
+
 	private final WhoisParser parser = new WhoisParser();
 
 	/**
@@ -67,11 +70,15 @@ public final class WhoisResponseClassifier {
 		if (text.isBlank()) {
 			return new Classification(Kind.EMPTY, null, null);
 		}
-		Matcher throttled = THROTTLED.matcher(text);
+		// Throttle and not-found notices are short and come first; a long answer is a record. Looking at the
+		// head only keeps the cost flat whatever a server sends (answers may reach the byte cap).
+		String head = (text.length() > HEAD_CHARS) ? text.substring(0, HEAD_CHARS) : text;
+		Matcher throttled = THROTTLED.matcher(head);
 		if (throttled.find()) {
-			return new Classification(Kind.THROTTLED, retryAfter(text), lineAround(text, throttled.start()));
+			return new Classification(Kind.THROTTLED, retryAfter(head), lineAround(head, throttled.start()));
 		}
-		if (Boolean.FALSE.equals(this.parser.parse("invalid.invalid", server, text).registered())) {
+		if (text.length() <= HEAD_CHARS
+				&& Boolean.FALSE.equals(this.parser.parse("invalid.invalid", server, text).registered())) {
 			return new Classification(Kind.NOT_FOUND, null, null);
 		}
 		return new Classification(Kind.DATA, null, null);

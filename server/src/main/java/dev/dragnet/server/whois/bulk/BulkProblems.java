@@ -1,0 +1,45 @@
+package dev.dragnet.server.whois.bulk;
+
+import dev.dragnet.server.web.ProblemException;
+import org.springframework.http.HttpStatus;
+
+/** The errors a bulk line can get before any lookup is made. */
+final class BulkProblems {
+
+	private static final int MAX_QUOTED = 100;
+
+	private BulkProblems() {
+	}
+
+	/** A line longer than {@code dragnet.whois.bulk.max-line-length}. */
+	static final class LineTooLong extends ProblemException {
+
+		LineTooLong(long maxLength) {
+			super(HttpStatus.BAD_REQUEST, "line-too-long", "Line too long",
+					"the line is longer than " + maxLength + " bytes (dragnet.whois.bulk.max-line-length); it was skipped");
+		}
+	}
+
+	/** A line that cannot be read as a lookup: malformed JSON, or no domain. */
+	static final class BadLine extends ProblemException {
+
+		BadLine(String detail) {
+			super(HttpStatus.BAD_REQUEST, "bad-request", "Bad request", detail);
+		}
+	}
+
+	/** A policy other than auto, rdap and whois; the same problem as the single lookup's {@code ?policy=}. */
+	static final class InvalidPolicy extends ProblemException {
+
+		InvalidPolicy(String given) {
+			super(HttpStatus.BAD_REQUEST, "invalid-policy", "Invalid lookup policy",
+					"policy '" + printable(given) + "' is not one of auto, rdap, whois");
+		}
+	}
+
+	/** {@code text} with control characters replaced and cut to a length fit for a message. */
+	static String printable(String text) {
+		String clean = text.replaceAll("\\p{Cntrl}", "?");
+		return (clean.length() > MAX_QUOTED) ? clean.substring(0, MAX_QUOTED) + "..." : clean;
+	}
+}

@@ -1,0 +1,98 @@
+package dev.dragnet.server.whois.bulk;
+
+import dev.dragnet.net.InvalidDomainException;
+import dev.dragnet.server.web.ProblemException;
+import dev.dragnet.server.whois.WhoisLookup;
+import dev.dragnet.server.whois.WhoisProperties;
+import dev.dragnet.server.whois.WhoisRequest;
+import dev.dragnet.server.whois.WhoisService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Answers a bulk request: splits the body into lines as it arrives, reads each line's lookup, runs at most
+ * {@code dragnet.whois.bulk.concurrency} lookups at once, and emits one {@link BulkAnswer} per line that asks
+ * something, in the order the lookups complete.
+ *
+ * <p>Nothing is buffered beyond one body buffer and one answer per running lookup: the body is read one buffer
+ * at a time when the lines before it are taken, and lines are taken only as lookups finish and their answers
+ * are requested downstream. So a slow reader of the answers slows the reading of the body, and a body of any
+ * length runs in bounded memory.
+ */
+@Service
+class BulkService {
+
+	private static final Logger logger = LoggerFactory.getLogger(BulkService.class);
+
+	private final WhoisService whois;
+
+	private final WhoisProperties whoisProperties;
+
+	private final BulkProperties properties;
+
+	private final BulkLineParser parser;
+
+	BulkService(WhoisService whois, WhoisProperties whoisProperties, BulkProperties properties, JsonMapper json) {
+		this.whois = whois;
+		this.whoisProperties = whoisProperties;
+		this.properties = properties;
+		this.parser = new BulkLineParser(json, properties.maxLineLength().toBytes());
+	}
+
+	/**
+	 * The answers to {@code body}, one per line that asks something.
+	 *
+	 * @param requestId names the request in the log, should a lookup fail unexpectedly
+	 */
+	Flux<BulkAnswer> answer(Flux<DataBuffer> body, BulkFormat format, String requestId) {
+		return lines(body).<ParsedLine>handle((line, sink) -> this.parser.parse(line, format).ifPresent(sink::next))
+			// prefetch 1: an inner is a single lookup, and no more than one answer per lookup should wait
+			.flatMap((line) -> answer(line, requestId), this.properties.concurrency(), 1);
+	}
+
+	/** The body's lines as its buffers arrive; one buffer is asked for only when the lines before are taken. */
+	private Flux<RawLine> lines(Flux<DataBuffer> body) {
+		return Flux.defer(() -> {
+			LineSplitter splitter = new LineSplitter((int) this.properties.maxLineLength().toBytes());
+			return body.concatMapIterable(splitter::feed, 1)
+				.concatWith(Mono.defer(() -> Mono.justOrEmpty(splitter.finish())))
+				.doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+		});
+	}
+
+	private Mono<BulkAnswer> answer(ParsedLine line, String requestId) {
+		BulkQuery query = line.query();
+		ProblemException refused = line.error();
+		if (query == null || refused != null) {
+			return Mono.just(BulkAnswer.of(line, BulkError.of((refused != null) ? refused
+					: new BulkProblems.BadLine("the line asks for no lookup"))));
+		}
+		return lookup(query).map((result) -> BulkAnswer.of(line, result))
+			.onErrorResume((ex) -> Mono.just(BulkAnswer.of(line, error(line, requestId, ex))));
+	}
+
+	/** The one place bulk asks for a lookup; a line without a policy gets {@code dragnet.whois.default-policy}. */
+	private Mono<WhoisLookup> lookup(BulkQuery query) {
+		return Mono.defer(() -> this.whois.lookup(new WhoisRequest(query.domain(), query.server(),
+				(query.policy() != null) ? query.policy() : this.whoisProperties.defaultPolicy(), query.fresh())));
+	}
+
+	/** The error a client sees for the line; unexpected failures are logged here, once. */
+	private static BulkError error(ParsedLine line, String requestId, Throwable ex) {
+		if (ex instanceof ProblemException problem) {
+			return BulkError.of(problem);
+		}
+		if (ex instanceof InvalidDomainException invalid) {
+			return BulkError.of(invalid);
+		}
+		logger.error("bulk lookup of line {} failed unexpectedly (request {})", line.number(), requestId, ex);
+		return BulkError.internal("the lookup failed unexpectedly; the error is logged under request id " + requestId
+				+ ", line " + line.number());
+	}
+}
