@@ -16,16 +16,25 @@ public enum LookupPolicy {
 	/** WHOIS over TCP 43 only. */
 	WHOIS;
 
-	/** Parses {@code auto}, {@code rdap} or {@code whois} (any case); null means the default. */
+	/** Parses {@code auto}, {@code rdap} or {@code whois} (any case); blank or absent means {@code fallback}. */
 	static LookupPolicy parse(@Nullable String text, LookupPolicy fallback) {
+		LookupPolicy policy = parse(text);
+		return (policy != null) ? policy : fallback;
+	}
+
+	/**
+	 * Parses {@code auto}, {@code rdap} or {@code whois} (any case); blank or absent gives null, anything else
+	 * throws {@link InvalidPolicyException}.
+	 */
+	public static @Nullable LookupPolicy parse(@Nullable String text) {
 		if (text == null || text.isBlank()) {
-			return fallback;
+			return null;
 		}
 		try {
 			return valueOf(text.trim().toUpperCase(Locale.ROOT));
 		}
 		catch (IllegalArgumentException ex) {
-			throw new WhoisProblems.BadPolicy(text);
+			throw new InvalidPolicyException(text);
 		}
 	}
 }

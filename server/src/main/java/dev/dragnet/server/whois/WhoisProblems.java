@@ -25,15 +25,6 @@ final class WhoisProblems {
 		}
 	}
 
-	/** The policy parameter is not one of auto, rdap, whois. */
-	static final class BadPolicy extends ProblemException {
-
-		BadPolicy(String given) {
-			super(HttpStatus.BAD_REQUEST, "invalid-policy", "Invalid lookup policy",
-					"policy '" + given.replaceAll("\\p{Cntrl}", "?") + "' is not one of auto, rdap, whois");
-		}
-	}
-
 	/** RDAP was asked for a domain whose TLD has no RDAP service in the bootstrap. */
 	static final class NoRdapService extends ProblemException {
 

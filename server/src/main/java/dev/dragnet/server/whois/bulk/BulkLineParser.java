@@ -2,6 +2,7 @@ package dev.dragnet.server.whois.bulk;
 
 import java.util.Optional;
 
+import dev.dragnet.server.whois.InvalidPolicyException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -56,7 +57,7 @@ final class BulkLineParser {
 			return ParsedLine.lookup(number,
 					new BulkQuery(line.domain(), line.server(), BulkQuery.policy(line.policy()), Boolean.TRUE.equals(line.fresh())));
 		}
-		catch (BulkProblems.InvalidPolicy ex) {
+		catch (InvalidPolicyException ex) {
 			return ParsedLine.failed(number, line.domain(), ex);
 		}
 	}

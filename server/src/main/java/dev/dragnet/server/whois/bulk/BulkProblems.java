@@ -28,15 +28,6 @@ final class BulkProblems {
 		}
 	}
 
-	/** A policy other than auto, rdap and whois; the same problem as the single lookup's {@code ?policy=}. */
-	static final class InvalidPolicy extends ProblemException {
-
-		InvalidPolicy(String given) {
-			super(HttpStatus.BAD_REQUEST, "invalid-policy", "Invalid lookup policy",
-					"policy '" + printable(given) + "' is not one of auto, rdap, whois");
-		}
-	}
-
 	/** {@code text} with control characters replaced and cut to a length fit for a message. */
 	static String printable(String text) {
 		String clean = text.replaceAll("\\p{Cntrl}", "?");

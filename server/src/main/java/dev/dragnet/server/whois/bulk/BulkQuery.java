@@ -1,7 +1,5 @@
 package dev.dragnet.server.whois.bulk;
 
-import java.util.Locale;
-
 import dev.dragnet.server.whois.LookupPolicy;
 import org.jspecify.annotations.Nullable;
 
@@ -27,14 +25,6 @@ record BulkQuery(String domain, @Nullable String server, @Nullable LookupPolicy 
 
 	/** The policy a line names ({@code auto}, {@code rdap} or {@code whois}, any case); blank or absent is null. */
 	static @Nullable LookupPolicy policy(@Nullable String given) {
-		if (given == null || given.isBlank()) {
-			return null;
-		}
-		try {
-			return LookupPolicy.valueOf(given.strip().toUpperCase(Locale.ROOT));
-		}
-		catch (IllegalArgumentException ex) {
-			throw new BulkProblems.InvalidPolicy(given);
-		}
+		return LookupPolicy.parse(given);
 	}
 }

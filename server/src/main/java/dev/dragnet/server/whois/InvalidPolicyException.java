@@ -1,0 +1,18 @@
+package dev.dragnet.server.whois;
+
+import dev.dragnet.server.web.ProblemException;
+import org.springframework.http.HttpStatus;
+
+/** A lookup policy other than {@code auto}, {@code rdap} and {@code whois}. Answers 400. */
+public final class InvalidPolicyException extends ProblemException {
+
+	InvalidPolicyException(String given) {
+		super(HttpStatus.BAD_REQUEST, "invalid-policy", "Invalid lookup policy", "policy '" + printable(given)
+				+ "' is not one of auto, rdap, whois");
+	}
+
+	private static String printable(String given) {
+		String clean = given.replaceAll("\\p{Cntrl}", "?");
+		return (clean.length() > 100) ? clean.substring(0, 100) + "..." : clean;
+	}
+}
