@@ -58,3 +58,59 @@ CREATE TABLE IF NOT EXISTS whois_cache (
 );
 
 CREATE INDEX IF NOT EXISTS whois_cache_fetched_at ON whois_cache (fetched_at);
+
+-- Reverse-IP campaigns (docs/CAMPAIGNS.md). A campaign covers address ranges, cut into work blocks that
+-- probes lease, resolve and return.
+CREATE TABLE IF NOT EXISTS campaign (
+	id           bigserial PRIMARY KEY,
+	name         text NOT NULL,
+	state        text NOT NULL DEFAULT 'CREATED'
+	             CHECK (state IN ('CREATED', 'RUNNING', 'PAUSED', 'CANCELLED', 'DONE', 'FAILED')),
+	block_size   int NOT NULL,
+	sources      text[] NOT NULL DEFAULT '{}',     -- source names to use, in order (empty: every enabled source)
+	verify       boolean NOT NULL DEFAULT false,   -- forward-resolve each domain found
+	total_ips    bigint NOT NULL,
+	total_blocks int NOT NULL,
+	created_at   timestamptz NOT NULL DEFAULT now(),
+	started_at   timestamptz,
+	finished_at  timestamptz
+);
+
+-- The ranges a campaign was created with, with both address and numeric forms.
+CREATE TABLE IF NOT EXISTS ip_range (
+	id             bigserial PRIMARY KEY,
+	campaign_id    bigint NOT NULL REFERENCES campaign (id) ON DELETE CASCADE,
+	begin_ip       inet NOT NULL,
+	end_ip         inet NOT NULL,
+	begin_num      bigint NOT NULL,
+	end_num        bigint NOT NULL,
+	organisation   text,                           -- owner, when the CSV named one
+	dispatched     boolean NOT NULL DEFAULT false, -- some block of it has been leased
+	resolved_count bigint NOT NULL DEFAULT 0,      -- addresses of it with a result
+	CHECK (begin_num <= end_num)
+);
+
+CREATE INDEX IF NOT EXISTS ip_range_campaign ON ip_range (campaign_id);
+
+-- The unit of work a probe leases: a run of consecutive addresses of one range.
+CREATE TABLE IF NOT EXISTS work_block (
+	id               bigserial PRIMARY KEY,
+	campaign_id      bigint NOT NULL REFERENCES campaign (id) ON DELETE CASCADE,
+	range_id         bigint NOT NULL REFERENCES ip_range (id) ON DELETE CASCADE,
+	first_num        bigint NOT NULL,
+	last_num         bigint NOT NULL,
+	state            text NOT NULL DEFAULT 'PENDING' CHECK (state IN ('PENDING', 'LEASED', 'DONE', 'FAILED')),
+	lease_holder     text,                         -- probe name
+	lease_id         uuid,
+	lease_expires_at timestamptz,
+	attempts         int NOT NULL DEFAULT 0,
+	ips_done         int NOT NULL DEFAULT 0,
+	domains_found    int NOT NULL DEFAULT 0,
+	failure_reason   text,
+	updated_at       timestamptz NOT NULL DEFAULT now(),
+	CHECK (first_num <= last_num)
+);
+
+CREATE INDEX IF NOT EXISTS work_block_pending ON work_block (campaign_id, id) WHERE state = 'PENDING';
+CREATE INDEX IF NOT EXISTS work_block_leased ON work_block (lease_expires_at) WHERE state = 'LEASED';
+CREATE INDEX IF NOT EXISTS work_block_campaign_state ON work_block (campaign_id, state);

@@ -1,0 +1,60 @@
+package dev.dragnet.server.campaign;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code /api/campaigns}: create (JSON or a CSV upload of ranges), list, show with progress, and control.
+ * Creating and controlling need the admin token, like every mutating endpoint.
+ */
+@RestController
+class CampaignController {
+
+	private final CampaignService campaigns;
+
+	CampaignController(CampaignService campaigns) {
+		this.campaigns = campaigns;
+	}
+
+	@PostMapping(path = "/api/campaigns", consumes = MediaType.APPLICATION_JSON_VALUE)
+	@ResponseStatus(HttpStatus.CREATED)
+	Mono<CampaignView> create(@RequestBody CampaignRequest request) {
+		return this.campaigns.create(request);
+	}
+
+	@PostMapping(path = "/api/campaigns", consumes = { "text/csv", MediaType.TEXT_PLAIN_VALUE })
+	@ResponseStatus(HttpStatus.CREATED)
+	Mono<CampaignView> createFromCsv(@RequestParam(required = false) @Nullable String name,
+			@RequestParam(required = false) @Nullable Integer blockSize,
+			@RequestParam(required = false) @Nullable List<String> sources,
+			@RequestParam(required = false) @Nullable Boolean verify, @RequestBody(required = false) @Nullable String csv) {
+		return this.campaigns.createFromCsv(name, (csv != null) ? csv : "", blockSize, sources, verify);
+	}
+
+	@GetMapping("/api/campaigns")
+	Flux<CampaignView> campaigns() {
+		return this.campaigns.campaigns();
+	}
+
+	@GetMapping("/api/campaigns/{id}")
+	Mono<CampaignView> campaign(@PathVariable long id) {
+		return this.campaigns.campaign(id);
+	}
+
+	@PostMapping("/api/campaigns/{id}/{action}")
+	Mono<CampaignView> control(@PathVariable long id, @PathVariable String action) {
+		return this.campaigns.control(id, action);
+	}
+}

@@ -1,0 +1,19 @@
+package dev.dragnet.server.campaign;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Limits of reverse-IP campaigns.
+ *
+ * @param maxAddresses most addresses one campaign may cover (the design target is a city: about 7 million)
+ * @param defaultBlockSize addresses per work block when a campaign names none
+ * @param minBlockSize smallest block size a campaign may ask for
+ * @param maxBlockSize largest block size a campaign may ask for
+ * @param maxRanges most ranges one campaign may list
+ */
+@ConfigurationProperties("dragnet.campaigns")
+public record CampaignProperties(@DefaultValue("16777216") long maxAddresses, @DefaultValue("256") int defaultBlockSize,
+		@DefaultValue("16") int minBlockSize, @DefaultValue("65536") int maxBlockSize,
+		@DefaultValue("100000") int maxRanges) {
+}

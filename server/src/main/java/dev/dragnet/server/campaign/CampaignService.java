@@ -1,0 +1,101 @@
+package dev.dragnet.server.campaign;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Creates campaigns, moves them between states, and reports their progress. */
+@Service
+public class CampaignService {
+
+	private static final Logger logger = LoggerFactory.getLogger(CampaignService.class);
+
+	private final CampaignRepository repository;
+
+	private final CampaignProperties limits;
+
+	CampaignService(CampaignRepository repository, CampaignProperties limits) {
+		this.repository = repository;
+		this.limits = limits;
+	}
+
+	Mono<CampaignView> create(CampaignRequest request) {
+		List<CampaignPlan.RangeLine> lines = new ArrayList<>();
+		List<String> ranges = (request.ranges() != null) ? request.ranges() : List.of();
+		for (int i = 0; i < ranges.size(); i++) {
+			lines.add(new CampaignPlan.RangeLine(String.valueOf(ranges.get(i)), i + 1, null));
+		}
+		return create(request.name(), lines, request.blockSize(), request.sources(), request.verify());
+	}
+
+	/**
+	 * Creates a campaign from CSV: one range per line, optionally followed by a comma and its owning
+	 * organisation; blank lines, {@code #} comments and a {@code range,...} header line are skipped.
+	 */
+	Mono<CampaignView> createFromCsv(@Nullable String name, String csv, @Nullable Integer blockSize,
+			@Nullable List<String> sources, @Nullable Boolean verify) {
+		List<CampaignPlan.RangeLine> lines = new ArrayList<>();
+		String[] rows = csv.split("\r?\n", -1);
+		for (int i = 0; i < rows.length; i++) {
+			String row = rows[i].strip();
+			if (row.isEmpty() || row.startsWith("#") || (lines.isEmpty() && row.toLowerCase(Locale.ROOT).startsWith("range"))) {
+				continue;
+			}
+			int comma = row.indexOf(',');
+			String range = (comma < 0) ? row : row.substring(0, comma).strip();
+			String organisation = (comma < 0) ? null : unquote(row.substring(comma + 1).strip());
+			lines.add(new CampaignPlan.RangeLine(range, i + 1, (organisation == null || organisation.isEmpty())
+					? null : organisation));
+		}
+		return create(name, lines, blockSize, sources, verify);
+	}
+
+	private Mono<CampaignView> create(@Nullable String name, List<CampaignPlan.RangeLine> lines,
+			@Nullable Integer blockSize, @Nullable List<String> sources, @Nullable Boolean verify) {
+		return Mono.fromCallable(() -> CampaignPlan.of(name, lines, blockSize, sources, verify, this.limits))
+			.flatMap((plan) -> this.repository.create(plan).doOnNext((id) -> logger.info(
+					"campaign {} '{}' created: {} addresses in {} blocks of {}", id, plan.name(), plan.totalIps(),
+					plan.totalBlocks(), plan.blockSize())))
+			.flatMap(this::campaign);
+	}
+
+	Flux<CampaignView> campaigns() {
+		return this.repository.findAll();
+	}
+
+	Mono<CampaignView> campaign(long id) {
+		return this.repository.findById(id).switchIfEmpty(Mono.error(() -> new CampaignProblems.UnknownCampaign(id)));
+	}
+
+	/** Applies {@code start}, {@code pause}, {@code resume} or {@code cancel}. */
+	Mono<CampaignView> control(long id, String action) {
+		if (!CampaignState.actions().contains(action)) {
+			return Mono.error(new CampaignProblems.InvalidCampaign("invalid-action", "Unknown action",
+					"'" + action + "' is not one of " + CampaignState.actions()));
+		}
+		return this.repository.stateOf(id)
+			.switchIfEmpty(Mono.error(() -> new CampaignProblems.UnknownCampaign(id)))
+			.flatMap((state) -> {
+				CampaignState next = state.after(action);
+				if (next == null) {
+					return Mono.error(new CampaignProblems.InvalidTransition(id, action, state));
+				}
+				return this.repository.transition(id, List.copyOf(CampaignState.from(action)), next)
+					.switchIfEmpty(Mono.error(() -> new CampaignProblems.InvalidTransition(id, action, state)))
+					.doOnNext((done) -> logger.info("campaign {}: {} ({} -> {})", id, action, state, next));
+			})
+			.then(Mono.defer(() -> campaign(id)));
+	}
+
+	private static String unquote(String text) {
+		return (text.length() >= 2 && text.startsWith("\"") && text.endsWith("\""))
+				? text.substring(1, text.length() - 1).replace("\"\"", "\"") : text;
+	}
+}
