@@ -114,3 +114,29 @@ CREATE TABLE IF NOT EXISTS work_block (
 CREATE INDEX IF NOT EXISTS work_block_pending ON work_block (campaign_id, id) WHERE state = 'PENDING';
 CREATE INDEX IF NOT EXISTS work_block_leased ON work_block (lease_expires_at) WHERE state = 'LEASED';
 CREATE INDEX IF NOT EXISTS work_block_campaign_state ON work_block (campaign_id, state);
+
+-- What campaigns found: one row per (address, domain), updated on every sighting.
+CREATE TABLE IF NOT EXISTS ip_domain (
+	ip           inet NOT NULL,
+	domain       text NOT NULL,                    -- normalised: lower case, no trailing dot, no wildcard
+	first_seen   timestamptz NOT NULL DEFAULT now(),
+	last_seen    timestamptz NOT NULL DEFAULT now(),
+	verification smallint NOT NULL DEFAULT 0 CHECK (verification IN (0, 1, 2)), -- 0 unverified, 1 verified, 2 failed
+	domain_level smallint NOT NULL CHECK (domain_level IN (1, 2)),              -- 1 registrable domain, 2 subdomain
+	is_new       boolean NOT NULL DEFAULT true,    -- first sighting, not seen again since
+	sources      text[] NOT NULL DEFAULT '{}',     -- every source that reported it
+	campaign_id  bigint REFERENCES campaign (id) ON DELETE SET NULL,
+	PRIMARY KEY (ip, domain)
+);
+
+CREATE INDEX IF NOT EXISTS ip_domain_domain ON ip_domain (domain);
+CREATE INDEX IF NOT EXISTS ip_domain_campaign ON ip_domain (campaign_id);
+
+-- Addresses a campaign checked and found no domain on.
+CREATE TABLE IF NOT EXISTS ip_no_domain (
+	ip          inet PRIMARY KEY,
+	checked_at  timestamptz NOT NULL DEFAULT now(),
+	campaign_id bigint REFERENCES campaign (id) ON DELETE SET NULL
+);
+
+CREATE INDEX IF NOT EXISTS ip_no_domain_campaign ON ip_no_domain (campaign_id);

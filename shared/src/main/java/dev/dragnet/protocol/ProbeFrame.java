@@ -9,6 +9,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 		@JsonSubTypes.Type(value = Pong.class, name = "pong"),
 		@JsonSubTypes.Type(value = CreditGrant.class, name = "credit"),
 		@JsonSubTypes.Type(value = TaskResult.class, name = "result"),
-		@JsonSubTypes.Type(value = ErrorFrame.class, name = "error") })
-public sealed interface ProbeFrame permits Hello, Pong, CreditGrant, TaskResult, ErrorFrame {
+		@JsonSubTypes.Type(value = ErrorFrame.class, name = "error"),
+		@JsonSubTypes.Type(value = WantBlocks.class, name = "want-blocks"),
+		@JsonSubTypes.Type(value = BlockProgress.class, name = "progress"),
+		@JsonSubTypes.Type(value = BlockResult.class, name = "block-result") })
+public sealed interface ProbeFrame permits Hello, Pong, CreditGrant, TaskResult, ErrorFrame, WantBlocks, BlockProgress,
+		BlockResult {
 }

@@ -18,6 +18,9 @@ public final class Protocol {
 	/** Capability name of a probe that runs {@link WhoisQuery} tasks. */
 	public static final String CAPABILITY_WHOIS = "whois";
 
+	/** Capability name of a probe that pulls reverse-IP campaign blocks ({@link WantBlocks}). */
+	public static final String CAPABILITY_REVERSE_IP = "reverse-ip";
+
 	/** Capability name of a probe that runs {@link RdapQuery} tasks. */
 	public static final String CAPABILITY_RDAP = "rdap";
 

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonSubTypes({ @JsonSubTypes.Type(value = Welcome.class, name = "welcome"),
 		@JsonSubTypes.Type(value = Ping.class, name = "ping"),
 		@JsonSubTypes.Type(value = Task.class, name = "task"),
-		@JsonSubTypes.Type(value = ErrorFrame.class, name = "error") })
-public sealed interface ServerFrame permits Welcome, Ping, Task, ErrorFrame {
+		@JsonSubTypes.Type(value = ErrorFrame.class, name = "error"),
+		@JsonSubTypes.Type(value = BlockLease.class, name = "block"),
+		@JsonSubTypes.Type(value = BlockAck.class, name = "block-ack"),
+		@JsonSubTypes.Type(value = CampaignNotice.class, name = "campaign") })
+public sealed interface ServerFrame permits Welcome, Ping, Task, ErrorFrame, BlockLease, BlockAck, CampaignNotice {
 }

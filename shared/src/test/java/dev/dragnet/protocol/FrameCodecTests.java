@@ -15,7 +15,11 @@ class FrameCodecTests {
 	void probeFramesSurviveARoundTrip() {
 		List<ProbeFrame> frames = List.of(new Hello("cafe-12", "t", "0.1", 1, List.of("whois"), 32), new Pong(7),
 				new CreditGrant(3), new TaskResult("t-1", TaskResult.Outcome.OK, "Domain Name: X", 14, 5, null),
-				new ErrorFrame(ErrorFrame.BAD_FRAME, "oops", null));
+				new ErrorFrame(ErrorFrame.BAD_FRAME, "oops", null), new WantBlocks(4), new BlockProgress("l-1", 17),
+				new BlockResult("l-1",
+						List.of(new BlockResult.IpFinding("192.0.2.1",
+								List.of(new BlockResult.DomainFinding("example.com", List.of("ptr"), true)))),
+						List.of("192.0.2.2")));
 		for (ProbeFrame frame : frames) {
 			assertThat(this.codec.decodeProbeFrame(this.codec.encode(frame))).isEqualTo(frame);
 		}
@@ -25,7 +29,9 @@ class FrameCodecTests {
 	void serverFramesSurviveARoundTrip() {
 		List<ServerFrame> frames = List.of(new Welcome("cafe-12", "0.1", 1, 10_000), new Ping(3),
 				new Task("t-1", 5000, new WhoisQuery("whois.example", 43, "domain example.com", null, 65536, 2000,
-						new SocksProxy("127.0.0.1", 1080, "u", "p"))));
+						new SocksProxy("127.0.0.1", 1080, "u", "p"))),
+				new BlockLease("l-1", 7, 3, "192.0.2.0", "192.0.2.255", List.of("ptr"), false, 300_000),
+				new BlockAck("l-1", false, "not your lease"), new CampaignNotice(3, CampaignNotice.STARTED));
 		for (ServerFrame frame : frames) {
 			assertThat(this.codec.decodeServerFrame(this.codec.encode(frame))).isEqualTo(frame);
 		}

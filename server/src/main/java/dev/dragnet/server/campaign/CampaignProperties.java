@@ -1,5 +1,7 @@
 package dev.dragnet.server.campaign;
 
+import java.time.Duration;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -11,9 +13,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param minBlockSize smallest block size a campaign may ask for
  * @param maxBlockSize largest block size a campaign may ask for
  * @param maxRanges most ranges one campaign may list
+ * @param leaseDuration how long a probe holds a block without reporting progress before it goes elsewhere
+ * @param maxLeasesPerProbe most blocks one probe may hold at once
+ * @param maxAttempts leases a block gets before it is FAILED
+ * @param sweepInterval how often expired leases are looked for
  */
 @ConfigurationProperties("dragnet.campaigns")
 public record CampaignProperties(@DefaultValue("16777216") long maxAddresses, @DefaultValue("256") int defaultBlockSize,
 		@DefaultValue("16") int minBlockSize, @DefaultValue("65536") int maxBlockSize,
-		@DefaultValue("100000") int maxRanges) {
+		@DefaultValue("100000") int maxRanges, @DefaultValue("5m") Duration leaseDuration,
+		@DefaultValue("4") int maxLeasesPerProbe, @DefaultValue("3") int maxAttempts,
+		@DefaultValue("10s") Duration sweepInterval) {
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import dev.dragnet.protocol.CampaignNotice;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +22,12 @@ public class CampaignService {
 
 	private final CampaignProperties limits;
 
-	CampaignService(CampaignRepository repository, CampaignProperties limits) {
+	private final BlockWork work;
+
+	CampaignService(CampaignRepository repository, CampaignProperties limits, BlockWork work) {
 		this.repository = repository;
 		this.limits = limits;
+		this.work = work;
 	}
 
 	Mono<CampaignView> create(CampaignRequest request) {
@@ -89,7 +93,16 @@ public class CampaignService {
 				}
 				return this.repository.transition(id, List.copyOf(CampaignState.from(action)), next)
 					.switchIfEmpty(Mono.error(() -> new CampaignProblems.InvalidTransition(id, action, state)))
-					.doOnNext((done) -> logger.info("campaign {}: {} ({} -> {})", id, action, state, next));
+					.doOnNext((done) -> {
+						logger.info("campaign {}: {} ({} -> {})", id, action, state, next);
+						// Probes begin pulling when a campaign runs, and stop asking once it is over.
+						if (next == CampaignState.RUNNING) {
+							this.work.announce(id, CampaignNotice.STARTED);
+						}
+						else if (next == CampaignState.CANCELLED) {
+							this.work.announce(id, CampaignNotice.OVER);
+						}
+					});
 			})
 			.then(Mono.defer(() -> campaign(id)));
 	}

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.dragnet.protocol.ServerFrame;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
@@ -68,6 +69,11 @@ public class ProbeRegistry {
 		return this.sessions.values()
 			.stream()
 			.anyMatch((s) -> s.isEffective() && s.can(capability) && !exclude.contains(s.name()));
+	}
+
+	/** Sends {@code frame} to every effective probe that has {@code capability}. */
+	public void broadcast(String capability, ServerFrame frame) {
+		this.sessions.values().stream().filter((s) -> s.isEffective() && s.can(capability)).forEach((s) -> s.emit(frame));
 	}
 
 	/** Signals that capacity may be available; dispatchers waiting for a probe look again. */

@@ -215,6 +215,11 @@ public final class ProbeSession {
 		return emit(new Ping(seq));
 	}
 
+	/** Sends the probe a frame that is not a task (block leases, notices); false when it could not be queued. */
+	public boolean deliver(ServerFrame frame) {
+		return emit(frame);
+	}
+
 	/** Queues a frame for the probe; false if the session is over or its bounded queue is full. */
 	boolean emit(ServerFrame frame) {
 		synchronized (this.outbound) {

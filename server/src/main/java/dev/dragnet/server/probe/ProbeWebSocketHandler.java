@@ -57,8 +57,11 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 
 	private final String serverVersion;
 
+	private final ObjectProvider<CampaignFrames> campaigns;
+
 	ProbeWebSocketHandler(ProbeRegistry registry, ProbeRepository repository, ProbeProperties properties,
-			ObjectProvider<Clock> clock, ObjectProvider<BuildProperties> build) {
+			ObjectProvider<Clock> clock, ObjectProvider<BuildProperties> build, ObjectProvider<CampaignFrames> campaigns) {
+		this.campaigns = campaigns;
 		this.registry = registry;
 		this.repository = repository;
 		this.properties = properties;
@@ -136,7 +139,7 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 
 	private Mono<Void> serve(WebSocketSession ws, ProbeSession session, Flux<String> frames) {
 		Mono<Void> output = ws.send(session.outbound().map((frame) -> ws.textMessage(this.codec.encode(frame))));
-		Mono<Void> input = frames.doOnNext((text) -> onFrame(session, text))
+		Mono<Void> input = frames.concatMap((text) -> onFrame(session, text))
 			.then()
 			.onErrorResume((ex) -> {
 				logger.warn("session of probe {} failed: {}", session.name(), ex.toString());
@@ -144,6 +147,7 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 			})
 			.doFinally((signal) -> finish(session, "connection closed"))
 			.then(Mono.defer(() -> this.repository.disconnected(session, reasonOf(session), this.clock.instant())))
+			.then(Mono.defer(() -> campaignsEnded(session)))
 			.onErrorResume((ex) -> logged("could not save the disconnection of " + session.name(), ex));
 		Mono<Void> control = Mono.when(heartbeat(ws, session), persistence(session),
 				session.kicked().flatMap(ws::close));
@@ -178,7 +182,7 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 			.then();
 	}
 
-	private void onFrame(ProbeSession session, String text) {
+	private Mono<Void> onFrame(ProbeSession session, String text) {
 		ProbeFrame frame;
 		try {
 			frame = this.codec.decodeProbeFrame(text);
@@ -186,7 +190,7 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 		catch (BadFrameException ex) {
 			logger.warn("probe {} sent a bad frame: {}", session.name(), ex.getMessage());
 			session.emit(new ErrorFrame(ErrorFrame.BAD_FRAME, ex.getMessage(), null));
-			return;
+			return Mono.empty();
 		}
 		session.seen();
 		if (frame instanceof Pong pong) {
@@ -204,9 +208,30 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 		else if (frame instanceof ErrorFrame error) {
 			onError(session, error);
 		}
-		else {
+		else if (frame instanceof Hello) {
 			session.emit(new ErrorFrame(ErrorFrame.PROTOCOL_VIOLATION, "hello is only allowed as the first frame", null));
 		}
+		else {
+			return campaignFrame(session, frame);
+		}
+		return Mono.empty();
+	}
+
+	/** Block requests, progress and results go to the campaign feature; a failure is logged, not fatal. */
+	private Mono<Void> campaignFrame(ProbeSession session, ProbeFrame frame) {
+		CampaignFrames handler = this.campaigns.getIfAvailable();
+		if (handler == null) {
+			session.emit(new ErrorFrame(ErrorFrame.UNSUPPORTED_TASK, "this server runs no campaigns", null));
+			return Mono.empty();
+		}
+		return handler.handle(session, frame)
+			.onErrorResume((ex) -> logged("could not handle a campaign frame of probe " + session.name(), ex));
+	}
+
+	private Mono<Void> campaignsEnded(ProbeSession session) {
+		CampaignFrames handler = this.campaigns.getIfAvailable();
+		return (handler == null) ? Mono.empty() : handler.sessionEnded(session, reasonOf(session))
+			.onErrorResume((ex) -> logged("could not release the blocks of probe " + session.name(), ex));
 	}
 
 	private void onCredit(ProbeSession session, CreditGrant grant) {

@@ -52,7 +52,11 @@ final class RawProbe implements AutoCloseable {
 	}
 
 	RawProbe hello(String name, String token, int concurrency) {
-		return send(new Hello(name, token, "raw", Protocol.VERSION, List.of(Protocol.CAPABILITY_WHOIS), concurrency));
+		return hello(name, token, concurrency, List.of(Protocol.CAPABILITY_WHOIS));
+	}
+
+	RawProbe hello(String name, String token, int concurrency, List<String> capabilities) {
+		return send(new Hello(name, token, "raw", Protocol.VERSION, capabilities, concurrency));
 	}
 
 	RawProbe send(ProbeFrame frame) {

@@ -1,0 +1,195 @@
+package dev.dragnet.server.campaign;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Leases of work blocks and the storing of their results. Safe with several server instances on one database. */
+@Repository
+class BlockRepository {
+
+	private final DatabaseClient db;
+
+	BlockRepository(DatabaseClient db) {
+		this.db = db;
+	}
+
+	/**
+	 * Leases up to {@code wanted} pending blocks of running campaigns to {@code probe}, never taking it past
+	 * {@code maxHeld} blocks at once. {@code SKIP LOCKED} lets concurrent leasers pass each other without ever
+	 * leasing one block twice.
+	 */
+	Flux<Leased> lease(String probe, int wanted, int maxHeld, Duration duration) {
+		return this.db.sql("""
+				WITH held AS (SELECT count(*) AS n FROM work_block WHERE state = 'LEASED' AND lease_holder = :probe),
+				picked AS (
+				    SELECT b.id FROM work_block b JOIN campaign c ON c.id = b.campaign_id
+				    WHERE b.state = 'PENDING' AND c.state = 'RUNNING'
+				    ORDER BY b.campaign_id, b.id
+				    LIMIT GREATEST(0, LEAST(:wanted, :maxHeld - (SELECT n FROM held)))
+				    FOR UPDATE OF b SKIP LOCKED)
+				UPDATE work_block w SET state = 'LEASED', lease_holder = :probe, lease_id = gen_random_uuid(),
+				    lease_expires_at = now() + make_interval(secs => :seconds), updated_at = now()
+				FROM picked, campaign c
+				WHERE w.id = picked.id AND c.id = w.campaign_id
+				RETURNING w.id, w.campaign_id, w.first_num, w.last_num, w.lease_id, c.sources, c.verify
+				""")
+			.bind("probe", probe)
+			.bind("wanted", wanted)
+			.bind("maxHeld", maxHeld)
+			.bind("seconds", (double) duration.toMillis() / 1000)
+			.map((row) -> {
+				String[] sources = row.get("sources", String[].class);
+				return new Leased(row.get("id", Long.class), row.get("campaign_id", Long.class),
+						row.get("first_num", Long.class), row.get("last_num", Long.class),
+						row.get("lease_id", UUID.class).toString(), (sources != null) ? List.of(sources) : List.of(),
+						Boolean.TRUE.equals(row.get("verify", Boolean.class)));
+			})
+			.all();
+	}
+
+	/** The block a lease is for, while {@code probe} holds it; empty otherwise. */
+	Mono<Leased> held(String probe, String leaseId) {
+		return this.db.sql("""
+				SELECT b.id, b.campaign_id, b.first_num, b.last_num, b.lease_id, c.sources, c.verify
+				FROM work_block b JOIN campaign c ON c.id = b.campaign_id
+				WHERE b.lease_id = :lease AND b.lease_holder = :probe AND b.state = 'LEASED'
+				""")
+			.bind("lease", uuid(leaseId))
+			.bind("probe", probe)
+			.map((row) -> new Leased(row.get("id", Long.class), row.get("campaign_id", Long.class),
+					row.get("first_num", Long.class), row.get("last_num", Long.class), leaseId, List.of(),
+					Boolean.TRUE.equals(row.get("verify", Boolean.class))))
+			.one();
+	}
+
+	/** Extends a lease the probe still holds; returns whether it did. */
+	Mono<Boolean> extend(String probe, String leaseId, int done, Duration duration) {
+		return this.db.sql("""
+				UPDATE work_block SET lease_expires_at = now() + make_interval(secs => :seconds), ips_done = :done,
+				    updated_at = now()
+				WHERE lease_id = :lease AND lease_holder = :probe AND state = 'LEASED'
+				""")
+			.bind("seconds", (double) duration.toMillis() / 1000)
+			.bind("done", done)
+			.bind("lease", uuid(leaseId))
+			.bind("probe", probe)
+			.fetch()
+			.rowsUpdated()
+			.map((n) -> n > 0);
+	}
+
+	/**
+	 * Stores a block's findings and marks it DONE, in one statement, only while {@code probe} holds the lease:
+	 * a result for an expired or foreign lease, or a second copy, stores nothing. Returns the campaign id when
+	 * stored.
+	 */
+	Mono<Long> store(String probe, String leaseId, Findings findings) {
+		return this.db.sql("""
+				WITH lease AS (
+				    UPDATE work_block SET state = 'DONE', ips_done = last_num - first_num + 1, domains_found = :found,
+				        lease_holder = NULL, lease_id = NULL, lease_expires_at = NULL, updated_at = now()
+				    WHERE lease_id = :lease AND lease_holder = :probe AND state = 'LEASED'
+				    RETURNING id, campaign_id, range_id, last_num - first_num + 1 AS size),
+				d AS (
+				    INSERT INTO ip_domain (ip, domain, domain_level, verification, sources, campaign_id)
+				    SELECT t.ip::inet, t.domain, t.level, t.verification, string_to_array(t.sources, ','), lease.campaign_id
+				    FROM lease, UNNEST(:ips::text[], :domains::text[], :levels::smallint[], :verifications::smallint[],
+				                       :sources::text[]) AS t(ip, domain, level, verification, sources)
+				    ON CONFLICT (ip, domain) DO UPDATE SET last_seen = now(), is_new = false,
+				        sources = ARRAY(SELECT DISTINCT s FROM unnest(ip_domain.sources || EXCLUDED.sources) AS s ORDER BY s),
+				        verification = CASE WHEN EXCLUDED.verification <> 0 THEN EXCLUDED.verification
+				                            ELSE ip_domain.verification END,
+				        campaign_id = EXCLUDED.campaign_id
+				    RETURNING 1),
+				n AS (
+				    INSERT INTO ip_no_domain (ip, campaign_id)
+				    SELECT e::inet, lease.campaign_id FROM lease, UNNEST(:empty::text[]) AS e
+				    ON CONFLICT (ip) DO UPDATE SET checked_at = now(), campaign_id = EXCLUDED.campaign_id
+				    RETURNING 1),
+				r AS (
+				    UPDATE ip_range SET resolved_count = resolved_count + lease.size, dispatched = true
+				    FROM lease WHERE ip_range.id = lease.range_id
+				    RETURNING 1)
+				SELECT campaign_id FROM lease
+				""")
+			.bind("found", findings.domains().length)
+			.bind("lease", uuid(leaseId))
+			.bind("probe", probe)
+			.bind("ips", findings.ips())
+			.bind("domains", findings.domains())
+			.bind("levels", findings.levels())
+			.bind("verifications", findings.verifications())
+			.bind("sources", findings.sources())
+			.bind("empty", findings.empty())
+			.map((row) -> row.get("campaign_id", Long.class))
+			.one();
+	}
+
+	/**
+	 * Gives blocks back: those {@code probe} holds (when {@code probe} is set) or those whose lease expired.
+	 * Each goes back to PENDING with one more attempt, or to FAILED with {@code reason} after the last one.
+	 * Returns the campaigns touched.
+	 */
+	Flux<Long> release(@Nullable String probe, String reason, int maxAttempts) {
+		String which = (probe != null) ? "lease_holder = :probe" : "lease_expires_at < now()";
+		DatabaseClient.GenericExecuteSpec spec = this.db.sql("""
+				UPDATE work_block SET state = CASE WHEN attempts + 1 >= :max THEN 'FAILED' ELSE 'PENDING' END,
+				    attempts = attempts + 1,
+				    failure_reason = CASE WHEN attempts + 1 >= :max THEN :reason || ' (attempt ' || (attempts + 1) || ')'
+				                          ELSE failure_reason END,
+				    lease_holder = NULL, lease_id = NULL, lease_expires_at = NULL, updated_at = now()
+				WHERE state = 'LEASED' AND %s
+				RETURNING campaign_id
+				""".formatted(which))
+			.bind("max", maxAttempts)
+			.bind("reason", reason);
+		if (probe != null) {
+			spec = spec.bind("probe", probe);
+		}
+		return spec.map((row) -> row.get("campaign_id", Long.class)).all().distinct();
+	}
+
+	/**
+	 * Ends a running campaign with no block left to do: DONE, or FAILED when every block failed. Returns the
+	 * new state when it changed.
+	 */
+	Mono<String> finishIfComplete(long campaignId) {
+		return this.db.sql("""
+				UPDATE campaign SET state = CASE WHEN EXISTS (SELECT 1 FROM work_block WHERE campaign_id = :id AND state = 'DONE')
+				                                 THEN 'DONE' ELSE 'FAILED' END,
+				    finished_at = now()
+				WHERE id = :id AND state IN ('RUNNING', 'PAUSED')
+				  AND NOT EXISTS (SELECT 1 FROM work_block WHERE campaign_id = :id AND state IN ('PENDING', 'LEASED'))
+				RETURNING state
+				""")
+			.bind("id", campaignId)
+			.map((row) -> row.get("state", String.class))
+			.one();
+	}
+
+	private static UUID uuid(String leaseId) {
+		try {
+			return UUID.fromString(leaseId);
+		}
+		catch (IllegalArgumentException ex) {
+			return new UUID(0, 0); // matches no lease
+		}
+	}
+
+	/** A leased block. */
+	record Leased(long blockId, long campaignId, long first, long last, String leaseId, List<String> sources,
+			boolean verify) {
+	}
+
+	/** A block result as parallel arrays, ready for UNNEST. */
+	record Findings(String[] ips, String[] domains, Short[] levels, Short[] verifications, String[] sources,
+			String[] empty) {
+	}
+}

@@ -1,0 +1,211 @@
+package dev.dragnet.server.campaign;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import com.google.common.net.InternetDomainName;
+import dev.dragnet.net.DomainNames;
+import dev.dragnet.net.InvalidDomainException;
+import dev.dragnet.net.Ipv4Range;
+import dev.dragnet.protocol.BlockAck;
+import dev.dragnet.protocol.BlockLease;
+import dev.dragnet.protocol.BlockProgress;
+import dev.dragnet.protocol.BlockResult;
+import dev.dragnet.protocol.CampaignNotice;
+import dev.dragnet.protocol.ProbeFrame;
+import dev.dragnet.protocol.Protocol;
+import dev.dragnet.protocol.WantBlocks;
+import dev.dragnet.server.probe.CampaignFrames;
+import dev.dragnet.server.probe.ProbeRegistry;
+import dev.dragnet.server.probe.ProbeSession;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The campaign side of probe sessions: leases blocks to probes that ask, extends leases on progress, stores
+ * results once and only from the current lease holder, gives blocks back when a probe goes away, and ends a
+ * campaign when its last block is done.
+ */
+@Service
+class BlockWork implements CampaignFrames {
+
+	private static final Logger logger = LoggerFactory.getLogger(BlockWork.class);
+
+	private final BlockRepository blocks;
+
+	private final ProbeRegistry registry;
+
+	private final CampaignProperties properties;
+
+	BlockWork(BlockRepository blocks, ProbeRegistry registry, CampaignProperties properties) {
+		this.blocks = blocks;
+		this.registry = registry;
+		this.properties = properties;
+	}
+
+	@Override
+	public Mono<Void> handle(ProbeSession session, ProbeFrame frame) {
+		if (frame instanceof WantBlocks want) {
+			return lease(session, want.blocks());
+		}
+		if (frame instanceof BlockProgress progress) {
+			return this.blocks.extend(session.name(), progress.leaseId(), progress.done(), this.properties.leaseDuration())
+				.then();
+		}
+		if (frame instanceof BlockResult result) {
+			// The probe hears its acknowledgement first, then (for the last block) that the campaign is over.
+			return accept(session, result).flatMap((stored) -> {
+				session.deliver(stored.ack());
+				return (stored.campaignId() != null) ? finish(stored.campaignId()) : Mono.empty();
+			});
+		}
+		return Mono.empty();
+	}
+
+	@Override
+	public Mono<Void> sessionEnded(ProbeSession session, String reason) {
+		return release(this.blocks.release(session.name(), "probe " + session.name() + " went away: " + reason,
+				this.properties.maxAttempts()));
+	}
+
+	/** Gives back every block whose lease expired. */
+	Mono<Void> sweep() {
+		return release(this.blocks.release(null, "lease expired", this.properties.maxAttempts()));
+	}
+
+	/** Tells probes that can pull blocks that a campaign started or ended. */
+	void announce(long campaignId, String state) {
+		this.registry.broadcast(Protocol.CAPABILITY_REVERSE_IP, new CampaignNotice(campaignId, state));
+	}
+
+	private Mono<Void> lease(ProbeSession session, int wanted) {
+		if (!session.can(Protocol.CAPABILITY_REVERSE_IP) || wanted < 1) {
+			return Mono.empty();
+		}
+		return this.blocks
+			.lease(session.name(), Math.min(wanted, this.properties.maxLeasesPerProbe()),
+					this.properties.maxLeasesPerProbe(), this.properties.leaseDuration())
+			.doOnNext((block) -> session.deliver(new BlockLease(block.leaseId(), block.blockId(), block.campaignId(),
+					Ipv4Range.format(block.first()), Ipv4Range.format(block.last()), block.sources(), block.verify(),
+					this.properties.leaseDuration().toMillis())))
+			.then();
+	}
+
+	private Mono<Stored> accept(ProbeSession session, BlockResult result) {
+		return this.blocks.held(session.name(), result.leaseId())
+			.flatMap((block) -> {
+				String problem = coverageProblem(block, result);
+				if (problem != null) {
+					logger.warn("refused the result of probe {} for block {}: {}", session.name(), block.blockId(), problem);
+					return Mono.just(Stored.refused(result.leaseId(), problem));
+				}
+				return this.blocks.store(session.name(), result.leaseId(), findings(result))
+					.map((campaign) -> new Stored(new BlockAck(result.leaseId(), true, null), campaign))
+					.defaultIfEmpty(Stored.refused(result.leaseId(), "the lease ended before the result was stored"));
+			})
+			.defaultIfEmpty(Stored.refused(result.leaseId(),
+					"not a current lease of this probe (expired, given back, or already answered)"));
+	}
+
+	/** The answer to a block result, and the campaign it completed a block of (null when refused). */
+	private record Stored(BlockAck ack, @Nullable Long campaignId) {
+
+		static Stored refused(String leaseId, String reason) {
+			return new Stored(new BlockAck(leaseId, false, reason), null);
+		}
+	}
+
+	/** Every address of the block exactly once, none outside it; null when the result covers the block. */
+	private static String coverageProblem(BlockRepository.Leased block, BlockResult result) {
+		Set<Long> seen = new HashSet<>();
+		List<String> addresses = new ArrayList<>(result.empty());
+		result.found().forEach((finding) -> addresses.add(finding.ip()));
+		for (String address : addresses) {
+			long number;
+			try {
+				number = Ipv4Range.address(address, address);
+			}
+			catch (IllegalArgumentException ex) {
+				return ex.getMessage();
+			}
+			if (number < block.first() || number > block.last()) {
+				return address + " is outside the block " + new Ipv4Range(block.first(), block.last());
+			}
+			if (!seen.add(number)) {
+				return address + " is reported twice";
+			}
+		}
+		long size = block.last() - block.first() + 1;
+		return (seen.size() == size) ? null
+				: "the result accounts for " + seen.size() + " of the block's " + size + " addresses; report each one, found or empty";
+	}
+
+	private static BlockRepository.Findings findings(BlockResult result) {
+		List<String> ips = new ArrayList<>();
+		List<String> domains = new ArrayList<>();
+		List<Short> levels = new ArrayList<>();
+		List<Short> verifications = new ArrayList<>();
+		List<String> sources = new ArrayList<>();
+		for (BlockResult.IpFinding finding : result.found()) {
+			Set<String> names = new HashSet<>();
+			for (BlockResult.DomainFinding domain : finding.domains()) {
+				String name = normalised(domain.name());
+				if (name == null || !names.add(name)) {
+					continue;
+				}
+				ips.add(finding.ip());
+				domains.add(name);
+				levels.add(level(name));
+				verifications.add((domain.verified() == null) ? (short) 0 : domain.verified() ? (short) 1 : (short) 2);
+				sources.add(String.join(",", domain.sources()));
+			}
+		}
+		return new BlockRepository.Findings(ips.toArray(String[]::new), domains.toArray(String[]::new),
+				levels.toArray(Short[]::new), verifications.toArray(Short[]::new), sources.toArray(String[]::new),
+				result.empty().toArray(String[]::new));
+	}
+
+	/** The probe normalises names; the server checks again and drops what is not a domain name. */
+	private static @Nullable String normalised(String name) {
+		try {
+			return DomainNames.normalise(name.startsWith("*.") ? name.substring(2) : name);
+		}
+		catch (InvalidDomainException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * 1 for a registrable domain, 2 for anything below one, by the Public Suffix List; under a TLD the list
+	 * does not know (reserved ones such as {@code .test}), the last label counts as the suffix.
+	 */
+	static short level(String name) {
+		try {
+			InternetDomainName domain = InternetDomainName.from(name);
+			if (domain.isUnderPublicSuffix()) {
+				return domain.isTopPrivateDomain() ? (short) 1 : (short) 2;
+			}
+			return (domain.parts().size() <= 2) ? (short) 1 : (short) 2;
+		}
+		catch (IllegalArgumentException ex) {
+			return 2;
+		}
+	}
+
+	private Mono<Void> finish(long campaignId) {
+		return this.blocks.finishIfComplete(campaignId).doOnNext((state) -> {
+			logger.info("campaign {} is {}: no block is left to do", campaignId, state);
+			announce(campaignId, CampaignNotice.OVER);
+		}).then();
+	}
+
+	private Mono<Void> release(Flux<Long> campaigns) {
+		return campaigns.concatMap(this::finish).then();
+	}
+}

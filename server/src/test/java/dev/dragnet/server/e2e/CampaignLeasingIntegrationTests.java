@@ -1,0 +1,199 @@
+package dev.dragnet.server.e2e;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.dragnet.net.Ipv4Range;
+import dev.dragnet.protocol.BlockAck;
+import dev.dragnet.protocol.BlockLease;
+import dev.dragnet.protocol.BlockResult;
+import dev.dragnet.protocol.CampaignNotice;
+import dev.dragnet.protocol.Protocol;
+import dev.dragnet.protocol.WantBlocks;
+import dev.dragnet.protocol.Welcome;
+import dev.dragnet.server.DragnetServerApplication;
+import dev.dragnet.server.testsupport.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The server side of campaign work over a real WebSocket: probes ask for blocks, get leases, answer
+ * results that are stored once and only from the lease holder, and blocks of a probe that goes away go to
+ * another. Driven by hand-made probe connections, so every rule can be broken on purpose.
+ */
+class CampaignLeasingIntegrationTests {
+
+	private static final String TOKEN = "lease-probe";
+
+	private static final String ADMIN = "lease-admin";
+
+	private static ConfigurableApplicationContext server;
+
+	private static WebTestClient http;
+
+	private static int port;
+
+	@BeforeAll
+	static void start() {
+		server = new SpringApplicationBuilder(DragnetServerApplication.class).properties(TestDatabase.springProperties())
+			.run("--server.port=0", "--dragnet.probes.tokens=" + TOKEN, "--dragnet.admin.token=" + ADMIN,
+					"--dragnet.campaigns.max-leases-per-probe=2", "--dragnet.campaigns.min-block-size=16");
+		port = Integer.parseInt(server.getEnvironment().getProperty("local.server.port"));
+		http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30)).build();
+	}
+
+	@AfterAll
+	static void stop() {
+		if (server != null) {
+			server.close();
+		}
+	}
+
+	private static long createAndStart(String name, String range) {
+		Map<String, Object> campaign = http.post()
+			.uri("/api/campaigns")
+			.headers((h) -> h.setBearerAuth(ADMIN))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", name, "ranges", List.of(range), "blockSize", 16))
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
+			})
+			.returnResult()
+			.getResponseBody();
+		long id = ((Number) campaign.get("id")).longValue();
+		http.post().uri("/api/campaigns/{id}/start", id).headers((h) -> h.setBearerAuth(ADMIN)).exchange().expectStatus().isOk();
+		return id;
+	}
+
+	private static RawProbe probe(String name) throws InterruptedException {
+		RawProbe probe = new RawProbe(port);
+		probe.hello(name, TOKEN, 4, List.of(Protocol.CAPABILITY_WHOIS, Protocol.CAPABILITY_REVERSE_IP));
+		assertThat(probe.next(Welcome.class, Duration.ofSeconds(5))).isNotNull();
+		return probe;
+	}
+
+	/** A complete result for a lease: the first address of the block hosts two names, the rest nothing. */
+	private static BlockResult complete(BlockLease lease) {
+		long first = Ipv4Range.address(lease.first(), "test");
+		long last = Ipv4Range.address(lease.last(), "test");
+		List<String> empty = new ArrayList<>();
+		for (long a = first + 1; a <= last; a++) {
+			empty.add(Ipv4Range.format(a));
+		}
+		return new BlockResult(lease.leaseId(), List.of(new BlockResult.IpFinding(lease.first(), List.of(
+				new BlockResult.DomainFinding("Shop.Example.COM.", List.of("fake-a"), null),
+				new BlockResult.DomainFinding("example.org", List.of("fake-b", "ptr"), true)))), empty);
+	}
+
+	private static Map<String, Object> campaign(long id) {
+		return http.get().uri("/api/campaigns/{id}", id).exchange().expectStatus().isOk()
+			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
+			})
+			.returnResult()
+			.getResponseBody();
+	}
+
+	@Test
+	void blocksAreLeasedAnsweredOnceAndTheCampaignEnds() throws Exception {
+		try (RawProbe probe = probe("lease-probe-1")) {
+			long id = createAndStart("leasing", "198.51.100.0/27");
+			assertThat(probe.next(CampaignNotice.class, Duration.ofSeconds(5))).isEqualTo(
+					new CampaignNotice(id, CampaignNotice.STARTED));
+			probe.send(new WantBlocks(5));
+			BlockLease first = probe.next(BlockLease.class, Duration.ofSeconds(5));
+			BlockLease second = probe.next(BlockLease.class, Duration.ofSeconds(5));
+			assertThat(first).isNotNull();
+			assertThat(second).isNotNull();
+			assertThat(List.of(first.first(), second.first())).containsExactlyInAnyOrder("198.51.100.0", "198.51.100.16");
+			assertThat(probe.next(BlockLease.class, Duration.ofMillis(500))).as("two blocks only: the campaign has two")
+				.isNull();
+
+			BlockResult missing = new BlockResult(first.leaseId(), List.of(), List.of(first.first()));
+			probe.send(missing);
+			BlockAck refused = probe.next(BlockAck.class, Duration.ofSeconds(5));
+			assertThat(refused.accepted()).isFalse();
+			assertThat(refused.reason()).contains("accounts for 1 of the block's 16 addresses");
+
+			probe.send(complete(first));
+			assertThat(probe.next(BlockAck.class, Duration.ofSeconds(5)).accepted()).isTrue();
+			probe.send(complete(first));
+			BlockAck again = probe.next(BlockAck.class, Duration.ofSeconds(5));
+			assertThat(again.accepted()).as("a resent result changes nothing").isFalse();
+
+			probe.send(complete(second));
+			assertThat(probe.next(BlockAck.class, Duration.ofSeconds(5)).accepted()).isTrue();
+			assertThat(probe.next(CampaignNotice.class, Duration.ofSeconds(5))).isEqualTo(
+					new CampaignNotice(id, CampaignNotice.OVER));
+
+			Map<String, Object> done = campaign(id);
+			assertThat(done.get("state")).isEqualTo("DONE");
+			assertThat((Map<String, Object>) done.get("progress")).containsEntry("domainsFound", 4);
+		}
+		http.get().uri("/api/ips/198.51.100.0/domains").exchange().expectStatus().isOk().expectBody()
+			.jsonPath("$.domains.length()").isEqualTo(2)
+			.jsonPath("$.domains[0].domain").isEqualTo("example.org")
+			.jsonPath("$.domains[0].verification").isEqualTo("VERIFIED")
+			.jsonPath("$.domains[0].sources.length()").isEqualTo(2)
+			.jsonPath("$.domains[1].domain").isEqualTo("shop.example.com")
+			.jsonPath("$.domains[1].domainLevel").isEqualTo(2);
+		http.get().uri("/api/ips/198.51.100.5/domains").exchange().expectStatus().isOk().expectBody()
+			.jsonPath("$.domains.length()").isEqualTo(0)
+			.jsonPath("$.noDomainCheckedAt").isNotEmpty();
+		http.get().uri("/api/domains/EXAMPLE.org/ips").exchange().expectStatus().isOk().expectBody()
+			.jsonPath("$.length()").isEqualTo(2);
+	}
+
+	@Test
+	void theBlocksOfAProbeThatGoesAwayGoToAnotherAndForeignResultsAreRefused() throws Exception {
+		long id = createAndStart("failover", "203.0.113.0/28");
+		BlockLease lost;
+		try (RawProbe gone = probe("lease-probe-gone")) {
+			gone.send(new WantBlocks(1));
+			lost = gone.next(BlockLease.class, Duration.ofSeconds(5));
+			assertThat(lost).isNotNull();
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> ((Number) ((Map<?, ?>) ((Map<?, ?>) campaign(id).get("progress"))
+			.get("blocks")).get("pending")).intValue() == 1);
+		try (RawProbe heir = probe("lease-probe-heir")) {
+			heir.send(complete(lost));
+			BlockAck foreign = heir.next(BlockAck.class, Duration.ofSeconds(5));
+			assertThat(foreign.accepted()).as("a result for a lease the probe does not hold").isFalse();
+			heir.send(new WantBlocks(1));
+			BlockLease again = heir.next(BlockLease.class, Duration.ofSeconds(5));
+			assertThat(again.first()).isEqualTo(lost.first());
+			assertThat(again.leaseId()).isNotEqualTo(lost.leaseId());
+			heir.send(complete(again));
+			assertThat(heir.next(BlockAck.class, Duration.ofSeconds(5)).accepted()).isTrue();
+		}
+		assertThat(campaign(id).get("state")).isEqualTo("DONE");
+	}
+
+	@Test
+	void theResultsDownloadAsCsv() throws Exception {
+		long id = createAndStart("csv", "192.0.2.0/28");
+		try (RawProbe probe = probe("lease-probe-csv")) {
+			probe.send(new WantBlocks(1));
+			BlockLease lease = probe.next(BlockLease.class, Duration.ofSeconds(5));
+			probe.send(complete(lease));
+			assertThat(probe.next(BlockAck.class, Duration.ofSeconds(5)).accepted()).isTrue();
+		}
+		String csv = http.get().uri("/api/campaigns/{id}/results.csv", id).exchange().expectStatus().isOk()
+			.expectHeader().contentTypeCompatibleWith(MediaType.valueOf("text/csv"))
+			.expectBody(String.class).returnResult().getResponseBody();
+		assertThat(csv.lines()).hasSize(3).first().asString().startsWith("ip,domain,");
+		assertThat(csv).contains("192.0.2.0,example.org,").contains(",VERIFIED,1,true,fake-b;ptr");
+	}
+}
