@@ -1,10 +1,12 @@
 package dev.dragnet.server.campaign;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -51,6 +53,30 @@ class CampaignController {
 	@GetMapping("/api/campaigns/{id}")
 	Mono<CampaignView> campaign(@PathVariable long id) {
 		return this.campaigns.campaign(id);
+	}
+
+	/**
+	 * Progress as Server-Sent Events: a {@code progress} event whenever the numbers change (checked every
+	 * second), a comment every 15 s to keep proxies from closing the stream, and a last event when the
+	 * campaign is over. A slow reader only ever gets the latest numbers: nothing queues up for it.
+	 */
+	@GetMapping(path = "/api/campaigns/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	Flux<ServerSentEvent<CampaignView>> events(@PathVariable long id) {
+		return this.campaigns.campaign(id).flatMapMany((first) -> {
+			Flux<ServerSentEvent<CampaignView>> progress = Flux.interval(Duration.ZERO, Duration.ofSeconds(1))
+				.onBackpressureDrop()
+				.concatMap((tick) -> this.campaigns.campaign(id), 1)
+				.distinctUntilChanged()
+				.map((view) -> ServerSentEvent.builder(view)
+					.event("progress")
+					.id(Long.toString(view.progress().blocks().done()))
+					.build());
+			Flux<ServerSentEvent<CampaignView>> heartbeat = Flux.interval(Duration.ofSeconds(15))
+				.onBackpressureDrop()
+				.map((tick) -> ServerSentEvent.<CampaignView>builder().comment("heartbeat").build());
+			return Flux.merge(progress, heartbeat)
+				.takeUntil((event) -> event.data() != null && event.data().state().isOver());
+		});
 	}
 
 	@PostMapping("/api/campaigns/{id}/{action}")

@@ -12,6 +12,11 @@ public enum CampaignState {
 			Map.of(CREATED, RUNNING), "pause", Map.of(RUNNING, PAUSED), "resume", Map.of(PAUSED, RUNNING), "cancel",
 			Map.of(CREATED, CANCELLED, RUNNING, CANCELLED, PAUSED, CANCELLED));
 
+	/** Whether nothing more will happen to the campaign. */
+	boolean isOver() {
+		return this == CANCELLED || this == DONE || this == FAILED;
+	}
+
 	/** The control actions of the API. */
 	static Set<String> actions() {
 		return ACTIONS.keySet();
