@@ -1,0 +1,70 @@
+package dev.dragnet.probe.reverseip;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import dev.dragnet.probe.reverseip.PageReader.Reading;
+import dev.dragnet.protocol.source.SourceCatalogue;
+import dev.dragnet.protocol.source.Verdict;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Reading single pages without a network. */
+class PageReaderTests {
+
+	private static final HttpHeaders NONE = new DefaultHttpHeaders();
+
+	@Test
+	void aBomIsDroppedAndTheCharsetIsTakenFromTheContentType() {
+		byte[] bom = { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '{', '}' };
+		assertThat(PageReader.decode(bom, "text/html; charset=utf-8")).isEqualTo("{}");
+		byte[] latin = "caf\u00e9".getBytes(StandardCharsets.ISO_8859_1);
+		assertThat(PageReader.decode(latin, "text/plain; charset=ISO-8859-1")).isEqualTo("caf\u00e9");
+		assertThat(PageReader.decode("绑定".getBytes(StandardCharsets.UTF_8), null)).isEqualTo("绑定");
+		assertThat(PageReader.decode("x".getBytes(StandardCharsets.UTF_8), "text/plain; charset=nonsense")).isEqualTo("x");
+	}
+
+	@Test
+	void theSitesTotalIsTheLastNumberShown() {
+		assertThat(PageReader.lastNumber("11-20 of 1,037 results")).isEqualTo(1037L);
+		assertThat(PageReader.lastNumber("12")).isEqualTo(12L);
+		assertThat(PageReader.lastNumber("none")).isNull();
+	}
+
+	@Test
+	void hostsAreTakenFromUrlsByHand() {
+		assertThat(PageReader.hostOf("https://user@Host.example.:8443/x?y")).isEqualTo("Host.example.");
+		assertThat(PageReader.hostOf("http://a.example")).isEqualTo("a.example");
+		assertThat(PageReader.hostOf("//a.example/p")).isEqualTo("a.example");
+		assertThat(PageReader.hostOf("http://[2001:db8::1]/")).isNull();
+	}
+
+	@Test
+	void aBlockMarkerWinsOverTheStatusAndA429WithoutMarkerIsStillThrottling() {
+		String challenge = "<html><head><title>Just a moment...</title></head></html>";
+		Reading reading = PageReader.read(SourceCatalogue.pagedTable("http://s.example/"), 503, NONE, challenge);
+		assertThat(reading).isInstanceOf(Reading.Blocked.class);
+		assertThat(((Reading.Blocked) reading).verdict()).isEqualTo(Verdict.FIREWALL);
+		HttpHeaders retry = new DefaultHttpHeaders().set("Retry-After", "120");
+		Reading throttled = PageReader.read(SourceCatalogue.pagedTable("http://s.example/").withRequest(
+				SourceCatalogue.pagedTable("http://s.example/").request()), 429, retry, "slow down");
+		assertThat(throttled).isEqualTo(new Reading.Blocked(Verdict.THROTTLED, "matched STATUS 429",
+				Duration.ofSeconds(120)));
+		assertThat(PageReader.read(SourceCatalogue.plainText("http://s.example/"), 502, NONE, "Bad Gateway"))
+			.isEqualTo(new Reading.Failed(502));
+	}
+
+	@Test
+	void aPlainTextAnswerInAnotherShapeIsAChangedPage() {
+		Reading csv = PageReader.read(SourceCatalogue.plainText("http://s.example/"), 200, NONE,
+				"host,ip\na.example,192.0.2.1");
+		assertThat(csv).isInstanceOf(Reading.Changed.class);
+		Reading lines = PageReader.read(SourceCatalogue.plainText("http://s.example/"), 200, NONE,
+				"a.example\r\n\r\nB.example.\n");
+		assertThat(lines).isEqualTo(new Reading.Rows(java.util.List.of("a.example", "B.example."), null));
+	}
+
+}
