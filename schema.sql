@@ -140,3 +140,11 @@ CREATE TABLE IF NOT EXISTS ip_no_domain (
 );
 
 CREATE INDEX IF NOT EXISTS ip_no_domain_campaign ON ip_no_domain (campaign_id);
+
+-- Reverse-IP source definitions, managed through /api/sources and sent to probes.
+CREATE TABLE IF NOT EXISTS source (
+	name       text PRIMARY KEY,
+	definition jsonb NOT NULL,                     -- the SourceDefinition record as JSON
+	enabled    boolean NOT NULL DEFAULT true,
+	updated_at timestamptz NOT NULL DEFAULT now()
+);

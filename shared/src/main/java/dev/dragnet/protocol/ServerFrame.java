@@ -11,6 +11,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 		@JsonSubTypes.Type(value = ErrorFrame.class, name = "error"),
 		@JsonSubTypes.Type(value = BlockLease.class, name = "block"),
 		@JsonSubTypes.Type(value = BlockAck.class, name = "block-ack"),
-		@JsonSubTypes.Type(value = CampaignNotice.class, name = "campaign") })
-public sealed interface ServerFrame permits Welcome, Ping, Task, ErrorFrame, BlockLease, BlockAck, CampaignNotice {
+		@JsonSubTypes.Type(value = CampaignNotice.class, name = "campaign"),
+		@JsonSubTypes.Type(value = SourceList.class, name = "sources") })
+public sealed interface ServerFrame permits Welcome, Ping, Task, ErrorFrame, BlockLease, BlockAck, CampaignNotice,
+		SourceList {
 }

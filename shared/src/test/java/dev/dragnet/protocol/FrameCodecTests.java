@@ -31,7 +31,8 @@ class FrameCodecTests {
 				new Task("t-1", 5000, new WhoisQuery("whois.example", 43, "domain example.com", null, 65536, 2000,
 						new SocksProxy("127.0.0.1", 1080, "u", "p"))),
 				new BlockLease("l-1", 7, 3, "192.0.2.0", "192.0.2.255", List.of("ptr"), false, 300_000),
-				new BlockAck("l-1", false, "not your lease"), new CampaignNotice(3, CampaignNotice.STARTED));
+				new BlockAck("l-1", false, "not your lease"), new CampaignNotice(3, CampaignNotice.STARTED),
+				new SourceList(List.of(dev.dragnet.protocol.source.SourceCatalogue.plainText("https://api.example/"))));
 		for (ServerFrame frame : frames) {
 			assertThat(this.codec.decodeServerFrame(this.codec.encode(frame))).isEqualTo(frame);
 		}

@@ -20,6 +20,7 @@ import dev.dragnet.protocol.WantBlocks;
 import dev.dragnet.server.probe.CampaignFrames;
 import dev.dragnet.server.probe.ProbeRegistry;
 import dev.dragnet.server.probe.ProbeSession;
+import dev.dragnet.server.source.SourceService;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,10 @@ class BlockWork implements CampaignFrames {
 
 	private final CampaignProperties properties;
 
-	BlockWork(BlockRepository blocks, ProbeRegistry registry, CampaignProperties properties) {
+	private final SourceService sources;
+
+	BlockWork(BlockRepository blocks, ProbeRegistry registry, CampaignProperties properties, SourceService sources) {
+		this.sources = sources;
 		this.blocks = blocks;
 		this.registry = registry;
 		this.properties = properties;
@@ -66,6 +70,14 @@ class BlockWork implements CampaignFrames {
 			});
 		}
 		return Mono.empty();
+	}
+
+	@Override
+	public Mono<Void> sessionStarted(ProbeSession session) {
+		if (!session.can(Protocol.CAPABILITY_REVERSE_IP)) {
+			return Mono.empty();
+		}
+		return this.sources.sourceList().doOnNext(session::deliver).then();
 	}
 
 	@Override

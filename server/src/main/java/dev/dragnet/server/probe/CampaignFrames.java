@@ -13,6 +13,9 @@ public interface CampaignFrames {
 	/** Handles one campaign frame of {@code session}; answers go back with {@link ProbeSession#deliver}. */
 	Mono<Void> handle(ProbeSession session, ProbeFrame frame);
 
+	/** The session was welcomed: the probe gets what it needs for campaign work (the source definitions). */
+	Mono<Void> sessionStarted(ProbeSession session);
+
 	/** The session ended: whatever blocks the probe held go back to the pool. */
 	Mono<Void> sessionEnded(ProbeSession session, String reason);
 }

@@ -153,6 +153,7 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 				session.kicked().flatMap(ws::close));
 		return this.repository.connected(session)
 			.then(Mono.fromRunnable(() -> start(session)))
+			.then(Mono.defer(() -> campaignsStarted(session)))
 			.then(Mono.when(output.onErrorResume((ex) -> Mono.empty()), Mono.firstWithSignal(input, control)));
 	}
 
@@ -226,6 +227,12 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 		}
 		return handler.handle(session, frame)
 			.onErrorResume((ex) -> logged("could not handle a campaign frame of probe " + session.name(), ex));
+	}
+
+	private Mono<Void> campaignsStarted(ProbeSession session) {
+		CampaignFrames handler = this.campaigns.getIfAvailable();
+		return (handler == null) ? Mono.empty() : handler.sessionStarted(session)
+			.onErrorResume((ex) -> logged("could not send the sources to probe " + session.name(), ex));
 	}
 
 	private Mono<Void> campaignsEnded(ProbeSession session) {

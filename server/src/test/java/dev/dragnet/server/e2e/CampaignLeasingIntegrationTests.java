@@ -11,6 +11,9 @@ import dev.dragnet.protocol.BlockLease;
 import dev.dragnet.protocol.BlockResult;
 import dev.dragnet.protocol.CampaignNotice;
 import dev.dragnet.protocol.Protocol;
+import dev.dragnet.protocol.SourceList;
+import dev.dragnet.protocol.source.SourceCatalogue;
+import dev.dragnet.protocol.source.SourceDefinition;
 import dev.dragnet.protocol.WantBlocks;
 import dev.dragnet.protocol.Welcome;
 import dev.dragnet.server.DragnetServerApplication;
@@ -210,6 +213,36 @@ class CampaignLeasingIntegrationTests {
 		await().atMost(Duration.ofSeconds(10)).until(stream::isDisposed);
 		assertThat(events.get(events.size() - 1).data()).containsEntry("state", "DONE");
 		http.get().uri("/api/campaigns/999999/events").exchange().expectStatus().isNotFound();
+	}
+
+	@Test
+	void sourceDefinitionsAreManagedByAdminsAndSentToProbes() throws Exception {
+		SourceDefinition plain = SourceCatalogue.plainText("https://reverse.example/");
+		try (RawProbe early = probe("lease-probe-sources")) {
+			assertThat(early.next(SourceList.class, Duration.ofSeconds(5))).as("the list at welcome").isNotNull();
+			http.put().uri("/api/sources/{name}", plain.name()).contentType(MediaType.APPLICATION_JSON).bodyValue(plain)
+				.exchange().expectStatus().isUnauthorized();
+			http.put().uri("/api/sources/{name}", plain.name()).headers((h) -> h.setBearerAuth(ADMIN))
+				.contentType(MediaType.APPLICATION_JSON).bodyValue(plain)
+				.exchange().expectStatus().isOk();
+			SourceList pushed = early.next(SourceList.class, Duration.ofSeconds(5));
+			assertThat(pushed).as("a connected probe hears of the change").isNotNull();
+			assertThat(pushed.sources()).contains(plain);
+		}
+		try (RawProbe late = probe("lease-probe-late")) {
+			SourceList atWelcome = late.next(SourceList.class, Duration.ofSeconds(5));
+			assertThat(atWelcome).as("a new probe gets the list after its welcome").isNotNull();
+			assertThat(atWelcome.sources()).contains(plain);
+		}
+		http.get().uri("/api/sources/{name}", plain.name()).exchange().expectStatus().isOk().expectBody()
+			.jsonPath("$.name").isEqualTo(plain.name());
+		http.get().uri("/api/sources/nowhere").exchange().expectStatus().isNotFound();
+		http.put().uri("/api/sources/other-name").headers((h) -> h.setBearerAuth(ADMIN))
+			.contentType(MediaType.APPLICATION_JSON).bodyValue(plain)
+			.exchange().expectStatus().isBadRequest();
+		http.put().uri("/api/sources/broken").headers((h) -> h.setBearerAuth(ADMIN))
+			.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "broken", "version", 0))
+			.exchange().expectStatus().isBadRequest();
 	}
 
 	@Test

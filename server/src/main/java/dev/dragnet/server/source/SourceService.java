@@ -1,0 +1,88 @@
+package dev.dragnet.server.source;
+
+import dev.dragnet.protocol.Protocol;
+import dev.dragnet.protocol.SourceList;
+import dev.dragnet.protocol.source.SourceDefinition;
+import dev.dragnet.server.probe.ProbeRegistry;
+import dev.dragnet.server.web.ProblemException;
+import io.r2dbc.postgresql.codec.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The reverse-IP sources probes use. Definitions change faster than probe software, so they live here and
+ * go to probes as data: after each welcome, and to every connected probe when one changes.
+ */
+@Service
+public class SourceService {
+
+	private static final Logger logger = LoggerFactory.getLogger(SourceService.class);
+
+	private final DatabaseClient db;
+
+	private final ProbeRegistry registry;
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	SourceService(DatabaseClient db, ProbeRegistry registry) {
+		this.db = db;
+		this.registry = registry;
+	}
+
+	/** Every enabled source, by name. */
+	public Flux<SourceDefinition> sources() {
+		return this.db.sql("SELECT definition FROM source WHERE enabled ORDER BY name")
+			.map((row) -> this.json.readValue(row.get("definition", Json.class).asString(), SourceDefinition.class))
+			.all();
+	}
+
+	/** The frame a probe gets after its welcome. */
+	public Mono<SourceList> sourceList() {
+		return sources().collectList().map(SourceList::new);
+	}
+
+	Mono<SourceDefinition> source(String name) {
+		return this.db.sql("SELECT definition FROM source WHERE name = :name")
+			.bind("name", name)
+			.map((row) -> this.json.readValue(row.get("definition", Json.class).asString(), SourceDefinition.class))
+			.one()
+			.switchIfEmpty(Mono.error(() -> new SourceProblem(HttpStatus.NOT_FOUND, "unknown-source", "No such source",
+					"there is no source named '" + name + "'")));
+	}
+
+	/** Stores a definition under its name and sends the new list to every probe that runs campaigns. */
+	Mono<SourceDefinition> put(String name, SourceDefinition definition) {
+		if (!name.equals(definition.name())) {
+			return Mono.error(new SourceProblem(HttpStatus.BAD_REQUEST, "invalid-source", "Name mismatch",
+					"the path names '" + name + "' but the definition is named '" + definition.name() + "'"));
+		}
+		return this.db.sql("""
+				INSERT INTO source (name, definition, enabled, updated_at) VALUES (:name, :definition, true, now())
+				ON CONFLICT (name) DO UPDATE SET definition = EXCLUDED.definition, enabled = true, updated_at = now()
+				""")
+			.bind("name", name)
+			.bind("definition", Json.of(this.json.writeValueAsString(definition)))
+			.then()
+			.then(sourceList())
+			.doOnNext((list) -> {
+				logger.info("source {} (version {}) stored; sending {} source(s) to the probes", name,
+						definition.version(), list.sources().size());
+				this.registry.broadcast(Protocol.CAPABILITY_REVERSE_IP, list);
+			})
+			.thenReturn(definition);
+	}
+
+	/** A source that does not exist or cannot be stored as given. */
+	static final class SourceProblem extends ProblemException {
+
+		SourceProblem(HttpStatus status, String slug, String title, String detail) {
+			super(status, slug, title, detail);
+		}
+	}
+}
