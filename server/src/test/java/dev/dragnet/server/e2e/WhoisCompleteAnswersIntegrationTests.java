@@ -1,16 +1,10 @@
 package dev.dragnet.server.e2e;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
-import dev.dragnet.probe.ProbeAgent;
-import dev.dragnet.probe.ProbeConfig;
-import dev.dragnet.protocol.Protocol;
-import dev.dragnet.server.DragnetServerApplication;
-import dev.dragnet.server.testsupport.TestDatabase;
+import dev.dragnet.server.testsupport.RunningServer;
 import dev.dragnet.testbed.rdap.FakeRdapServer;
 import dev.dragnet.testbed.whois.FakeWhoisServer;
 import dev.dragnet.testbed.whois.WhoisBehaviour;
@@ -18,10 +12,7 @@ import dev.dragnet.testbed.whois.WhoisScenarios;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,11 +38,9 @@ class WhoisCompleteAnswersIntegrationTests {
 
 	private static FakeRdapServer rdap;
 
-	private static ConfigurableApplicationContext server;
+	private static RunningServer server;
 
 	private static WebTestClient http;
-
-	private static final Map<String, ProbeAgent> agents = new ConcurrentHashMap<>();
 
 	@BeforeAll
 	static void start() {
@@ -74,21 +63,16 @@ class WhoisCompleteAnswersIntegrationTests {
 				"The WHOIS query quota for 127.0.0.1 has been exceeded and will be replenished in 42 seconds.\r\n"));
 		rdap.bootstrap(bootstrapFor("rdaptest", rdap.baseUrl()), Duration.ofHours(1));
 		rdap.registeredDomain("example.rdaptest");
-		server = new SpringApplicationBuilder(DragnetServerApplication.class).properties(TestDatabase.springProperties())
-			.run("--server.port=0", "--dragnet.probes.tokens=" + PROBE_TOKEN, "--dragnet.admin.token=" + ADMIN_TOKEN,
+		server = RunningServer.start("--dragnet.probes.tokens=" + PROBE_TOKEN, "--dragnet.admin.token=" + ADMIN_TOKEN,
 					"--dragnet.whois.allow-private-servers=true", "--dragnet.whois.pace.min-interval=0ms",
 					"--dragnet.whois.pace.max-connections=16", "--dragnet.dispatch.attempt-timeout=4s",
 					"--dragnet.rdap.bootstrap-url=" + rdap.bootstrapUrl(), "--dragnet.rdap.refresh-enabled=true",
 					"--dragnet.whois.allowed-servers=" + registry.host() + ":" + registry.port());
-		int port = Integer.parseInt(server.getEnvironment().getProperty("local.server.port"));
-		http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30)).build();
+		http = server.http();
 		route("test", registry);
 		route("throttled", throttler);
-		for (String name : List.of("probe-a", "probe-b")) {
-			ProbeConfig config = ProbeConfig.of(URI.create("ws://127.0.0.1:" + port + Protocol.PATH), PROBE_TOKEN, name, 8,
-					true);
-			agents.put(name, new ProbeAgent(config).start());
-		}
+		server.startProbe("probe-a", PROBE_TOKEN, 8);
+		server.startProbe("probe-b", PROBE_TOKEN, 8);
 		await().atMost(Duration.ofSeconds(15)).until(() -> effectiveProbes() == 2);
 		// The server loads the fake's bootstrap in the background at start.
 		await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
@@ -98,7 +82,6 @@ class WhoisCompleteAnswersIntegrationTests {
 
 	@AfterAll
 	static void stop() {
-		agents.values().forEach(ProbeAgent::close);
 		if (server != null) {
 			server.close();
 		}
@@ -120,14 +103,7 @@ class WhoisCompleteAnswersIntegrationTests {
 	}
 
 	private static void route(String suffix, FakeWhoisServer fake) {
-		http.put()
-			.uri("/api/whois-servers/{suffix}", suffix)
-			.headers((h) -> h.setBearerAuth(ADMIN_TOKEN))
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("host", fake.host(), "port", fake.port(), "queryFormat", "%s"))
-			.exchange()
-			.expectStatus()
-			.isOk();
+		server.route(suffix, fake.host(), fake.port(), "%s", ADMIN_TOKEN);
 	}
 
 	private static long effectiveProbes() {

@@ -1,29 +1,19 @@
 package dev.dragnet.server.e2e;
 
-import java.net.URI;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
-import dev.dragnet.probe.ProbeAgent;
-import dev.dragnet.probe.ProbeConfig;
-import dev.dragnet.protocol.Protocol;
-import dev.dragnet.server.DragnetServerApplication;
-import dev.dragnet.server.testsupport.TestDatabase;
+import dev.dragnet.server.testsupport.RunningServer;
 import dev.dragnet.testbed.whois.FakeWhoisServer;
 import dev.dragnet.testbed.whois.WhoisBehaviour;
 import dev.dragnet.testbed.whois.WhoisScenarios;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,13 +32,11 @@ class WhoisHostileServersIntegrationTests {
 
 	private static final List<FakeWhoisServer> fakes = new ArrayList<>();
 
-	private static final Map<String, ProbeAgent> agents = new ConcurrentHashMap<>();
-
 	private static FakeWhoisServer hostile;
 
 	private static FakeWhoisServer chinese;
 
-	private static ConfigurableApplicationContext server;
+	private static RunningServer server;
 
 	private static WebTestClient http;
 
@@ -61,28 +49,22 @@ class WhoisHostileServersIntegrationTests {
 		hostile.answer("latin.test", WhoisBehaviour.text("Registrant: Jürgen Müller\r\n", StandardCharsets.ISO_8859_1));
 		chinese = fake();
 		chinese.fallback(WhoisBehaviour.text("域名: 例子.中国\r\n注册商: 北京某某网络\r\n", Charset.forName("GBK")));
-		server = new SpringApplicationBuilder(DragnetServerApplication.class).properties(TestDatabase.springProperties())
-			.run("--server.port=0", "--dragnet.probes.tokens=hostile-probe", "--dragnet.admin.token=" + ADMIN_TOKEN,
-					"--dragnet.whois.allow-private-servers=true", "--dragnet.whois.pace.min-interval=0ms",
-					"--dragnet.whois.pace.max-connections=16", "--dragnet.dispatch.attempt-timeout=3s",
-					"--dragnet.whois.max-response-size=" + MAX_BYTES + "B", "--dragnet.whois.default-policy=whois",
-					"--dragnet.whois.charsets[" + chinese.host() + ":" + chinese.port() + "]=GBK");
-		int port = Integer.parseInt(server.getEnvironment().getProperty("local.server.port"));
-		http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30)).build();
+		server = RunningServer.start("--dragnet.probes.tokens=hostile-probe", "--dragnet.admin.token=" + ADMIN_TOKEN,
+				"--dragnet.whois.allow-private-servers=true", "--dragnet.whois.pace.min-interval=0ms",
+				"--dragnet.whois.pace.max-connections=16", "--dragnet.dispatch.attempt-timeout=3s",
+				"--dragnet.whois.max-response-size=" + MAX_BYTES + "B", "--dragnet.whois.default-policy=whois",
+				"--dragnet.whois.charsets[" + chinese.host() + ":" + chinese.port() + "]=GBK");
+		http = server.http();
 		route("test", hostile);
 		route("cn-test", chinese);
-		for (String name : List.of("probe-a", "probe-b")) {
-			ProbeConfig config = ProbeConfig.of(URI.create("ws://127.0.0.1:" + port + Protocol.PATH), "hostile-probe", name,
-					8, true);
-			agents.put(name, new ProbeAgent(config).start());
-		}
+		server.startProbe("probe-a", "hostile-probe", 8);
+		server.startProbe("probe-b", "hostile-probe", 8);
 		await().atMost(Duration.ofSeconds(15)).until(() -> http.get().uri("/api/probes").exchange()
 			.expectBody(List.class).returnResult().getResponseBody().size() == 2);
 	}
 
 	@AfterAll
 	static void stop() {
-		agents.values().forEach(ProbeAgent::close);
 		if (server != null) {
 			server.close();
 		}
@@ -96,14 +78,7 @@ class WhoisHostileServersIntegrationTests {
 	}
 
 	private static void route(String suffix, FakeWhoisServer fake) {
-		http.put()
-			.uri("/api/whois-servers/{suffix}", suffix)
-			.headers((h) -> h.setBearerAuth(ADMIN_TOKEN))
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("host", fake.host(), "port", fake.port(), "queryFormat", "%s"))
-			.exchange()
-			.expectStatus()
-			.isOk();
+		server.route(suffix, fake.host(), fake.port(), "%s", ADMIN_TOKEN);
 	}
 
 	@Test

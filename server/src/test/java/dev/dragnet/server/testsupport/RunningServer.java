@@ -1,0 +1,90 @@
+package dev.dragnet.server.testsupport;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.dragnet.probe.ProbeAgent;
+import dev.dragnet.probe.ProbeConfig;
+import dev.dragnet.protocol.Protocol;
+import dev.dragnet.server.DragnetServerApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The real server for a test class: started on a random port with a fresh database, reached over HTTP
+ * with {@link #http()}, with probe agents started in this JVM and closed with it.
+ */
+public final class RunningServer implements AutoCloseable {
+
+	private final ConfigurableApplicationContext context;
+
+	private final int port;
+
+	private final WebTestClient http;
+
+	private final List<ProbeAgent> agents = new ArrayList<>();
+
+	private RunningServer(ConfigurableApplicationContext context) {
+		this.context = context;
+		this.port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+		this.http = WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.port)
+			.responseTimeout(Duration.ofSeconds(30))
+			.build();
+	}
+
+	/** Starts the server with {@code arguments} (command-line style) on a random port and a new database. */
+	public static RunningServer start(String... arguments) {
+		String[] all = new String[arguments.length + 1];
+		all[0] = "--server.port=0";
+		System.arraycopy(arguments, 0, all, 1, arguments.length);
+		return new RunningServer(new SpringApplicationBuilder(DragnetServerApplication.class)
+			.properties(TestDatabase.springProperties())
+			.run(all));
+	}
+
+	public int port() {
+		return this.port;
+	}
+
+	public WebTestClient http() {
+		return this.http;
+	}
+
+	public ConfigurableApplicationContext context() {
+		return this.context;
+	}
+
+	/** Points the WHOIS server table's {@code suffix} at {@code host:port} with the admin token. */
+	public void route(String suffix, String host, int port, String queryFormat, String adminToken) {
+		this.http.put()
+			.uri("/api/whois-servers/{suffix}", suffix)
+			.headers((h) -> h.setBearerAuth(adminToken))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("host", host, "port", port, "queryFormat", queryFormat))
+			.exchange()
+			.expectStatus()
+			.isOk();
+	}
+
+	/** Starts a probe agent (private servers allowed, quick reconnects) that is closed with the server. */
+	public ProbeAgent startProbe(String name, String token, int concurrency) {
+		ProbeConfig config = ProbeConfig.of(URI.create("ws://127.0.0.1:" + this.port + Protocol.PATH), token, name,
+				concurrency, true)
+			.withReconnect(Duration.ofMillis(100), Duration.ofMillis(500));
+		ProbeAgent agent = new ProbeAgent(config).start();
+		this.agents.add(agent);
+		return agent;
+	}
+
+	@Override
+	public void close() {
+		this.agents.forEach(ProbeAgent::close);
+		this.context.close();
+	}
+}
