@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.dragnet.probe.pace.HostPacer;
+import dev.dragnet.probe.reverseip.SourceRunner;
 import dev.dragnet.probe.rdap.RdapClient;
 import dev.dragnet.probe.whois.WhoisClient;
 import dev.dragnet.protocol.FrameCodec;
@@ -59,6 +60,8 @@ public final class ProbeAgent implements AutoCloseable {
 
 	private final RdapClient rdap;
 
+	private final SourceRunner sources;
+
 	private final HttpClient http;
 
 	private final Sinks.Many<ProbeState> states = Sinks.many().replay().latest();
@@ -82,6 +85,7 @@ public final class ProbeAgent implements AutoCloseable {
 		HostPacer pacer = new HostPacer();
 		this.whois = new WhoisClient(config.allowPrivateServers(), pacer);
 		this.rdap = new RdapClient(config.allowPrivateServers(), pacer, "dragnet-probe/" + VERSION);
+		this.sources = new SourceRunner(config.allowPrivateServers(), pacer, "Mozilla/5.0 (compatible; dragnet-probe/" + VERSION + ")");
 		this.http = HttpClient.newConnection()
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
 			.headers(headers -> headers.set(HttpHeaderNames.USER_AGENT, "dragnet-probe/" + VERSION))
@@ -152,7 +156,8 @@ public final class ProbeAgent implements AutoCloseable {
 
 	private Mono<ProbeSession.End> session() {
 		changeState(ProbeState.CONNECTING, "connecting to {} as {}", this.config.server(), this.config.name());
-		return new ProbeSession(this.config, this.codec, this.whois, this.rdap, this.http, new SessionListener()).run();
+		return new ProbeSession(this.config, this.codec, this.whois, this.rdap, this.sources, this.http,
+				new SessionListener()).run();
 	}
 
 	private Mono<Void> afterSession(ProbeSession.End end, ReconnectBackoff backoff) {

@@ -9,7 +9,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.dragnet.probe.rdap.RdapClient;
 import dev.dragnet.probe.whois.WhoisClient;
+import dev.dragnet.probe.campaign.CampaignWorker;
+import dev.dragnet.probe.reverseip.SourceRunner;
+import dev.dragnet.protocol.BlockAck;
+import dev.dragnet.protocol.BlockLease;
+import dev.dragnet.protocol.CampaignNotice;
 import dev.dragnet.protocol.CreditGrant;
+import dev.dragnet.protocol.SourceList;
 import dev.dragnet.protocol.ErrorFrame;
 import dev.dragnet.protocol.FrameCodec;
 import dev.dragnet.protocol.FrameCodec.BadFrameException;
@@ -64,7 +70,13 @@ final class ProbeSession {
 	private static final Duration MAX_TASK_DEADLINE = Duration.ofMinutes(10);
 
 	/** The task kinds this probe runs, as announced in the hello. */
-	static final List<String> CAPABILITIES = List.of(Protocol.CAPABILITY_WHOIS, Protocol.CAPABILITY_RDAP);
+	static final List<String> CAPABILITIES = List.of(Protocol.CAPABILITY_WHOIS, Protocol.CAPABILITY_RDAP,
+			Protocol.CAPABILITY_REVERSE_IP);
+
+	/** Campaign blocks run at once, and addresses of one block resolved at once. */
+	private static final int BLOCK_SLOTS = 2;
+
+	private static final int BLOCK_PARALLELISM = 4;
 
 	/** Reads just enough of a frame the codec rejected to answer for a task id. */
 	private static final JsonMapper TREE_READER = JsonMapper.builder().build();
@@ -97,8 +109,11 @@ final class ProbeSession {
 
 	private volatile @Nullable WebSocketCloseStatus closeStatus;
 
-	ProbeSession(ProbeConfig config, FrameCodec codec, WhoisClient whois, RdapClient rdap, HttpClient http,
-			Listener listener) {
+	private final CampaignWorker campaigns;
+
+	ProbeSession(ProbeConfig config, FrameCodec codec, WhoisClient whois, RdapClient rdap, SourceRunner sources,
+			HttpClient http, Listener listener) {
+		this.campaigns = new CampaignWorker(sources, this::send, BLOCK_SLOTS, BLOCK_PARALLELISM);
 		this.config = config;
 		this.codec = codec;
 		this.whois = whois;
@@ -200,7 +215,26 @@ final class ProbeSession {
 			welcomed(w);
 			return Mono.empty();
 		}
-		return serverError((ErrorFrame) frame);
+		if (frame instanceof BlockLease lease) {
+			return this.campaigns.run(lease);
+		}
+		if (frame instanceof SourceList list) {
+			this.campaigns.sources(list);
+			return Mono.empty();
+		}
+		if (frame instanceof CampaignNotice notice) {
+			this.campaigns.notice(notice);
+			return Mono.empty();
+		}
+		if (frame instanceof BlockAck ack) {
+			this.campaigns.ack(ack);
+			return Mono.empty();
+		}
+		if (frame instanceof ErrorFrame error) {
+			return serverError(error);
+		}
+		log.debug("ignoring a {} frame this probe does not know", frame.getClass().getSimpleName());
+		return Mono.empty();
 	}
 
 	private void welcomed(Welcome w) {

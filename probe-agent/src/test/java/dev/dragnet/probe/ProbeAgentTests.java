@@ -60,7 +60,8 @@ class ProbeAgentTests {
 		this.server.received()
 			.as(StepVerifier::create)
 			.assertNext(frame -> assertThat(frame).isEqualTo(new Hello("cafe-12", "s3cret", ProbeAgent.VERSION,
-					Protocol.VERSION, List.of(Protocol.CAPABILITY_WHOIS, Protocol.CAPABILITY_RDAP), 4)))
+					Protocol.VERSION, List.of(Protocol.CAPABILITY_WHOIS, Protocol.CAPABILITY_RDAP,
+							Protocol.CAPABILITY_REVERSE_IP), 4)))
 			.expectNext(new CreditGrant(4))
 			.then(() -> this.server.send(new Task("t1", 5000, whoisQuery("domain example.com"))))
 			.assertNext(frame -> {

@@ -1,0 +1,216 @@
+package dev.dragnet.probe.campaign;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import dev.dragnet.net.Ipv4Range;
+import dev.dragnet.probe.reverseip.SourceAnswer;
+import dev.dragnet.probe.reverseip.SourceRunner;
+import dev.dragnet.protocol.BlockAck;
+import dev.dragnet.protocol.BlockLease;
+import dev.dragnet.protocol.BlockProgress;
+import dev.dragnet.protocol.BlockResult;
+import dev.dragnet.protocol.CampaignNotice;
+import dev.dragnet.protocol.ProbeFrame;
+import dev.dragnet.protocol.SourceList;
+import dev.dragnet.protocol.WantBlocks;
+import dev.dragnet.protocol.source.SourceDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Pulls campaign blocks and resolves them. For each address the sources are asked in order; the first
+ * definite answer (domains or none) counts. A source that blocks or throttles rests (for the wait it named,
+ * else {@link #REST}) and the next one is asked; a changed page rests it longer. When no source can answer an
+ * address the block is dropped without a result, so its lease lapses and another probe gets it. One worker
+ * per session; its state is the sources, the leases it runs, and the rests.
+ */
+public final class CampaignWorker {
+
+	private static final Logger log = LoggerFactory.getLogger(CampaignWorker.class);
+
+	static final Duration REST = Duration.ofMinutes(10);
+
+	static final Duration PAGE_CHANGED_REST = Duration.ofHours(1);
+
+	private static final Duration LOOKUP_DEADLINE = Duration.ofSeconds(30);
+
+	private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+
+	private final SourceRunner runner;
+
+	private final Consumer<ProbeFrame> send;
+
+	private final int slots;
+
+	private final int parallelism;
+
+	private final Scheduler clock;
+
+	private final AtomicReference<List<SourceDefinition>> sources = new AtomicReference<>(List.of());
+
+	private final AtomicInteger running = new AtomicInteger();
+
+	private final Map<String, Long> restingUntil = new ConcurrentHashMap<>();
+
+	/**
+	 * @param slots blocks run at once
+	 * @param parallelism addresses of one block resolved at once (sources pace themselves per host)
+	 */
+	public CampaignWorker(SourceRunner runner, Consumer<ProbeFrame> send, int slots, int parallelism) {
+		this(runner, send, slots, parallelism, Schedulers.parallel());
+	}
+
+	CampaignWorker(SourceRunner runner, Consumer<ProbeFrame> send, int slots, int parallelism, Scheduler clock) {
+		this.runner = runner;
+		this.send = send;
+		this.slots = slots;
+		this.parallelism = parallelism;
+		this.clock = clock;
+	}
+
+	/** New definitions replace the old ones; then, with sources to use, the worker asks for work. */
+	public void sources(SourceList list) {
+		this.sources.set(list.sources());
+		log.info("received {} reverse-IP source(s): {}", list.sources().size(),
+				list.sources().stream().map(SourceDefinition::name).toList());
+		askForBlocks();
+	}
+
+	public void notice(CampaignNotice notice) {
+		log.info("campaign {} {}", notice.campaignId(), notice.state().toLowerCase(Locale.ROOT));
+		if (CampaignNotice.STARTED.equals(notice.state())) {
+			askForBlocks();
+		}
+	}
+
+	public void ack(BlockAck ack) {
+		if (!ack.accepted()) {
+			log.warn("the server refused the result of lease {}: {}", ack.leaseId(), ack.reason());
+		}
+	}
+
+	/** Runs a leased block to its result; completes when done or dropped, never errors. */
+	public Mono<Void> run(BlockLease lease) {
+		this.running.incrementAndGet();
+		long first = Ipv4Range.address(lease.first(), "block");
+		long last = Ipv4Range.address(lease.last(), "block");
+		AtomicInteger done = new AtomicInteger();
+		List<SourceDefinition> usable = usable(lease);
+		log.info("block {} of campaign {}: {} addresses, {} to {}", lease.blockId(), lease.campaignId(), last - first + 1,
+				lease.first(), lease.last());
+		Mono<BlockResult> result = Flux.range(0, (int) (last - first + 1))
+			.flatMap((i) -> resolve(usable, Ipv4Range.format(first + i)).doOnNext((r) -> done.incrementAndGet()),
+					this.parallelism)
+			.collectList()
+			.map((answers) -> result(lease, answers));
+		Flux<Long> progress = Flux.interval(PROGRESS_EVERY, this.clock)
+			.doOnNext((tick) -> this.send.accept(new BlockProgress(lease.leaseId(), done.get())));
+		return result.doOnNext(this.send::accept)
+			.doOnNext((r) -> log.info("block {} done: {} address(es) with domains, {} without", lease.blockId(),
+					r.found().size(), r.empty().size()))
+			.onErrorResume((ex) -> {
+				log.warn("dropping block {}: {}; its lease will lapse and another probe will take it", lease.blockId(),
+						ex.getMessage());
+				return Mono.empty();
+			})
+			.takeUntilOther(progress.then())
+			.doFinally((signal) -> {
+				this.running.decrementAndGet();
+				askForBlocks();
+			})
+			.then();
+	}
+
+	private void askForBlocks() {
+		int free = this.slots - this.running.get();
+		if (free > 0 && !this.sources.get().isEmpty()) {
+			this.send.accept(new WantBlocks(free));
+		}
+	}
+
+	private List<SourceDefinition> usable(BlockLease lease) {
+		List<SourceDefinition> all = this.sources.get();
+		if (lease.sources().isEmpty()) {
+			return all;
+		}
+		List<SourceDefinition> named = new ArrayList<>();
+		for (String name : lease.sources()) {
+			all.stream().filter((s) -> s.name().equals(name)).findFirst().ifPresent(named::add);
+		}
+		return named;
+	}
+
+	/** The first definite answer for {@code ip}, asking the sources in order and skipping resting ones. */
+	private Mono<Answer> resolve(List<SourceDefinition> sources, String ip) {
+		return Flux.fromIterable(sources)
+			.filter((source) -> !resting(source.name()))
+			.concatMap((source) -> this.runner.lookup(source, ip, LOOKUP_DEADLINE)
+				.flatMap((answer) -> judge(source, ip, answer)), 1)
+			.next()
+			.switchIfEmpty(Mono.error(() -> new IllegalStateException("no source could answer for " + ip)));
+	}
+
+	private Mono<Answer> judge(SourceDefinition source, String ip, SourceAnswer answer) {
+		switch (answer.status()) {
+			case FOUND:
+				return Mono.just(new Answer(ip, source.name(), List.copyOf(answer.domains())));
+			case NONE:
+				return Mono.just(new Answer(ip, source.name(), List.of()));
+			case BLOCKED:
+				rest(source.name(), (answer.retryAfter() != null) ? answer.retryAfter() : REST,
+						"blocked (" + answer.blockedAs() + ")");
+				return Mono.empty();
+			case PAGE_CHANGED:
+				rest(source.name(), PAGE_CHANGED_REST, "its page changed: " + answer.detail());
+				return Mono.empty();
+			default:
+				log.debug("source {} failed for {}: {} {}", source.name(), ip, answer.status(), answer.detail());
+				return Mono.empty();
+		}
+	}
+
+	private boolean resting(String source) {
+		Long until = this.restingUntil.get(source);
+		return until != null && until > this.clock.now(TimeUnit.MILLISECONDS);
+	}
+
+	private void rest(String source, Duration duration, String why) {
+		long until = this.clock.now(TimeUnit.MILLISECONDS) + duration.toMillis();
+		if (this.restingUntil.merge(source, until, Math::max) == until) {
+			log.warn("source {} {}; resting it for {} s", source, why, duration.toSeconds());
+		}
+	}
+
+	private static BlockResult result(BlockLease lease, List<Answer> answers) {
+		List<BlockResult.IpFinding> found = new ArrayList<>();
+		List<String> empty = new ArrayList<>();
+		for (Answer answer : answers) {
+			if (answer.domains().isEmpty()) {
+				empty.add(answer.ip());
+			}
+			else {
+				found.add(new BlockResult.IpFinding(answer.ip(), answer.domains().stream()
+					.map((d) -> new BlockResult.DomainFinding(d, List.of(answer.source()), null))
+					.toList()));
+			}
+		}
+		return new BlockResult(lease.leaseId(), found, empty);
+	}
+
+	/** What one address resolved to, and by which source. */
+	private record Answer(String ip, String source, List<String> domains) {
+	}
+}
