@@ -73,6 +73,9 @@ final class ProbeSession {
 	static final List<String> CAPABILITIES = List.of(Protocol.CAPABILITY_WHOIS, Protocol.CAPABILITY_RDAP,
 			Protocol.CAPABILITY_REVERSE_IP);
 
+	/** The task kinds this probe runs ({@code reverse-ip} is block work, not a task kind). */
+	private static final List<String> TASK_KINDS = List.of(Protocol.CAPABILITY_WHOIS, Protocol.CAPABILITY_RDAP);
+
 	/** Campaign blocks run at once, and addresses of one block resolved at once. */
 	private static final int BLOCK_SLOTS = 2;
 
@@ -338,7 +341,7 @@ final class ProbeSession {
 			return;
 		}
 		String kind = tree.path("work").path("kind").asString("");
-		if (!CAPABILITIES.contains(kind)) {
+		if (!TASK_KINDS.contains(kind)) {
 			log.warn("cannot run task {}: unknown kind '{}'", taskId, kind);
 			answerUnrunnable(taskId, ErrorFrame.UNSUPPORTED_TASK, "this probe cannot run tasks of kind '" + kind + "'");
 		}
