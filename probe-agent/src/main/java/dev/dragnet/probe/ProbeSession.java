@@ -81,6 +81,9 @@ final class ProbeSession {
 
 	private static final int BLOCK_PARALLELISM = 4;
 
+	/** How often an idle probe asks for campaign blocks on its own. */
+	private static final Duration BLOCK_POLL = Duration.ofSeconds(15);
+
 	/** Reads just enough of a frame the codec rejected to answer for a task id. */
 	private static final JsonMapper TREE_READER = JsonMapper.builder().build();
 
@@ -147,7 +150,9 @@ final class ProbeSession {
 		Mono<Void> closeStatus = in.receiveCloseStatus().doOnNext(status -> this.closeStatus = status).then();
 		Mono<Void> inbound = inbound(in).doFinally(signal -> completeOutbound());
 		Mono<Void> sent = out.sendString(this.outbound.asFlux(), StandardCharsets.UTF_8).then();
-		return Mono.when(inbound, sent, closeStatus);
+		// The poll runs as long as the inbound side does, and ends with it.
+		Mono<Void> inboundAndPoll = Mono.firstWithSignal(inbound, this.campaigns.poll(BLOCK_POLL));
+		return Mono.when(inboundAndPoll, sent, closeStatus);
 	}
 
 	/** Reads frames until the server closes, the watchdog fires, or the server refuses us. */

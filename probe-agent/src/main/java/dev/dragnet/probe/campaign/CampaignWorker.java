@@ -81,6 +81,14 @@ public final class CampaignWorker {
 		this.clock = clock;
 	}
 
+	/**
+	 * While the session lasts, asks for work every {@code every} when a slot is free: a safety net for blocks
+	 * that came back to the pool while nobody asked. Never completes; cancel it with the session.
+	 */
+	public Mono<Void> poll(Duration every) {
+		return Flux.interval(every, this.clock).doOnNext((tick) -> askForBlocks()).then();
+	}
+
 	/** New definitions replace the old ones; then, with sources to use, the worker asks for work. */
 	public void sources(SourceList list) {
 		this.sources.set(list.sources());

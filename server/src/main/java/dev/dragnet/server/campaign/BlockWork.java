@@ -217,7 +217,17 @@ class BlockWork implements CampaignFrames {
 		}).then();
 	}
 
+	/**
+	 * After blocks went back to the pool: a campaign with nothing left ends; one that still runs is announced
+	 * again, so idle probes ask for the returned blocks at once.
+	 */
 	private Mono<Void> release(Flux<Long> campaigns) {
-		return campaigns.concatMap(this::finish).then();
+		return campaigns.concatMap((campaign) -> this.blocks.finishIfComplete(campaign)
+			.doOnNext((state) -> {
+				logger.info("campaign {} is {}: no block is left to do", campaign, state);
+				announce(campaign, CampaignNotice.OVER);
+			})
+			.switchIfEmpty(Mono.fromRunnable(() -> announce(campaign, CampaignNotice.STARTED)))
+			.then()).then();
 	}
 }

@@ -142,8 +142,9 @@ class CampaignApiIntegrationTests {
 
 	@Test
 	void creatingAndControllingNeedTheAdminToken() {
+		// No body: the filter answers before the body would be read (a refused body on a kept-alive
+		// connection once left this exchange waiting; see the issue note).
 		http.post().uri("/api/campaigns").contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("name", "x", "ranges", List.of("192.0.2.0/24")))
 			.exchange()
 			.expectStatus()
 			.isUnauthorized();
