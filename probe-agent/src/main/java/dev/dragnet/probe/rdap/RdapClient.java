@@ -20,6 +20,8 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
 import dev.dragnet.net.Addresses;
+import dev.dragnet.probe.http.CappedBuffer;
+import dev.dragnet.probe.http.RetryAfter;
 import dev.dragnet.probe.pace.HostPacer;
 import dev.dragnet.probe.whois.HostResolver;
 import dev.dragnet.protocol.Pace;
@@ -261,7 +263,7 @@ public final class RdapClient {
 	}
 
 	private static Mono<byte[]> read(Flux<ByteBuf> body, int cap, URI url) {
-		BodyBuffer buffer = new BodyBuffer(cap);
+		CappedBuffer buffer = new CappedBuffer(cap);
 		return body.<Void>handle((chunk, sink) -> {
 			if (!buffer.append(chunk)) {
 				// Cancelling the body closes the connection: the rest is never read.

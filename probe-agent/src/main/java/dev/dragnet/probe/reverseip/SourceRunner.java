@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
 import dev.dragnet.net.Addresses;
+import dev.dragnet.probe.http.CappedBuffer;
 import dev.dragnet.probe.pace.HostPacer;
 import dev.dragnet.probe.reverseip.PageReader.Reading;
 import dev.dragnet.probe.reverseip.SourceAnswer.Status;
@@ -310,7 +311,7 @@ public final class SourceRunner {
 	}
 
 	private static Mono<byte[]> read(Flux<ByteBuf> body, int cap, URI url) {
-		PageBuffer buffer = new PageBuffer(cap);
+		CappedBuffer buffer = new CappedBuffer(cap);
 		return body.<Void>handle((chunk, sink) -> {
 			if (!buffer.append(chunk)) {
 				// Cancelling the body closes the connection: the rest is never read.

@@ -1,16 +1,16 @@
-package dev.dragnet.probe.rdap;
+package dev.dragnet.probe.http;
 
 import java.util.Arrays;
 
 import io.netty.buffer.ByteBuf;
 
 /**
- * The bytes of one HTTP body, never more than the cap. Grows as data arrives rather than reserving the cap up
- * front. Appends happen on the connection's event loop; the monitor makes a read from another thread safe.
+ * The bytes of one HTTP body, never more than the cap. Grows as data arrives rather than reserving the cap up front.
+ * Appends happen on the connection's event loop; the monitor makes a read from another thread safe.
  */
-final class BodyBuffer {
+public final class CappedBuffer {
 
-	private static final int INITIAL_CAPACITY = 4096;
+	private static final int INITIAL_CAPACITY = 8192;
 
 	private final int cap;
 
@@ -18,16 +18,13 @@ final class BodyBuffer {
 
 	private int size;
 
-	BodyBuffer(int cap) {
+	public CappedBuffer(int cap) {
 		this.cap = cap;
 		this.data = new byte[Math.min(cap, INITIAL_CAPACITY)];
 	}
 
-	/**
-	 * Copies {@code chunk} if it fits under the cap.
-	 * @return {@code false} when the body goes past the cap (nothing of the chunk is kept)
-	 */
-	synchronized boolean append(ByteBuf chunk) {
+	/** Copies {@code chunk} if it fits under the cap; {@code false} (nothing kept) when it does not. */
+	public synchronized boolean append(ByteBuf chunk) {
 		int readable = chunk.readableBytes();
 		if (readable > this.cap - this.size) {
 			return false;
@@ -42,7 +39,8 @@ final class BodyBuffer {
 		return true;
 	}
 
-	synchronized byte[] bytes() {
+	public synchronized byte[] bytes() {
 		return Arrays.copyOf(this.data, this.size);
 	}
+
 }

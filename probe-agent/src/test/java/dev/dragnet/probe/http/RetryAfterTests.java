@@ -1,4 +1,4 @@
-package dev.dragnet.probe.rdap;
+package dev.dragnet.probe.http;
 
 import java.time.Instant;
 

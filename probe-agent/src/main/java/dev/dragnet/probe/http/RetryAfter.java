@@ -1,4 +1,4 @@
-package dev.dragnet.probe.reverseip;
+package dev.dragnet.probe.http;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -9,16 +9,16 @@ import java.time.format.DateTimeParseException;
 import org.jspecify.annotations.Nullable;
 
 /** Reads an HTTP {@code Retry-After} header (RFC 9110 section 10.2.3): delay seconds or an HTTP date. */
-final class RetryAfter {
+public final class RetryAfter {
 
 	/** Longest wait believed: a server asking for more than a week is not asking for a wait. */
-	static final Duration LONGEST = Duration.ofDays(7);
+	public static final Duration LONGEST = Duration.ofDays(7);
 
 	private RetryAfter() {
 	}
 
 	/** The wait {@code value} asks for from {@code now}, or {@code null}; a past date is zero, waits are capped. */
-	static @Nullable Duration of(@Nullable String value, Instant now) {
+	public static @Nullable Duration of(@Nullable String value, Instant now) {
 		if (value == null || value.isBlank()) {
 			return null;
 		}
@@ -34,6 +34,12 @@ final class RetryAfter {
 		catch (DateTimeParseException ex) {
 			return null;
 		}
+	}
+
+	/** {@link #of} in milliseconds, as protocol results carry it. */
+	public static @Nullable Long millis(@Nullable String value, Instant now) {
+		Duration wait = of(value, now);
+		return (wait != null) ? wait.toMillis() : null;
 	}
 
 	private static Duration min(Duration wait) {
