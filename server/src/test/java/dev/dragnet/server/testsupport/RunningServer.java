@@ -23,14 +23,17 @@ public final class RunningServer implements AutoCloseable {
 
 	private final ConfigurableApplicationContext context;
 
+	private final Map<String, Object> database;
+
 	private final int port;
 
 	private final WebTestClient http;
 
 	private final List<ProbeAgent> agents = new ArrayList<>();
 
-	private RunningServer(ConfigurableApplicationContext context) {
+	private RunningServer(ConfigurableApplicationContext context, Map<String, Object> database) {
 		this.context = context;
+		this.database = database;
 		this.port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
 		this.http = WebTestClient.bindToServer()
 			.baseUrl("http://127.0.0.1:" + this.port)
@@ -40,12 +43,24 @@ public final class RunningServer implements AutoCloseable {
 
 	/** Starts the server with {@code arguments} (command-line style) on a random port and a new database. */
 	public static RunningServer start(String... arguments) {
+		return start(TestDatabase.springProperties(), 0, arguments);
+	}
+
+	/**
+	 * Starts the server on {@code database} (the {@link #database()} of an earlier server, to restart on the same
+	 * data) and {@code port} (0 for a random one).
+	 */
+	public static RunningServer start(Map<String, Object> database, int port, String... arguments) {
 		String[] all = new String[arguments.length + 1];
-		all[0] = "--server.port=0";
+		all[0] = "--server.port=" + port;
 		System.arraycopy(arguments, 0, all, 1, arguments.length);
-		return new RunningServer(new SpringApplicationBuilder(DragnetServerApplication.class)
-			.properties(TestDatabase.springProperties())
-			.run(all));
+		return new RunningServer(new SpringApplicationBuilder(DragnetServerApplication.class).properties(database)
+			.run(all), database);
+	}
+
+	/** The database properties this server runs on. */
+	public Map<String, Object> database() {
+		return this.database;
 	}
 
 	public int port() {
@@ -80,6 +95,11 @@ public final class RunningServer implements AutoCloseable {
 		ProbeAgent agent = new ProbeAgent(config).start();
 		this.agents.add(agent);
 		return agent;
+	}
+
+	/** Stops the server but leaves its probe agents running, as a crash or a redeploy would. */
+	public void stopServerOnly() {
+		this.context.close();
 	}
 
 	@Override
