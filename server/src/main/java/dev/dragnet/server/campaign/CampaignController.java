@@ -3,6 +3,7 @@ package dev.dragnet.server.campaign;
 import java.time.Duration;
 import java.util.List;
 
+import dev.dragnet.server.web.ServerStopping;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -26,8 +27,11 @@ class CampaignController {
 
 	private final CampaignService campaigns;
 
-	CampaignController(CampaignService campaigns) {
+	private final ServerStopping stopping;
+
+	CampaignController(CampaignService campaigns, ServerStopping stopping) {
 		this.campaigns = campaigns;
+		this.stopping = stopping;
 	}
 
 	@PostMapping(path = "/api/campaigns", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -75,7 +79,8 @@ class CampaignController {
 				.onBackpressureDrop()
 				.map((tick) -> ServerSentEvent.<CampaignView>builder().comment("heartbeat").build());
 			return Flux.merge(progress, heartbeat)
-				.takeUntil((event) -> event.data() != null && event.data().state().isOver());
+				.takeUntil((event) -> event.data() != null && event.data().state().isOver())
+				.takeUntilOther(this.stopping.signal());
 		});
 	}
 
