@@ -70,7 +70,8 @@ public class CampaignService {
 			.flatMap(this::campaign);
 	}
 
-	Flux<CampaignView> campaigns() {
+	/** Every campaign with its progress, newest first. */
+	public Flux<CampaignView> campaigns() {
 		return this.repository.findAll();
 	}
 

@@ -21,7 +21,10 @@ public class TargetStatistics {
 
 	private final Map<String, Counters> targets = new ConcurrentHashMap<>();
 
+	private final TrafficSeries traffic = new TrafficSeries(System::currentTimeMillis);
+
 	void record(String target, Attempt attempt) {
+		this.traffic.record(attempt.outcome(), attempt.elapsedMillis());
 		Counters counters = this.targets.computeIfAbsent(target, (t) -> new Counters());
 		counters.attempts.increment();
 		if ("OK".equals(attempt.outcome()) || "TRUNCATED".equals(attempt.outcome())) {
@@ -34,6 +37,11 @@ public class TargetStatistics {
 		else {
 			counters.failures.increment();
 		}
+	}
+
+	/** Attempts of the last minute, second by second, over every target. */
+	public TrafficSeries.Traffic traffic() {
+		return this.traffic.snapshot();
 	}
 
 	/** A snapshot of every target, busiest first. */

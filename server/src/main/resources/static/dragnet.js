@@ -1,0 +1,300 @@
+// The Dragnet status page: renders the Server-Sent Events of /api/events. No framework, no build step.
+'use strict';
+
+const state = { run: null, lastEventId: null, probes: [], whois: null, campaigns: [], alerts: [], source: null,
+  lastMessage: null, retryTimer: null };
+
+const $ = (selector, root = document) => root.querySelector(selector);
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === 'class') node.className = value;
+    else if (name.startsWith('on')) node.addEventListener(name.substring(2), value);
+    else node.setAttribute(name, value === true ? '' : value);
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+function ago(iso) {
+  if (!iso) return '–';
+  const seconds = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  if (seconds < 60) return seconds + ' s ago';
+  if (seconds < 3600) return Math.floor(seconds / 60) + ' min ago';
+  if (seconds < 86400) return Math.floor(seconds / 3600) + ' h ago';
+  return new Date(iso).toLocaleString();
+}
+
+function number(n) {
+  return (n === null || n === undefined) ? '–' : Number(n).toLocaleString('en');
+}
+
+function millis(n) {
+  return (n === null || n === undefined) ? '–' : number(n) + ' ms';
+}
+
+function percent(part, whole) {
+  return whole > 0 ? Math.floor((part * 100) / whole) : 0;
+}
+
+// ---- connection -------------------------------------------------------------------------------------------------
+
+function setConnection(kind, text) {
+  const badge = $('#connection');
+  badge.className = 'connection ' + kind;
+  badge.dataset.state = kind;
+  badge.textContent = text;
+  const banner = $('#banner');
+  document.body.classList.toggle('stale', kind === 'unreachable');
+  if (kind === 'unreachable') {
+    const since = state.lastMessage ? ' What you see is as of ' + state.lastMessage.toLocaleTimeString() + '.' : '';
+    banner.textContent = 'The server cannot be reached; retrying every few seconds.' + since;
+    banner.hidden = false;
+  }
+  else {
+    banner.hidden = true;
+  }
+}
+
+function connect() {
+  if (state.source) state.source.close();
+  const url = '/api/events' + (state.lastEventId ? '?lastEventId=' + encodeURIComponent(state.lastEventId) : '');
+  const source = new EventSource(url);
+  state.source = source;
+  source.onopen = () => setConnection('live', 'Live');
+  source.onerror = () => {
+    setConnection('unreachable', 'Server unreachable');
+    if (source.readyState === EventSource.CLOSED) {
+      // The browser gave up (an error status, say): try again ourselves.
+      clearTimeout(state.retryTimer);
+      state.retryTimer = setTimeout(connect, 3000);
+    }
+  };
+  const on = (name, handler) => source.addEventListener(name, (event) => {
+    state.lastMessage = new Date();
+    if (event.lastEventId) state.lastEventId = event.lastEventId;
+    setConnection('live', 'Live');
+    handler(JSON.parse(event.data));
+  });
+  on('hello', (hello) => {
+    if (state.run && state.run !== hello.run) {
+      state.alerts = [];
+      renderAlerts();
+    }
+    state.run = hello.run;
+  });
+  on('probes', (probes) => { state.probes = probes; renderProbes(); });
+  on('whois', (whois) => { state.whois = whois; renderWhois(); });
+  on('campaigns', (campaigns) => { state.campaigns = campaigns; renderCampaigns(); });
+  on('alert', (alert) => {
+    state.alerts.unshift(alert);
+    state.alerts.length = Math.min(state.alerts.length, 50);
+    renderAlerts();
+  });
+}
+
+// ---- probes -----------------------------------------------------------------------------------------------------
+
+function renderProbes() {
+  const body = $('#probes tbody');
+  body.replaceChildren();
+  if (state.probes.length === 0) {
+    body.append(el('tr', { class: 'empty' }, el('td', { colspan: 8 }, 'No probe has connected yet.')));
+  }
+  let effective = 0;
+  for (const p of state.probes) {
+    if (p.state === 'EFFECTIVE') effective++;
+    const answered = p.completed + p.failed;
+    const failureRate = answered > 0 ? (100 * p.failed / answered).toFixed(1) + ' %' : '–';
+    const stateCell = el('td', { class: 'state ' + p.state, title: p.disconnectReason || '' }, p.state.toLowerCase());
+    body.append(el('tr', { 'data-probe': p.name, 'data-state': p.state },
+      el('td', {}, p.name), stateCell, el('td', {}, p.remoteAddress || '–'),
+      el('td', { 'data-time': p.lastSeen || '' }, ago(p.lastSeen)),
+      el('td', { class: 'num' }, number(p.inFlight)), el('td', { class: 'num' }, number(p.completed)),
+      el('td', { class: 'num' }, number(p.throttled)), el('td', { class: 'num' }, failureRate)));
+  }
+  $('#probe-summary').textContent = state.probes.length
+    ? effective + ' of ' + state.probes.length + ' effective' : '';
+}
+
+// ---- WHOIS traffic ----------------------------------------------------------------------------------------------
+
+function renderWhois() {
+  const w = state.whois;
+  if (!w) return;
+  const t = w.traffic;
+  $('#whois-rate').textContent = t.lookupsPerSecond.toFixed(2);
+  $('#whois-p50').textContent = millis(t.p50Millis);
+  $('#whois-p95').textContent = millis(t.p95Millis);
+  $('#whois-ok').textContent = number(t.ok);
+  $('#whois-throttled').textContent = number(t.throttled);
+  $('#whois-failed').textContent = number(t.failed);
+  renderChart(t.seconds);
+  const body = $('#servers tbody');
+  body.replaceChildren();
+  for (const s of w.servers) {
+    body.append(el('tr', {}, el('td', {}, s.server), el('td', { class: 'num' }, number(s.lookups)),
+      el('td', { class: 'num' }, number(s.successes)), el('td', { class: 'num' }, number(s.throttles)),
+      el('td', { class: 'num' }, number(s.failures)), el('td', { class: 'num' }, millis(s.medianLatencyMillis))));
+  }
+}
+
+function renderChart(seconds) {
+  const svg = $('#whois-chart');
+  const ns = 'http://www.w3.org/2000/svg';
+  svg.replaceChildren();
+  const peak = Math.max(1, ...seconds.map((s) => s.ok + s.throttled + s.failed));
+  const width = 600 / seconds.length;
+  seconds.forEach((s, i) => {
+    let y = 80;
+    for (const kind of ['ok', 'throttled', 'failed']) {
+      const height = (s[kind] / peak) * 76;
+      if (height <= 0) continue;
+      y -= height;
+      const bar = document.createElementNS(ns, 'rect');
+      bar.setAttribute('x', (i * width + 0.5).toFixed(1));
+      bar.setAttribute('width', (width - 1).toFixed(1));
+      bar.setAttribute('y', y.toFixed(1));
+      bar.setAttribute('height', height.toFixed(1));
+      bar.setAttribute('class', kind);
+      svg.append(bar);
+    }
+  });
+}
+
+// ---- campaigns --------------------------------------------------------------------------------------------------
+
+const ACTIONS = { CREATED: ['start', 'cancel'], RUNNING: ['pause', 'cancel'], PAUSED: ['resume', 'cancel'] };
+
+function eta(c) {
+  if (c.state !== 'RUNNING' || !c.progress.eta) return '';
+  const seconds = Math.max(0, Math.round((Date.parse(c.progress.eta) - Date.now()) / 1000));
+  return seconds < 120 ? 'ETA ' + seconds + ' s' : 'ETA ' + new Date(c.progress.eta).toLocaleString();
+}
+
+function renderCampaigns() {
+  const box = $('#campaigns');
+  const existing = new Map([...box.querySelectorAll('.campaign')].map((node) => [node.dataset.campaign, node]));
+  box.replaceChildren();
+  if (state.campaigns.length === 0) box.append(el('p', { class: 'empty' }, 'No campaign yet.'));
+  for (const c of state.campaigns) {
+    const ips = c.progress.ips;
+    const done = percent(ips.done, c.totalIps);
+    const failed = percent(ips.failed, c.totalIps);
+    const leased = percent(ips.leased, c.totalIps);
+    const accounted = c.state === 'DONE' ? 100 : percent(ips.done + ips.failed, c.totalIps);
+    const rate = c.progress.ipsPerSecond ? c.progress.ipsPerSecond.toFixed(1) + ' IPs/s' : '';
+    const heading = el('h3', {}, el('span', {}, '#' + c.id + ' ' + c.name),
+      el('span', { class: 'state ' + c.state }, c.state.toLowerCase()), el('span', { class: 'percent' }, accounted + ' %'));
+    const bar = el('div', { class: 'bar', 'data-percent': accounted, title: accounted + ' % of addresses accounted for' },
+      el('div', { class: 'done', style: 'width:' + done + '%' }),
+      el('div', { class: 'failed', style: 'width:' + failed + '%' }),
+      el('div', { class: 'leased', style: 'width:' + leased + '%' }));
+    const facts = el('div', { class: 'facts' }, [number(ips.done) + ' of ' + number(c.totalIps) + ' IPs',
+      number(c.progress.blocks.failed) + ' blocks failed', number(c.progress.domainsFound) + ' domains found',
+      rate, eta(c)].filter(Boolean).join(' · '));
+    let node = existing.get(String(c.id));
+    if (node && node.dataset.state === c.state) {
+      // Same state: only the figures change; the buttons and any error message stay, so a click is never lost.
+      node.querySelector('h3').replaceWith(heading);
+      node.querySelector('.bar').replaceWith(bar);
+      node.querySelector('.facts').replaceWith(facts);
+    }
+    else {
+      const buttons = (ACTIONS[c.state] || []).map((action) =>
+        el('button', { type: 'button', 'data-action': action, onclick: () => control(c.id, action) }, action));
+      node = el('div', { class: 'campaign', id: 'campaign-' + c.id, 'data-campaign': c.id, 'data-state': c.state },
+        heading, bar, facts, el('div', { class: 'actions' }, buttons), el('div', { class: 'error', role: 'alert' }));
+    }
+    box.append(node);
+  }
+}
+
+function adminHeaders() {
+  const token = $('#token').value.trim();
+  return token ? { Authorization: 'Bearer ' + token } : {};
+}
+
+async function problem(response) {
+  try {
+    const body = await response.json();
+    return body.detail || body.title || response.statusText;
+  }
+  catch (e) {
+    return response.status + ' ' + response.statusText;
+  }
+}
+
+async function control(id, action) {
+  const box = $('#campaign-' + id + ' .error');
+  try {
+    const response = await fetch('/api/campaigns/' + id + '/' + action, { method: 'POST', headers: adminHeaders() });
+    if (!response.ok) {
+      const message = await problem(response);
+      const error = $('#campaign-' + id + ' .error');
+      if (error) error.textContent = action + ' refused: ' + message;
+    }
+  }
+  catch (e) {
+    if (box) box.textContent = action + ' failed: the server cannot be reached';
+  }
+}
+
+async function createCampaign(event) {
+  event.preventDefault();
+  const form = event.target;
+  form.querySelectorAll('.error').forEach((e) => e.remove());
+  const body = {
+    name: form.name.value.trim(),
+    ranges: form.ranges.value.split(/[\s,]+/).filter(Boolean),
+    blockSize: Number(form.blockSize.value) || undefined,
+    verify: form.verify.checked,
+  };
+  try {
+    const response = await fetch('/api/campaigns', { method: 'POST',
+      headers: Object.assign({ 'Content-Type': 'application/json' }, adminHeaders()), body: JSON.stringify(body) });
+    if (response.ok) {
+      form.reset();
+      $('#new-campaign').open = false;
+    }
+    else {
+      form.append(el('p', { class: 'error', role: 'alert' }, 'Not created: ' + await problem(response)));
+    }
+  }
+  catch (e) {
+    form.append(el('p', { class: 'error', role: 'alert' }, 'Not created: the server cannot be reached'));
+  }
+}
+
+// ---- alerts -----------------------------------------------------------------------------------------------------
+
+function renderAlerts() {
+  const list = $('#alerts');
+  list.replaceChildren();
+  if (state.alerts.length === 0) list.append(el('li', { class: 'empty' }, 'No alert.'));
+  for (const a of state.alerts) {
+    const when = a.at || a.time || a.sentAt;
+    list.append(el('li', { 'data-kind': a.kind || '' }, el('time', { datetime: when || '' }, when ? new Date(when).toLocaleTimeString() : ''),
+      el('strong', {}, a.subject || a.title || a.kind || 'alert'), ' ', a.summary || a.text || ''));
+  }
+}
+
+// ---- start ------------------------------------------------------------------------------------------------------
+
+$('#token').value = localStorage.getItem('dragnet.adminToken') || '';
+$('#token').addEventListener('change', (e) => localStorage.setItem('dragnet.adminToken', e.target.value.trim()));
+$('#token-form').addEventListener('submit', (e) => e.preventDefault());
+$('#campaign-form').addEventListener('submit', createCampaign);
+setInterval(() => {
+  document.querySelectorAll('#probes td[data-time]').forEach((td) => { td.textContent = ago(td.dataset.time || null); });
+  if (state.lastMessage && Date.now() - state.lastMessage.getTime() > 40000 && state.source) {
+    // Not even a heartbeat for 40 s: the connection is dead without the browser noticing.
+    setConnection('unreachable', 'Server unreachable');
+    connect();
+  }
+}, 1000);
+connect();
