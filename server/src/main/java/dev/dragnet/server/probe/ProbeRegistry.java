@@ -31,9 +31,12 @@ public class ProbeRegistry {
 		return Optional.ofNullable(previous).filter((p) -> p != session);
 	}
 
-	/** Removes a session if it is still the current one for its name. */
-	void unregister(ProbeSession session) {
-		this.sessions.remove(session.name(), session);
+	/**
+	 * Removes a session if it is still the current one for its name; false when a newer session of the same
+	 * probe replaced it (or it was never registered).
+	 */
+	boolean unregister(ProbeSession session) {
+		return this.sessions.remove(session.name(), session);
 	}
 
 	/** Effective sessions, in no particular order. */
