@@ -50,8 +50,11 @@ class BlockWork implements CampaignFrames {
 
 	private final CampaignEvents events;
 
+	private final CampaignMetrics metrics;
+
 	BlockWork(BlockRepository blocks, ProbeRegistry registry, CampaignProperties properties, SourceService sources,
-			HeldBlocks held, CampaignEvents events) {
+			HeldBlocks held, CampaignEvents events, CampaignMetrics metrics) {
+		this.metrics = metrics;
 		this.sources = sources;
 		this.held = held;
 		this.events = events;
@@ -105,6 +108,7 @@ class BlockWork implements CampaignFrames {
 	/** Gives back every block whose lease expired. */
 	Mono<Void> sweep() {
 		return release(this.blocks.release(null, "lease expired", this.properties.maxAttempts())
+			.doOnNext((lease) -> this.metrics.leaseExpired())
 			.doOnNext((lease) -> logger.info("probe {} let its lease on block {} of campaign {} expire; {}",
 					lease.holder(), lease.blockId(), lease.campaignId(),
 					lease.failed() ? "that was the last attempt, the block FAILED" : "the block goes back to the pool")));
@@ -138,6 +142,7 @@ class BlockWork implements CampaignFrames {
 					return Mono.just(Stored.refused(result.leaseId(), problem));
 				}
 				return this.blocks.store(session.name(), result.leaseId(), findings(result))
+					.doOnNext((campaign) -> this.metrics.blockCompleted(block.last() - block.first() + 1))
 					.map((campaign) -> new Stored(new BlockAck(result.leaseId(), true, null), campaign))
 					.defaultIfEmpty(Stored.refused(result.leaseId(), "the lease ended before the result was stored"));
 			})

@@ -1,5 +1,6 @@
 package dev.dragnet.server.probe;
 
+import dev.dragnet.protocol.Protocol;
 import dev.dragnet.protocol.RdapQuery;
 import dev.dragnet.protocol.Task;
 import dev.dragnet.protocol.TaskResult;
@@ -35,6 +36,6 @@ record InFlightTask(Task task, Sinks.One<TaskResult> result) {
 	}
 
 	static String kindOf(Task task) {
-		return (task.work() instanceof RdapQuery) ? "rdap" : "whois";
+		return (task.work() instanceof RdapQuery) ? Protocol.CAPABILITY_RDAP : Protocol.CAPABILITY_WHOIS;
 	}
 }

@@ -32,6 +32,7 @@ import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.channel.AbortedException;
 
 /**
  * The {@value Protocol#PATH} endpoint: one session per probe. The first frame must be a valid hello with an
@@ -148,7 +149,7 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 			.then()
 			.onErrorResume((ex) -> {
 				// The reason the INEFFECTIVE line gives: one line for the event, not two.
-				session.close("its session failed: " + ex);
+				session.close((ex instanceof AbortedException) ? "connection closed" : "its session failed: " + ex);
 				return Mono.empty();
 			})
 			.doFinally((signal) -> finish(session, "connection closed"))

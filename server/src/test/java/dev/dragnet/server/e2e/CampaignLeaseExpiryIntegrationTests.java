@@ -113,5 +113,8 @@ class CampaignLeaseExpiryIntegrationTests {
 		assertThat(failed.finished()).isTrue();
 		assertThat(failed.campaign().name()).isEqualTo("expiry");
 		assertThat(failed.campaign().progress().blocks().failed()).isOne();
+		String metrics = http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk().expectBody(String.class)
+			.returnResult().getResponseBody();
+		assertThat(OperationsIntegrationTests.metric(metrics, "dragnet_leases_expired_total")).isEqualTo(2);
 	}
 }
