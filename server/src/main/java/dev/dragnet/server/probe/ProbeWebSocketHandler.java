@@ -1,5 +1,6 @@
 package dev.dragnet.server.probe;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
@@ -149,7 +150,7 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 			.then()
 			.onErrorResume((ex) -> {
 				// The reason the INEFFECTIVE line gives: one line for the event, not two.
-				session.close((ex instanceof AbortedException) ? "connection closed" : "its session failed: " + ex);
+				session.close(closeReason(ex));
 				return Mono.empty();
 			})
 			.doFinally((signal) -> finish(session, "connection closed"))
@@ -297,6 +298,17 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 				+ named;
 	}
 
+
+	/** Why a session's input failed, in a person's words. */
+	private static String closeReason(Throwable ex) {
+		if (ex instanceof AbortedException) {
+			return "connection closed";
+		}
+		if (ex instanceof IOException) {
+			return "connection lost: " + ex.getMessage();
+		}
+		return "its session failed: " + ex;
+	}
 
 	private static String reasonOf(ProbeSession session) {
 		String reason = session.closeReason();
