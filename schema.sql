@@ -148,3 +148,6 @@ CREATE TABLE IF NOT EXISTS source (
 	enabled    boolean NOT NULL DEFAULT true,
 	updated_at timestamptz NOT NULL DEFAULT now()
 );
+
+-- Tasks a probe ended THROTTLED (the server it asked refused it as too frequent); a part of its failed count.
+ALTER TABLE probe ADD COLUMN IF NOT EXISTS throttled bigint NOT NULL DEFAULT 0;

@@ -277,9 +277,8 @@ function renderAlerts() {
   list.replaceChildren();
   if (state.alerts.length === 0) list.append(el('li', { class: 'empty' }, 'No alert.'));
   for (const a of state.alerts) {
-    const when = a.at || a.time || a.sentAt;
-    list.append(el('li', { 'data-kind': a.kind || '' }, el('time', { datetime: when || '' }, when ? new Date(when).toLocaleTimeString() : ''),
-      el('strong', {}, a.subject || a.title || a.kind || 'alert'), ' ', a.summary || a.text || ''));
+    list.append(el('li', { 'data-kind': a.kind, title: a.body },
+      el('time', { datetime: a.at }, new Date(a.at).toLocaleTimeString()), el('strong', {}, a.subject)));
   }
 }
 

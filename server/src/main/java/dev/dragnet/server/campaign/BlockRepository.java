@@ -135,25 +135,31 @@ class BlockRepository {
 	/**
 	 * Gives blocks back: those {@code probe} holds (when {@code probe} is set) or those whose lease expired.
 	 * Each goes back to PENDING with one more attempt, or to FAILED with {@code reason} after the last one.
-	 * Returns the campaigns touched.
+	 * Returns the leases given back.
 	 */
-	Flux<Long> release(@Nullable String probe, String reason, int maxAttempts) {
-		String which = (probe != null) ? "lease_holder = :probe" : "lease_expires_at < now()";
+	Flux<Released> release(@Nullable String probe, String reason, int maxAttempts) {
+		String which = (probe != null) ? "w.lease_holder = :probe" : "w.lease_expires_at < now()";
+		// The self-join shows RETURNING the holder and lease id before the update. The conditions stay on w,
+		// which PostgreSQL checks again on the locked row when a concurrent result got there first.
 		DatabaseClient.GenericExecuteSpec spec = this.db.sql("""
-				UPDATE work_block SET state = CASE WHEN attempts + 1 >= :max THEN 'FAILED' ELSE 'PENDING' END,
-				    attempts = attempts + 1,
-				    failure_reason = CASE WHEN attempts + 1 >= :max THEN :reason || ' (attempt ' || (attempts + 1) || ')'
-				                          ELSE failure_reason END,
+				UPDATE work_block w SET state = CASE WHEN w.attempts + 1 >= :max THEN 'FAILED' ELSE 'PENDING' END,
+				    attempts = w.attempts + 1,
+				    failure_reason = CASE WHEN w.attempts + 1 >= :max
+				                          THEN :reason || ' (attempt ' || (w.attempts + 1) || ')'
+				                          ELSE w.failure_reason END,
 				    lease_holder = NULL, lease_id = NULL, lease_expires_at = NULL, updated_at = now()
-				WHERE state = 'LEASED' AND %s
-				RETURNING campaign_id
+				FROM work_block old
+				WHERE old.id = w.id AND w.state = 'LEASED' AND %s
+				RETURNING w.id, w.campaign_id, w.state, old.lease_holder, old.lease_id
 				""".formatted(which))
 			.bind("max", maxAttempts)
 			.bind("reason", reason);
 		if (probe != null) {
 			spec = spec.bind("probe", probe);
 		}
-		return spec.map((row) -> row.get("campaign_id", Long.class)).all().distinct();
+		return spec.map((row) -> new Released(row.get("id", Long.class), row.get("campaign_id", Long.class),
+				row.get("lease_holder", String.class), row.get("lease_id", UUID.class).toString(),
+				"FAILED".equals(row.get("state", String.class)))).all();
 	}
 
 	/**
@@ -186,6 +192,10 @@ class BlockRepository {
 	/** A leased block. */
 	record Leased(long blockId, long campaignId, long first, long last, String leaseId, List<String> sources,
 			boolean verify) {
+	}
+
+	/** A lease given back, with the probe that held it; {@code failed} when that was the block's last attempt. */
+	record Released(long blockId, long campaignId, String holder, String leaseId, boolean failed) {
 	}
 
 	/** A block result as parallel arrays, ready for UNNEST. */

@@ -46,8 +46,18 @@ class BlockWork implements CampaignFrames {
 
 	private final SourceService sources;
 
-	BlockWork(BlockRepository blocks, ProbeRegistry registry, CampaignProperties properties, SourceService sources) {
+	private final HeldBlocks held;
+
+	private final CampaignEvents events;
+
+	private final CampaignMetrics metrics;
+
+	BlockWork(BlockRepository blocks, ProbeRegistry registry, CampaignProperties properties, SourceService sources,
+			HeldBlocks held, CampaignEvents events, CampaignMetrics metrics) {
+		this.metrics = metrics;
 		this.sources = sources;
+		this.held = held;
+		this.events = events;
 		this.blocks = blocks;
 		this.registry = registry;
 		this.properties = properties;
@@ -65,6 +75,9 @@ class BlockWork implements CampaignFrames {
 		if (frame instanceof BlockResult result) {
 			// The probe hears its acknowledgement first, then (for the last block) that the campaign is over.
 			return accept(session, result).flatMap((stored) -> {
+				if (stored.campaignId() != null) {
+					this.held.ended(session.name(), result.leaseId());
+				}
 				session.deliver(stored.ack());
 				return (stored.campaignId() != null) ? finish(stored.campaignId()) : Mono.empty();
 			});
@@ -81,14 +94,24 @@ class BlockWork implements CampaignFrames {
 	}
 
 	@Override
+	public List<String> heldBlocks(ProbeSession session) {
+		return this.held.of(session.name());
+	}
+
+	@Override
 	public Mono<Void> sessionEnded(ProbeSession session, String reason) {
 		return release(this.blocks.release(session.name(), "probe " + session.name() + " went away: " + reason,
-				this.properties.maxAttempts()));
+				this.properties.maxAttempts()))
+			.doFinally((signal) -> this.held.forget(session.name()));
 	}
 
 	/** Gives back every block whose lease expired. */
 	Mono<Void> sweep() {
-		return release(this.blocks.release(null, "lease expired", this.properties.maxAttempts()));
+		return release(this.blocks.release(null, "lease expired", this.properties.maxAttempts())
+			.doOnNext((lease) -> this.metrics.leaseExpired())
+			.doOnNext((lease) -> logger.info("probe {} let its lease on block {} of campaign {} expire; {}",
+					lease.holder(), lease.blockId(), lease.campaignId(),
+					lease.failed() ? "that was the last attempt, the block FAILED" : "the block goes back to the pool")));
 	}
 
 	/** Tells probes that can pull blocks that a campaign started or ended. */
@@ -103,6 +126,7 @@ class BlockWork implements CampaignFrames {
 		return this.blocks
 			.lease(session.name(), Math.min(wanted, this.properties.maxLeasesPerProbe()),
 					this.properties.maxLeasesPerProbe(), this.properties.leaseDuration())
+			.doOnNext((block) -> this.held.leased(session.name(), block))
 			.doOnNext((block) -> session.deliver(new BlockLease(block.leaseId(), block.blockId(), block.campaignId(),
 					Ipv4Range.format(block.first()), Ipv4Range.format(block.last()), block.sources(), block.verify(),
 					this.properties.leaseDuration().toMillis())))
@@ -118,6 +142,7 @@ class BlockWork implements CampaignFrames {
 					return Mono.just(Stored.refused(result.leaseId(), problem));
 				}
 				return this.blocks.store(session.name(), result.leaseId(), findings(result))
+					.doOnNext((campaign) -> this.metrics.blockCompleted(block.last() - block.first() + 1))
 					.map((campaign) -> new Stored(new BlockAck(result.leaseId(), true, null), campaign))
 					.defaultIfEmpty(Stored.refused(result.leaseId(), "the lease ended before the result was stored"));
 			})
@@ -210,24 +235,34 @@ class BlockWork implements CampaignFrames {
 		}
 	}
 
+	/** Ends the campaign if no block is left to do; emits whether it did. */
+	private Mono<Boolean> finishIfComplete(long campaignId) {
+		return this.blocks.finishIfComplete(campaignId)
+			.doOnNext((state) -> {
+				logger.info("campaign {} is {}: no block is left to do", campaignId, state);
+				announce(campaignId, CampaignNotice.OVER);
+			})
+			.flatMap((state) -> this.events.changed(campaignId).thenReturn(true))
+			.defaultIfEmpty(false);
+	}
+
 	private Mono<Void> finish(long campaignId) {
-		return this.blocks.finishIfComplete(campaignId).doOnNext((state) -> {
-			logger.info("campaign {} is {}: no block is left to do", campaignId, state);
-			announce(campaignId, CampaignNotice.OVER);
-		}).then();
+		return finishIfComplete(campaignId).then();
 	}
 
 	/**
 	 * After blocks went back to the pool: a campaign with nothing left ends; one that still runs is announced
 	 * again, so idle probes ask for the returned blocks at once.
 	 */
-	private Mono<Void> release(Flux<Long> campaigns) {
-		return campaigns.concatMap((campaign) -> this.blocks.finishIfComplete(campaign)
-			.doOnNext((state) -> {
-				logger.info("campaign {} is {}: no block is left to do", campaign, state);
-				announce(campaign, CampaignNotice.OVER);
-			})
-			.switchIfEmpty(Mono.fromRunnable(() -> announce(campaign, CampaignNotice.STARTED)))
-			.then()).then();
+	private Mono<Void> release(Flux<BlockRepository.Released> leases) {
+		return leases.doOnNext((lease) -> this.held.ended(lease.holder(), lease.leaseId()))
+			.map(BlockRepository.Released::campaignId)
+			.distinct()
+			.concatMap((campaign) -> finishIfComplete(campaign).doOnNext((ended) -> {
+				if (!ended) {
+					announce(campaign, CampaignNotice.STARTED);
+				}
+			}))
+			.then();
 	}
 }

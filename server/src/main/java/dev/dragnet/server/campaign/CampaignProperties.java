@@ -17,11 +17,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxLeasesPerProbe most blocks one probe may hold at once
  * @param maxAttempts leases a block gets before it is FAILED
  * @param sweepInterval how often expired leases are looked for
+ * @param metricsInterval how often the progress gauges of running campaigns are read from the database
  */
 @ConfigurationProperties("dragnet.campaigns")
 public record CampaignProperties(@DefaultValue("16777216") long maxAddresses, @DefaultValue("256") int defaultBlockSize,
 		@DefaultValue("16") int minBlockSize, @DefaultValue("65536") int maxBlockSize,
 		@DefaultValue("100000") int maxRanges, @DefaultValue("5m") Duration leaseDuration,
 		@DefaultValue("4") int maxLeasesPerProbe, @DefaultValue("3") int maxAttempts,
-		@DefaultValue("10s") Duration sweepInterval) {
+		@DefaultValue("10s") Duration sweepInterval, @DefaultValue("15s") Duration metricsInterval) {
 }

@@ -24,7 +24,10 @@ public class CampaignService {
 
 	private final BlockWork work;
 
-	CampaignService(CampaignRepository repository, CampaignProperties limits, BlockWork work) {
+	private final CampaignEvents events;
+
+	CampaignService(CampaignRepository repository, CampaignProperties limits, BlockWork work, CampaignEvents events) {
+		this.events = events;
 		this.repository = repository;
 		this.limits = limits;
 		this.work = work;
@@ -103,7 +106,8 @@ public class CampaignService {
 						else if (next == CampaignState.CANCELLED) {
 							this.work.announce(id, CampaignNotice.OVER);
 						}
-					});
+					})
+					.then(Mono.defer(() -> this.events.changed(id)));
 			})
 			.then(Mono.defer(() -> campaign(id)));
 	}

@@ -28,7 +28,9 @@ class LeaseSweeper implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		// A tick that comes while a slow sweep still runs is skipped: an overflow would stop the sweeper for good.
 		this.running = Flux.interval(this.properties.sweepInterval(), Schedulers.parallel())
+			.onBackpressureDrop()
 			.concatMap((tick) -> this.work.sweep().onErrorResume((ex) -> {
 				logger.warn("could not sweep expired block leases: {}", ex.toString());
 				return Mono.empty();

@@ -1,5 +1,6 @@
 package dev.dragnet.server.dispatch;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -8,11 +9,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.dragnet.protocol.TaskResult;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * Per remote server: attempts, successes, throttles, failures and the median latency of recent successful
- * attempts. In memory, per server instance; bounded by a sliding window of latencies per server.
+ * attempts. In memory, per server instance; bounded by a sliding window of latencies per server. The servers
+ * are those of the WHOIS server table, the allow-list, the RDAP bootstrap and the registrars' servers that
+ * referrals lead to: thousands at most, so the meters' tags stay bounded too.
  */
 @Component
 public class TargetStatistics {
@@ -23,7 +32,24 @@ public class TargetStatistics {
 
 	private final TrafficSeries traffic = new TrafficSeries(System::currentTimeMillis);
 
+	private final @Nullable MeterRegistry meters;
+
+	/** Statistics kept in memory only. */
+	TargetStatistics() {
+		this.meters = null;
+	}
+
+	/**
+	 * Statistics also published as {@code dragnet.whois.requests} (counter) and {@code dragnet.whois.latency}
+	 * (timer), both tagged with the server and the attempt's outcome.
+	 */
+	@Autowired
+	TargetStatistics(ObjectProvider<MeterRegistry> meters) {
+		this.meters = meters.getIfAvailable();
+	}
+
 	void record(String target, Attempt attempt) {
+		publish(target, attempt);
 		this.traffic.record(attempt.outcome(), attempt.elapsedMillis());
 		Counters counters = this.targets.computeIfAbsent(target, (t) -> new Counters());
 		counters.attempts.increment();
@@ -42,6 +68,19 @@ public class TargetStatistics {
 	/** Attempts of the last minute, second by second, over every target. */
 	public TrafficSeries.Traffic traffic() {
 		return this.traffic.snapshot();
+	}
+
+	private void publish(String target, Attempt attempt) {
+		if (this.meters == null) {
+			return;
+		}
+		Tags tags = Tags.of("server", target, "outcome", attempt.outcome());
+		this.meters.counter("dragnet.whois.requests", tags).increment();
+		Timer.builder("dragnet.whois.latency")
+			.tags(tags)
+			.description("Time of one attempt at a WHOIS or RDAP server, seen from this server")
+			.register(this.meters)
+			.record(Duration.ofMillis(attempt.elapsedMillis()));
 	}
 
 	/** A snapshot of every target, busiest first. */

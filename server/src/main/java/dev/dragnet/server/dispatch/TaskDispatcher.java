@@ -104,7 +104,7 @@ public class TaskDispatcher {
 					run.request.work());
 			return probe.send(task)
 				.timeout(this.properties.attemptTimeout(), this.timer)
-				.onErrorMap((ex) -> failed(run, probe, started, ex))
+				.onErrorMap((ex) -> failed(run, probe, task, started, ex))
 				.flatMap((result) -> answered(run, probe, started, result));
 		});
 	}
@@ -125,12 +125,13 @@ public class TaskDispatcher {
 		if (result.outcome() == TaskResult.Outcome.THROTTLED) {
 			Duration rest = rest(result);
 			this.cooldowns.coolDown(probe.name(), run.request.target(), rest);
-			logger.info("{} throttled probe {} ({}); it rests from that server for {}s, trying another probe",
-					run.request.target(), probe.name(), detail, rest.toSeconds());
+			logger.info("task {}: {} throttled probe {} ({}); the probe rests from that server for {}s and the task "
+					+ "tries another probe", answer.taskId(), run.request.target(), probe.name(), detail, rest.toSeconds());
 			return Mono.error(new RetryElsewhere());
 		}
 		if (result.outcome().retryElsewhere()) {
-			logger.info("task on probe {} ended {}: {}; trying another probe", probe.name(), result.outcome(), detail);
+			logger.info("task {} for {} on probe {} ended {}: {}; trying another probe", answer.taskId(),
+					run.request.target(), probe.name(), result.outcome(), detail);
 			return Mono.error(new RetryElsewhere());
 		}
 		long total = this.timer.now(TimeUnit.MILLISECONDS) - run.started;
@@ -148,13 +149,13 @@ public class TaskDispatcher {
 		this.statistics.record(run.request.target(), attempt);
 	}
 
-	private Throwable failed(Run run, ProbeSession probe, long started, Throwable ex) {
+	private Throwable failed(Run run, ProbeSession probe, Task task, long started, Throwable ex) {
 		long elapsed = this.timer.now(TimeUnit.MILLISECONDS) - started;
 		if (ex instanceof TimeoutException) {
 			record(run, new Attempt(probe.name(), "NO_ANSWER",
 					"no answer within " + this.properties.attemptTimeout().toMillis() + " ms", elapsed));
-			logger.info("probe {} did not answer within {}; trying another probe", probe.name(),
-					this.properties.attemptTimeout());
+			logger.info("task {} for {}: probe {} did not answer within {} ms; trying another probe", task.id(),
+					run.request.target(), probe.name(), this.properties.attemptTimeout().toMillis());
 			return new RetryElsewhere();
 		}
 		if (ex instanceof ProbeGoneException) {

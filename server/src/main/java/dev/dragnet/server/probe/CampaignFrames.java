@@ -1,5 +1,7 @@
 package dev.dragnet.server.probe;
 
+import java.util.List;
+
 import dev.dragnet.protocol.ProbeFrame;
 import reactor.core.publisher.Mono;
 
@@ -15,6 +17,12 @@ public interface CampaignFrames {
 
 	/** The session was welcomed: the probe gets what it needs for campaign work (the source definitions). */
 	Mono<Void> sessionStarted(ProbeSession session);
+
+	/**
+	 * The blocks the probe holds right now, described for people ({@code block 17 of campaign 3 (10.0.0.0 -
+	 * 10.0.0.255)}); from memory, so it can be asked as the session closes.
+	 */
+	List<String> heldBlocks(ProbeSession session);
 
 	/** The session ended: whatever blocks the probe held go back to the pool. */
 	Mono<Void> sessionEnded(ProbeSession session, String reason);

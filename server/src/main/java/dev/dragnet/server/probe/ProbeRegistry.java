@@ -2,6 +2,7 @@ package dev.dragnet.server.probe;
 
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,9 +32,12 @@ public class ProbeRegistry {
 		return Optional.ofNullable(previous).filter((p) -> p != session);
 	}
 
-	/** Removes a session if it is still the current one for its name. */
-	void unregister(ProbeSession session) {
-		this.sessions.remove(session.name(), session);
+	/**
+	 * Removes a session if it is still the current one for its name; false when a newer session of the same
+	 * probe replaced it (or it was never registered).
+	 */
+	boolean unregister(ProbeSession session) {
+		return this.sessions.remove(session.name(), session);
 	}
 
 	/** Effective sessions, in no particular order. */
@@ -74,6 +78,18 @@ public class ProbeRegistry {
 	/** Sends {@code frame} to every effective probe that has {@code capability}. */
 	public void broadcast(String capability, ServerFrame frame) {
 		this.sessions.values().stream().filter((s) -> s.isEffective() && s.can(capability)).forEach((s) -> s.emit(frame));
+	}
+
+	/** Effective sessions right now. */
+	public int effectiveCount() {
+		return (int) this.sessions.values().stream().filter(ProbeSession::isEffective).count();
+	}
+
+	/** Tasks sent and not answered yet, across every session, by kind ({@code whois}, {@code rdap}). */
+	public Map<String, Integer> inFlightByKind() {
+		Map<String, Integer> kinds = new HashMap<>();
+		this.sessions.values().forEach((s) -> s.inFlightByKind().forEach((kind, n) -> kinds.merge(kind, n, Integer::sum)));
+		return kinds;
 	}
 
 	/** Signals that capacity may be available; dispatchers waiting for a probe look again. */

@@ -49,12 +49,14 @@ class ProbeRepository {
 	private Mono<Void> touchNow(ProbeSession session) {
 		long[] counts = session.drainCounters();
 		return this.db.sql("""
-				UPDATE probe SET last_seen = :seen, completed = completed + :completed, failed = failed + :failed
+				UPDATE probe SET last_seen = :seen, completed = completed + :completed, failed = failed + :failed,
+				    throttled = throttled + :throttled
 				WHERE name = :name
 				""")
 			.bind("seen", utc(session.lastSeen()))
 			.bind("completed", counts[0])
 			.bind("failed", counts[1])
+			.bind("throttled", counts[2])
 			.bind("name", session.name())
 			.then();
 	}
@@ -71,7 +73,7 @@ class ProbeRepository {
 				    disconnected_at = CASE WHEN connected_since = :since THEN :at ELSE disconnected_at END,
 				    disconnect_reason = CASE WHEN connected_since = :since THEN :reason ELSE disconnect_reason END,
 				    last_seen = GREATEST(last_seen, :seen),
-				    completed = completed + :completed, failed = failed + :failed
+				    completed = completed + :completed, failed = failed + :failed, throttled = throttled + :throttled
 				WHERE name = :name
 				""")
 			.bind("since", utc(session.connectedSince()))
@@ -80,6 +82,7 @@ class ProbeRepository {
 			.bind("seen", utc(session.lastSeen()))
 			.bind("completed", counts[0])
 			.bind("failed", counts[1])
+			.bind("throttled", counts[2])
 			.bind("name", session.name())
 			.then();
 	}
@@ -108,7 +111,7 @@ class ProbeRepository {
 				nonNull(r.get("max_concurrency", Integer.class)), instant(r.get("connected_since", OffsetDateTime.class)),
 				instant(r.get("last_seen", OffsetDateTime.class)), instant(r.get("disconnected_at", OffsetDateTime.class)),
 				r.get("disconnect_reason", String.class), nonNull(r.get("completed", Long.class)),
-				nonNull(r.get("failed", Long.class)));
+				nonNull(r.get("failed", Long.class)), nonNull(r.get("throttled", Long.class)));
 	}
 
 	private static int nonNull(@Nullable Integer value) {
@@ -131,6 +134,6 @@ class ProbeRepository {
 	record ProbeRow(String name, @Nullable String remoteAddress, ProbeState state, @Nullable String version,
 			List<String> capabilities, int maxConcurrency, @Nullable Instant connectedSince,
 			@Nullable Instant lastSeen, @Nullable Instant disconnectedAt, @Nullable String disconnectReason,
-			long completed, long failed) {
+			long completed, long failed, long throttled) {
 	}
 }

@@ -50,22 +50,25 @@ public class ProbeService {
 		ProbeSession live = this.registry.session(row.name()).filter(ProbeSession::isEffective).orElse(null);
 		if (live == null) {
 			return new ProbeView(row.name(), row.remoteAddress(), row.state(), row.version(), row.connectedSince(), row.lastSeen(),
-					0, row.completed(), row.failed(), row.disconnectedAt(), row.disconnectReason());
+					0, row.completed(), row.failed(), row.throttled(), row.disconnectedAt(), row.disconnectReason());
 		}
 		// The row's counters lag the live session by at most one ping interval: add what is not saved yet.
 		long[] unsaved = live.unsavedCounters();
 		return new ProbeView(live.name(), live.remoteAddress(), ProbeState.EFFECTIVE, live.version(),
 				live.connectedSince(), live.lastSeen(), live.inFlight(), row.completed() + unsaved[0],
-				row.failed() + unsaved[1], null, null);
+				row.failed() + unsaved[1], row.throttled() + unsaved[2], null, null);
 	}
 
 	/**
 	 * A probe as {@code GET /api/probes} shows it.
 	 *
 	 * @param inFlight tasks sent to it and not answered yet (0 when not connected)
+	 * @param completed tasks it answered
+	 * @param failed tasks that failed on it, throttled ones included
+	 * @param throttled tasks that ended THROTTLED: the server asked refused it as too frequent
 	 */
 	public record ProbeView(String name, @Nullable String remoteAddress, ProbeState state, @Nullable String version,
 			@Nullable Instant connectedSince, @Nullable Instant lastSeen, int inFlight, long completed, long failed,
-			@Nullable Instant disconnectedAt, @Nullable String disconnectReason) {
+			long throttled, @Nullable Instant disconnectedAt, @Nullable String disconnectReason) {
 	}
 }

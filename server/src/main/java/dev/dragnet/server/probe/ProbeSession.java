@@ -3,6 +3,8 @@ package dev.dragnet.server.probe;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,7 +49,10 @@ public final class ProbeSession {
 
 	private final AtomicInteger credits = new AtomicInteger();
 
-	private final Map<String, Sinks.One<TaskResult>> inFlight = new ConcurrentHashMap<>();
+	private final Map<String, InFlightTask> inFlight = new ConcurrentHashMap<>();
+
+	/** What the session was doing when it closed, as people read it; set once, by {@link #close}. */
+	private volatile List<String> abandoned = List.of();
 
 	private final Sinks.Many<ServerFrame> outbound;
 
@@ -60,6 +65,8 @@ public final class ProbeSession {
 	private final AtomicLong completed = new AtomicLong();
 
 	private final AtomicLong failed = new AtomicLong();
+
+	private final AtomicLong unflushedThrottled = new AtomicLong();
 
 	private final AtomicLong unflushedCompleted = new AtomicLong();
 
@@ -118,6 +125,21 @@ public final class ProbeSession {
 		return this.inFlight.size();
 	}
 
+	/** Tasks sent and not answered yet, by kind ({@code whois}, {@code rdap}). */
+	Map<String, Integer> inFlightByKind() {
+		Map<String, Integer> kinds = new HashMap<>();
+		this.inFlight.values().forEach((task) -> kinds.merge(task.kind(), 1, Integer::sum));
+		return kinds;
+	}
+
+	/**
+	 * The tasks that were still in flight when the session closed, described for people
+	 * ({@code task 3f-12: whois 'example.com' at whois.nic.test:43}); empty while it is open.
+	 */
+	List<String> abandonedTasks() {
+		return this.abandoned;
+	}
+
 	public long completed() {
 		return this.completed.get();
 	}
@@ -160,7 +182,7 @@ public final class ProbeSession {
 	public Mono<TaskResult> send(Task task) {
 		return Mono.defer(() -> {
 			Sinks.One<TaskResult> result = Sinks.one();
-			this.inFlight.put(task.id(), result);
+			this.inFlight.put(task.id(), new InFlightTask(task, result));
 			String reason = this.closeReason.get();
 			if (reason != null || !emit(task)) {
 				this.inFlight.remove(task.id());
@@ -191,15 +213,18 @@ public final class ProbeSession {
 		else {
 			this.failed.incrementAndGet();
 			this.unflushedFailed.incrementAndGet();
+			if (result.outcome() == TaskResult.Outcome.THROTTLED) {
+				this.unflushedThrottled.incrementAndGet();
+			}
 		}
-		Sinks.One<TaskResult> waiting = this.inFlight.remove(result.taskId());
-		return waiting != null && waiting.tryEmitValue(result).isSuccess();
+		InFlightTask waiting = this.inFlight.remove(result.taskId());
+		return waiting != null && waiting.result().tryEmitValue(result).isSuccess();
 	}
 
 	/** Fails a task the probe said it cannot run. */
 	boolean reject(String taskId, String reason) {
-		Sinks.One<TaskResult> waiting = this.inFlight.remove(taskId);
-		return waiting != null && waiting.tryEmitError(new ProbeGoneException(this.name, reason)).isSuccess();
+		InFlightTask waiting = this.inFlight.remove(taskId);
+		return waiting != null && waiting.result().tryEmitError(new ProbeGoneException(this.name, reason)).isSuccess();
 	}
 
 	void seen() {
@@ -227,19 +252,21 @@ public final class ProbeSession {
 		}
 	}
 
-	/** Finished tasks (completed, failed) not yet persisted. */
+	/** Finished tasks (completed, failed, throttled among the failed) not yet persisted. */
 	long[] unsavedCounters() {
-		return new long[] { this.unflushedCompleted.get(), this.unflushedFailed.get() };
+		return new long[] { this.unflushedCompleted.get(), this.unflushedFailed.get(), this.unflushedThrottled.get() };
 	}
 
 	/** Counts finished tasks since the last call, for persisting; resets the count. */
 	long[] drainCounters() {
-		return new long[] { this.unflushedCompleted.getAndSet(0), this.unflushedFailed.getAndSet(0) };
+		return new long[] { this.unflushedCompleted.getAndSet(0), this.unflushedFailed.getAndSet(0),
+				this.unflushedThrottled.getAndSet(0) };
 	}
 
 	/**
 	 * Ends the session once: the probe gets no new work, and every task still waiting on it fails with
-	 * {@link ProbeGoneException} so its dispatcher can retry elsewhere. Returns false if already closed.
+	 * {@link ProbeGoneException} so its dispatcher can retry elsewhere; those tasks are kept as
+	 * {@link #abandonedTasks()}. Returns false if already closed.
 	 */
 	boolean close(String reason) {
 		if (!this.closeReason.compareAndSet(null, reason)) {
@@ -249,12 +276,15 @@ public final class ProbeSession {
 		synchronized (this.outbound) {
 			this.outbound.tryEmitComplete();
 		}
+		List<String> described = new ArrayList<>();
 		for (String taskId : List.copyOf(this.inFlight.keySet())) {
-			Sinks.One<TaskResult> waiting = this.inFlight.remove(taskId);
+			InFlightTask waiting = this.inFlight.remove(taskId);
 			if (waiting != null) {
-				waiting.tryEmitError(new ProbeGoneException(this.name, reason));
+				described.add(waiting.describe());
+				waiting.result().tryEmitError(new ProbeGoneException(this.name, reason));
 			}
 		}
+		this.abandoned = List.copyOf(described);
 		return true;
 	}
 

@@ -1,9 +1,11 @@
 package dev.dragnet.server.probe;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
@@ -31,6 +33,7 @@ import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.channel.AbortedException;
 
 /**
  * The {@value Protocol#PATH} endpoint: one session per probe. The first frame must be a valid hello with an
@@ -59,9 +62,13 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 
 	private final ObjectProvider<CampaignFrames> campaigns;
 
+	private final ProbeEvents events;
+
 	ProbeWebSocketHandler(ProbeRegistry registry, ProbeRepository repository, ProbeProperties properties,
-			ObjectProvider<Clock> clock, ObjectProvider<BuildProperties> build, ObjectProvider<CampaignFrames> campaigns) {
+			ObjectProvider<Clock> clock, ObjectProvider<BuildProperties> build, ObjectProvider<CampaignFrames> campaigns,
+			ProbeEvents events) {
 		this.campaigns = campaigns;
+		this.events = events;
 		this.registry = registry;
 		this.repository = repository;
 		this.properties = properties;
@@ -142,7 +149,8 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 		Mono<Void> input = frames.concatMap((text) -> onFrame(session, text))
 			.then()
 			.onErrorResume((ex) -> {
-				logger.warn("session of probe {} failed: {}", session.name(), ex.toString());
+				// The reason the INEFFECTIVE line gives: one line for the event, not two.
+				session.close(closeReason(ex));
 				return Mono.empty();
 			})
 			.doFinally((signal) -> finish(session, "connection closed"))
@@ -163,8 +171,10 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 					"replaced by a new session from " + session.remoteAddress())));
 		session.emit(new Welcome(session.name(), this.serverVersion, Protocol.VERSION,
 				this.properties.pingInterval().toMillis()));
-		logger.info("probe {} connected from {} ({} slots, version {})", session.name(), session.remoteAddress(),
-				session.maxConcurrency(), session.version());
+		ProbeStateChange change = this.events.connected(session);
+		logger.info("probe {} {} from {} ({} slots, version {})", session.name(),
+				(change.kind() == ProbeStateChange.Kind.RECOVERED) ? "is back, connected" : "connected",
+				session.remoteAddress(), session.maxConcurrency(), session.version());
 	}
 
 	private Mono<Void> heartbeat(WebSocketSession ws, ProbeSession session) {
@@ -262,11 +272,42 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 	}
 
 	private void finish(ProbeSession session, String fallbackReason) {
-		this.registry.unregister(session);
-		int abandoned = session.inFlight();
+		boolean current = this.registry.unregister(session);
 		session.close(fallbackReason);
-		logger.warn("probe {} ({}) is INEFFECTIVE: {}{}", session.name(), session.remoteAddress(), reasonOf(session),
-				(abandoned > 0) ? "; " + abandoned + " in-flight task(s) go to other probes" : "");
+		if (!current) {
+			logger.info("probe {}: its old session from {} ended ({}); the new one goes on", session.name(),
+					session.remoteAddress(), reasonOf(session));
+			return;
+		}
+		CampaignFrames handler = this.campaigns.getIfAvailable();
+		List<String> blocks = (handler != null) ? handler.heldBlocks(session) : List.of();
+		ProbeStateChange change = this.events.ineffective(session, reasonOf(session), blocks);
+		logger.warn("probe {} ({}) is INEFFECTIVE: {}{}{}", session.name(), session.remoteAddress(), change.reason(),
+				handedOver("in-flight task", change.tasks(), "other probes"),
+				handedOver("campaign block", change.blocks(), "the pool"));
+	}
+
+	/** {@code "; 2 in-flight tasks go to other probes: task 3f-1: ..., task 3f-2: ..."}, at most ten named. */
+	private static String handedOver(String what, List<String> items, String where) {
+		if (items.isEmpty()) {
+			return "";
+		}
+		String named = String.join(", ", items.subList(0, Math.min(10, items.size())))
+				+ ((items.size() > 10) ? " and " + (items.size() - 10) + " more" : "");
+		return "; " + items.size() + " " + what + ((items.size() == 1) ? " goes" : "s go") + " to " + where + ": "
+				+ named;
+	}
+
+
+	/** Why a session's input failed, in a person's words. */
+	private static String closeReason(Throwable ex) {
+		if (ex instanceof AbortedException) {
+			return "connection closed";
+		}
+		if (ex instanceof IOException) {
+			return "connection lost: " + ex.getMessage();
+		}
+		return "its session failed: " + ex;
 	}
 
 	private static String reasonOf(ProbeSession session) {

@@ -3,6 +3,7 @@ package dev.dragnet.server.e2e;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.dragnet.protocol.BlockLease;
 import dev.dragnet.protocol.BlockProgress;
@@ -11,6 +12,9 @@ import dev.dragnet.protocol.Protocol;
 import dev.dragnet.protocol.WantBlocks;
 import dev.dragnet.protocol.Welcome;
 import dev.dragnet.server.DragnetServerApplication;
+import dev.dragnet.server.campaign.CampaignEvents;
+import dev.dragnet.server.campaign.CampaignState;
+import dev.dragnet.server.campaign.CampaignStateChange;
 import dev.dragnet.server.testsupport.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +24,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.Disposable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -66,6 +71,8 @@ class CampaignLeaseExpiryIntegrationTests {
 
 	@Test
 	void anExpiredLeaseGoesBackAndTheLastAttemptFailsTheBlock() throws Exception {
+		List<CampaignStateChange> changes = new CopyOnWriteArrayList<>();
+		Disposable listening = server.getBean(CampaignEvents.class).changes().subscribe(changes::add);
 		Number id = (Number) http.post().uri("/api/campaigns").headers((h) -> h.setBearerAuth("a"))
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("name", "expiry", "ranges", List.of("198.51.100.0/28"), "blockSize", 16))
@@ -99,5 +106,15 @@ class CampaignLeaseExpiryIntegrationTests {
 		}
 		assertThat(blocks(id.longValue(), "failed")).isOne();
 		assertThat(campaign(id.longValue()).get("state")).isEqualTo("FAILED");
+		await().atMost(Duration.ofSeconds(5)).until(() -> changes.size() == 2);
+		listening.dispose();
+		assertThat(changes).extracting(CampaignStateChange::state).containsExactly(CampaignState.RUNNING, CampaignState.FAILED);
+		CampaignStateChange failed = changes.get(1);
+		assertThat(failed.finished()).isTrue();
+		assertThat(failed.campaign().name()).isEqualTo("expiry");
+		assertThat(failed.campaign().progress().blocks().failed()).isOne();
+		String metrics = http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk().expectBody(String.class)
+			.returnResult().getResponseBody();
+		assertThat(OperationsIntegrationTests.metric(metrics, "dragnet_leases_expired_total")).isEqualTo(2);
 	}
 }

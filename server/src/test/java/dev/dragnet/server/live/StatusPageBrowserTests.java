@@ -39,7 +39,8 @@ class StatusPageBrowserTests {
 	private static final String[] ARGUMENTS = { "--dragnet.probes.tokens=" + TOKEN, "--dragnet.admin.token=" + ADMIN,
 			"--dragnet.probes.ping-interval=500ms", "--dragnet.probes.missed-pings=2",
 			"--dragnet.campaigns.min-block-size=16", "--dragnet.whois.allow-private-servers=true",
-			"--dragnet.whois.default-policy=whois", "--dragnet.whois.pace.min-interval=0ms" };
+			"--dragnet.whois.default-policy=whois", "--dragnet.whois.pace.min-interval=0ms",
+			"--dragnet.alerts.round=1s" };
 
 	private final ReverseIpWorld world = new ReverseIpWorld(20261122L);
 
@@ -126,6 +127,9 @@ class StatusPageBrowserTests {
 		doomed.close();
 		awaitProbe("page-b", "INEFFECTIVE");
 		assertThat(this.browser.attribute("#probes tr[data-probe=page-a]", "data-state")).isEqualTo("EFFECTIVE");
+		// The alert of its detection round shows among the latest alerts.
+		this.browser.await(CHANGE, "the probe-down alert", (d) -> this.browser.text("#alerts li[data-kind=PROBES_DOWN]"));
+		assertThat(this.browser.text("#alerts li[data-kind=PROBES_DOWN]")).contains("page-b");
 		this.browser.screenshot("status-05-probe-killed");
 
 		// The server goes away: the page says so, and comes back by itself when the server does.

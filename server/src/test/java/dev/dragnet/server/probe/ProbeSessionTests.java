@@ -66,6 +66,7 @@ class ProbeSessionTests {
 				.hasMessageContaining("connection closed"))
 			.verify(Duration.ofSeconds(5));
 		assertThat(this.session.isEffective()).isFalse();
+		assertThat(this.session.abandonedTasks()).containsExactly("task a: whois 'q' at h:43");
 		assertThat(this.session.tryReserve()).isFalse();
 		this.session.send(task("b")).as(StepVerifier::create).expectError(ProbeGoneException.class).verify(Duration.ofSeconds(5));
 	}

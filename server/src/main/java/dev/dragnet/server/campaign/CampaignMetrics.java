@@ -1,0 +1,149 @@
+package dev.dragnet.server.campaign;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Campaign meters. Counters as work happens: {@code dragnet.campaign.blocks.completed},
+ * {@code dragnet.campaign.ips.completed} (their rate is the campaigns' speed) and {@code dragnet.leases.expired}.
+ * Gauges per running or paused campaign, read from the database every
+ * {@code dragnet.campaigns.metrics-interval}: {@code dragnet.campaign.blocks} and {@code dragnet.campaign.ips}
+ * by block state, and {@code dragnet.campaign.ips.per.second}. A campaign's gauges go away when it ends.
+ */
+@Component
+class CampaignMetrics implements SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(CampaignMetrics.class);
+
+	private static final List<String> STATES = List.of("pending", "leased", "done", "failed");
+
+	private final CampaignRepository campaigns;
+
+	private final CampaignProperties properties;
+
+	private final Counter blocksCompleted;
+
+	private final Counter ipsCompleted;
+
+	private final Counter leasesExpired;
+
+	private final MultiGauge blocks;
+
+	private final MultiGauge ips;
+
+	private final MultiGauge rate;
+
+	private volatile Disposable refreshing;
+
+	CampaignMetrics(CampaignRepository campaigns, CampaignProperties properties, MeterRegistry meters) {
+		this.campaigns = campaigns;
+		this.properties = properties;
+		this.blocksCompleted = Counter.builder("dragnet.campaign.blocks.completed")
+			.description("Campaign blocks whose result was stored")
+			.register(meters);
+		this.ipsCompleted = Counter.builder("dragnet.campaign.ips.completed")
+			.description("Addresses of the blocks whose result was stored")
+			.register(meters);
+		this.leasesExpired = Counter.builder("dragnet.leases.expired")
+			.description("Block leases that expired without a result and went back to the pool (or failed)")
+			.register(meters);
+		this.blocks = MultiGauge.builder("dragnet.campaign.blocks")
+			.description("Blocks of each running or paused campaign, by state")
+			.register(meters);
+		this.ips = MultiGauge.builder("dragnet.campaign.ips")
+			.description("Addresses of each running or paused campaign, by the state of their block")
+			.register(meters);
+		this.rate = MultiGauge.builder("dragnet.campaign.ips.per.second")
+			.description("Addresses finished per second since each running campaign started")
+			.register(meters);
+	}
+
+	/** A block's result was stored. */
+	void blockCompleted(long addresses) {
+		this.blocksCompleted.increment();
+		this.ipsCompleted.increment(addresses);
+	}
+
+	/** A block lease expired without a result. */
+	void leaseExpired() {
+		this.leasesExpired.increment();
+	}
+
+	/** Reads the progress of the campaigns still going and replaces the gauges with it. */
+	Mono<Void> refresh() {
+		return this.campaigns.findAll()
+			.filter((c) -> c.state() == CampaignState.RUNNING || c.state() == CampaignState.PAUSED)
+			.collectList()
+			.doOnNext((going) -> {
+				this.blocks.register(byState(going, (c) -> c.progress().blocks()), true);
+				this.ips.register(byState(going, (c) -> c.progress().ips()), true);
+				this.rate.register(going.stream()
+					.filter((c) -> c.progress().ipsPerSecond() != null)
+					.<MultiGauge.Row<?>>map((c) -> MultiGauge.Row.of(tags(c), c.progress().ipsPerSecond()))
+					.toList(), true);
+			})
+			.then();
+	}
+
+	private static List<MultiGauge.Row<?>> byState(List<CampaignView> going,
+			Function<CampaignView, CampaignView.ByState> counts) {
+		return going.stream()
+			.flatMap((c) -> STATES.stream()
+				.<MultiGauge.Row<?>>map((state) -> MultiGauge.Row.of(tags(c).and("state", state),
+						count(counts.apply(c), state))))
+			.toList();
+	}
+
+	private static long count(CampaignView.ByState counts, String state) {
+		return switch (state) {
+			case "pending" -> counts.pending();
+			case "leased" -> counts.leased();
+			case "done" -> counts.done();
+			default -> counts.failed();
+		};
+	}
+
+	private static Tags tags(CampaignView campaign) {
+		return Tags.of("campaign", Long.toString(campaign.id()));
+	}
+
+	@Override
+	public void start() {
+		// A tick that comes while a slow refresh still runs is skipped, not queued.
+		this.refreshing = Flux.interval(Duration.ZERO, this.properties.metricsInterval(), Schedulers.parallel())
+			.onBackpressureDrop()
+			.concatMap((tick) -> refresh().onErrorResume((ex) -> {
+				logger.warn("could not read campaign progress for the metrics: {}", ex.toString());
+				return Mono.empty();
+			}))
+			.subscribe(null, (ex) -> logger.error("campaign metrics stopped: {}", ex.toString()));
+	}
+
+	@Override
+	public void stop() {
+		Disposable running = this.refreshing;
+		if (running != null) {
+			running.dispose();
+		}
+		this.refreshing = null;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.refreshing != null;
+	}
+}
