@@ -1,5 +1,6 @@
 package dev.dragnet.probe;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Map;
 
@@ -98,6 +99,36 @@ class ProbeArgumentsTests {
 				"--token", "T"))
 			.isInstanceOf(UsageException.class)
 			.hasMessageContaining("DRAGNET_ALLOW_PRIVATE_SERVERS");
+	}
+
+	@Test
+	void theDnsServerIsAnAddressWithAnOptionalPort() {
+		String[] base = { "--server", "ws://h/ws/probe", "--token", "T" };
+		assertThat(parse(NO_ENV, base).config().dnsServer()).as("the system's resolvers").isNull();
+		assertThat(parse(NO_ENV, concat(base, "--dns-server", "192.0.2.53")).config().dnsServer())
+			.isEqualTo(new InetSocketAddress("192.0.2.53", 53));
+		assertThat(parse(NO_ENV, concat(base, "--dns-server=127.0.0.1:5353")).config().dnsServer())
+			.isEqualTo(new InetSocketAddress("127.0.0.1", 5353));
+		assertThat(parse(NO_ENV, concat(base, "--dns-server", "[2001:db8::53]:5353")).config().dnsServer())
+			.isEqualTo(new InetSocketAddress("2001:db8::53", 5353));
+		assertThat(parse(NO_ENV, concat(base, "--dns-server", "2001:db8::53")).config().dnsServer())
+			.isEqualTo(new InetSocketAddress("2001:db8::53", 53));
+		assertThat(parse(Map.of("DRAGNET_DNS_SERVER", "198.51.100.1:54"), base).config().dnsServer())
+			.isEqualTo(new InetSocketAddress("198.51.100.1", 54));
+		for (String bad : new String[] { "dns.example", "dns.example:53", "192.0.2.53:0", "192.0.2.53:x",
+				"[2001:db8::53", "[2001:db8::53]x" }) {
+			assertThatThrownBy(() -> parse(NO_ENV, concat(base, "--dns-server", bad)))
+				.isInstanceOf(UsageException.class)
+				.hasMessageStartingWith("dns server must be an IP address")
+				.hasMessageContaining(bad);
+		}
+		assertThat(ProbeArguments.USAGE).contains("--dns-server").contains("DRAGNET_DNS_SERVER");
+	}
+
+	private static String[] concat(String[] first, String... more) {
+		String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+		System.arraycopy(more, 0, all, first.length, more.length);
+		return all;
 	}
 
 	@Test

@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import dev.dragnet.net.Ipv4Range;
+import dev.dragnet.probe.reverseip.ForwardVerifier;
+import dev.dragnet.probe.reverseip.NameServers;
 import dev.dragnet.probe.reverseip.SourceAnswer;
 import dev.dragnet.probe.reverseip.SourceRunner;
 import dev.dragnet.protocol.BlockAck;
@@ -34,8 +36,9 @@ import reactor.core.scheduler.Schedulers;
  * Pulls campaign blocks and resolves them. For each address the sources are asked in order; the first
  * definite answer (domains or none) counts. A source that blocks or throttles rests (for the wait it named,
  * else {@link #REST}) and the next one is asked; a changed page rests it longer. When no source can answer an
- * address the block is dropped without a result, so its lease lapses and another probe gets it. One worker
- * per session; its state is the sources, the leases it runs, and the rests.
+ * address the block is dropped without a result, so its lease lapses and another probe gets it. When the lease asks
+ * for verification, each domain found is forward-resolved through the probe's name servers ({@link ForwardChecks}).
+ * One worker per session; its state is the sources, the leases it runs, and the rests.
  */
 public final class CampaignWorker {
 
@@ -49,7 +52,12 @@ public final class CampaignWorker {
 
 	private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
+	/** Forward confirmations of one address in flight at once. */
+	private static final int VERIFY_CONCURRENCY = 8;
+
 	private final SourceRunner runner;
+
+	private final ForwardChecks checks;
 
 	private final Consumer<ProbeFrame> send;
 
@@ -66,15 +74,21 @@ public final class CampaignWorker {
 	private final Map<String, Long> restingUntil = new ConcurrentHashMap<>();
 
 	/**
+	 * @param runner asks the declarative sources
+	 * @param nameServers answer forward verification
+	 * @param send where frames for the server go
 	 * @param slots blocks run at once
 	 * @param parallelism addresses of one block resolved at once (sources pace themselves per host)
 	 */
-	public CampaignWorker(SourceRunner runner, Consumer<ProbeFrame> send, int slots, int parallelism) {
-		this(runner, send, slots, parallelism, Schedulers.parallel());
+	public CampaignWorker(SourceRunner runner, NameServers nameServers, Consumer<ProbeFrame> send, int slots,
+			int parallelism) {
+		this(runner, nameServers, send, slots, parallelism, Schedulers.parallel());
 	}
 
-	CampaignWorker(SourceRunner runner, Consumer<ProbeFrame> send, int slots, int parallelism, Scheduler clock) {
+	CampaignWorker(SourceRunner runner, NameServers nameServers, Consumer<ProbeFrame> send, int slots, int parallelism,
+			Scheduler clock) {
 		this.runner = runner;
+		this.checks = new ForwardChecks(new ForwardVerifier(nameServers), VERIFY_CONCURRENCY);
 		this.send = send;
 		this.slots = slots;
 		this.parallelism = parallelism;
@@ -123,7 +137,7 @@ public final class CampaignWorker {
 			.flatMap((i) -> resolve(usable, Ipv4Range.format(first + i)).doOnNext((r) -> done.incrementAndGet()),
 					this.parallelism)
 			.collectList()
-			.map((answers) -> result(lease, answers));
+			.flatMap((answers) -> result(lease, answers));
 		Flux<Long> progress = Flux.interval(PROGRESS_EVERY, this.clock)
 			.doOnNext((tick) -> this.send.accept(new BlockProgress(lease.leaseId(), done.get())));
 		return result.doOnNext(this.send::accept)
@@ -202,20 +216,14 @@ public final class CampaignWorker {
 		}
 	}
 
-	private static BlockResult result(BlockLease lease, List<Answer> answers) {
-		List<BlockResult.IpFinding> found = new ArrayList<>();
-		List<String> empty = new ArrayList<>();
-		for (Answer answer : answers) {
-			if (answer.domains().isEmpty()) {
-				empty.add(answer.ip());
-			}
-			else {
-				found.add(new BlockResult.IpFinding(answer.ip(), answer.domains().stream()
-					.map((d) -> new BlockResult.DomainFinding(d, List.of(answer.source()), null))
-					.toList()));
-			}
-		}
-		return new BlockResult(lease.leaseId(), found, empty);
+	/** The result of a block: addresses without names as empty, the others with their (verified) findings. */
+	private Mono<BlockResult> result(BlockLease lease, List<Answer> answers) {
+		List<String> empty = answers.stream().filter((answer) -> answer.domains().isEmpty()).map(Answer::ip).toList();
+		return Flux.fromIterable(answers)
+			.filter((answer) -> !answer.domains().isEmpty())
+			.concatMap((answer) -> this.checks.finding(answer.ip(), answer.source(), answer.domains(), lease.verify()))
+			.collectList()
+			.map((found) -> new BlockResult(lease.leaseId(), found, empty));
 	}
 
 	/** What one address resolved to, and by which source. */
