@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import dev.dragnet.net.Ipv4Range;
 import dev.dragnet.probe.reverseip.ForwardVerifier;
 import dev.dragnet.probe.reverseip.NameServers;
+import dev.dragnet.probe.reverseip.PtrLookup;
 import dev.dragnet.probe.reverseip.SourceAnswer;
 import dev.dragnet.probe.reverseip.SourceRunner;
 import dev.dragnet.protocol.BlockAck;
@@ -24,6 +25,7 @@ import dev.dragnet.protocol.CampaignNotice;
 import dev.dragnet.protocol.ProbeFrame;
 import dev.dragnet.protocol.SourceList;
 import dev.dragnet.protocol.WantBlocks;
+import dev.dragnet.protocol.source.SourceCatalogue;
 import dev.dragnet.protocol.source.SourceDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +35,10 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Pulls campaign blocks and resolves them. For each address the sources are asked in order; the first
- * definite answer (domains or none) counts. A source that blocks or throttles rests (for the wait it named,
+ * Pulls campaign blocks and resolves them. For each address the sources the lease names (or, when it names none,
+ * every definition the server sent) are asked in order; the first definite answer (domains or none) counts. The
+ * built-in source {@value SourceCatalogue#PTR} answers from the address's PTR record through the probe's name servers;
+ * it is used only when the lease names it. A source that blocks or throttles rests (for the wait it named,
  * else {@link #REST}) and the next one is asked; a changed page rests it longer. When no source can answer an
  * address the block is dropped without a result, so its lease lapses and another probe gets it. When the lease asks
  * for verification, each domain found is forward-resolved through the probe's name servers ({@link ForwardChecks}).
@@ -50,12 +54,16 @@ public final class CampaignWorker {
 
 	private static final Duration LOOKUP_DEADLINE = Duration.ofSeconds(30);
 
+	private static final Duration PTR_DEADLINE = Duration.ofSeconds(10);
+
 	private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
 	/** Forward confirmations of one address in flight at once. */
 	private static final int VERIFY_CONCURRENCY = 8;
 
 	private final SourceRunner runner;
+
+	private final PtrLookup ptr;
 
 	private final ForwardChecks checks;
 
@@ -75,7 +83,7 @@ public final class CampaignWorker {
 
 	/**
 	 * @param runner asks the declarative sources
-	 * @param nameServers answer forward verification
+	 * @param nameServers answer PTR lookups and forward verification
 	 * @param send where frames for the server go
 	 * @param slots blocks run at once
 	 * @param parallelism addresses of one block resolved at once (sources pace themselves per host)
@@ -88,6 +96,7 @@ public final class CampaignWorker {
 	CampaignWorker(SourceRunner runner, NameServers nameServers, Consumer<ProbeFrame> send, int slots, int parallelism,
 			Scheduler clock) {
 		this.runner = runner;
+		this.ptr = new PtrLookup(nameServers);
 		this.checks = new ForwardChecks(new ForwardVerifier(nameServers), VERIFY_CONCURRENCY);
 		this.send = send;
 		this.slots = slots;
@@ -130,7 +139,7 @@ public final class CampaignWorker {
 		long first = Ipv4Range.address(lease.first(), "block");
 		long last = Ipv4Range.address(lease.last(), "block");
 		AtomicInteger done = new AtomicInteger();
-		List<SourceDefinition> usable = usable(lease);
+		List<Source> usable = usable(lease);
 		log.info("block {} of campaign {}: {} addresses, {} to {}", lease.blockId(), lease.campaignId(), last - first + 1,
 				lease.first(), lease.last());
 		Mono<BlockResult> result = Flux.range(0, (int) (last - first + 1))
@@ -163,29 +172,40 @@ public final class CampaignWorker {
 		}
 	}
 
-	private List<SourceDefinition> usable(BlockLease lease) {
+	/** The sources the lease names, in its order, that this probe has; every definition when it names none. */
+	private List<Source> usable(BlockLease lease) {
 		List<SourceDefinition> all = this.sources.get();
 		if (lease.sources().isEmpty()) {
-			return all;
+			return all.stream().map(Source::of).toList();
 		}
-		List<SourceDefinition> named = new ArrayList<>();
+		List<Source> named = new ArrayList<>();
 		for (String name : lease.sources()) {
-			all.stream().filter((s) -> s.name().equals(name)).findFirst().ifPresent(named::add);
+			if (SourceCatalogue.PTR.equals(name)) {
+				named.add(Source.ptr());
+			}
+			else {
+				all.stream().filter((s) -> s.name().equals(name)).findFirst().map(Source::of).ifPresent(named::add);
+			}
 		}
 		return named;
 	}
 
 	/** The first definite answer for {@code ip}, asking the sources in order and skipping resting ones. */
-	private Mono<Answer> resolve(List<SourceDefinition> sources, String ip) {
+	private Mono<Answer> resolve(List<Source> sources, String ip) {
 		return Flux.fromIterable(sources)
 			.filter((source) -> !resting(source.name()))
-			.concatMap((source) -> this.runner.lookup(source, ip, LOOKUP_DEADLINE)
-				.flatMap((answer) -> judge(source, ip, answer)), 1)
+			.concatMap((source) -> ask(source, ip).flatMap((answer) -> judge(source, ip, answer)), 1)
 			.next()
 			.switchIfEmpty(Mono.error(() -> new IllegalStateException("no source could answer for " + ip)));
 	}
 
-	private Mono<Answer> judge(SourceDefinition source, String ip, SourceAnswer answer) {
+	private Mono<SourceAnswer> ask(Source source, String ip) {
+		SourceDefinition definition = source.definition();
+		return (definition != null) ? this.runner.lookup(definition, ip, LOOKUP_DEADLINE)
+				: this.ptr.lookup(ip, PTR_DEADLINE);
+	}
+
+	private Mono<Answer> judge(Source source, String ip, SourceAnswer answer) {
 		switch (answer.status()) {
 			case FOUND:
 				return Mono.just(new Answer(ip, source.name(), List.copyOf(answer.domains())));

@@ -17,6 +17,12 @@ import dev.dragnet.protocol.Pace;
  */
 public final class SourceCatalogue {
 
+	/**
+	 * The source every probe has built in, with no definition: the address's PTR record, asked of the probe's name
+	 * servers. A campaign uses it only when it names it; no stored definition may take the name.
+	 */
+	public static final String PTR = "ptr";
+
 	/** Most names taken for one address by the built-in sources. */
 	public static final int MAX_RESULTS = 10_000;
 
