@@ -4,9 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -15,7 +12,6 @@ import dev.dragnet.net.Ipv4Range;
 import dev.dragnet.probe.reverseip.ForwardVerifier;
 import dev.dragnet.probe.reverseip.NameServers;
 import dev.dragnet.probe.reverseip.PtrLookup;
-import dev.dragnet.probe.reverseip.SourceAnswer;
 import dev.dragnet.probe.reverseip.SourceRunner;
 import dev.dragnet.protocol.BlockAck;
 import dev.dragnet.protocol.BlockLease;
@@ -35,35 +31,34 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Pulls campaign blocks and resolves them. For each address the sources the lease names (or, when it names none,
- * every definition the server sent) are asked in order; the first definite answer (domains or none) counts. The
- * built-in source {@value SourceCatalogue#PTR} answers from the address's PTR record through the probe's name servers;
- * it is used only when the lease names it. A source that blocks or throttles rests (for the wait it named,
- * else {@link #REST}) and the next one is asked; a changed page rests it longer. When no source can answer an
+ * Pulls campaign blocks and resolves them. Each block is a {@link BlockRun}: every address is asked of the sources
+ * the lease names (or, when it names none, every definition the server sent) in order, and the first trusted answer
+ * counts; a source that blocks, throttles, changes its page or silently bans this probe (B5, seen through its canary)
+ * rests while the others carry on. The built-in source {@value SourceCatalogue#PTR} answers from the address's PTR
+ * record through the probe's name servers; it is used only when the lease names it. When no source can answer an
  * address the block is dropped without a result, so its lease lapses and another probe gets it. When the lease asks
  * for verification, each domain found is forward-resolved through the probe's name servers ({@link ForwardChecks}).
- * One worker per session; its state is the sources, the leases it runs, and the rests.
+ * One worker per session; its state is the sources, the leases it runs, and the rests ({@link SourcePool}).
  */
 public final class CampaignWorker {
 
 	private static final Logger log = LoggerFactory.getLogger(CampaignWorker.class);
 
+	/** How long a source rests after a block that named no wait. */
 	static final Duration REST = Duration.ofMinutes(10);
 
+	/** How long a source rests after its page changed: its definition needs updating. */
 	static final Duration PAGE_CHANGED_REST = Duration.ofHours(1);
 
-	private static final Duration LOOKUP_DEADLINE = Duration.ofSeconds(30);
-
-	private static final Duration PTR_DEADLINE = Duration.ofSeconds(10);
+	/** "None" answers in a row from one source, within one block, after which its canary is checked. */
+	static final int SUSPICIOUS_ZEROS = 10;
 
 	private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
 	/** Forward confirmations of one address in flight at once. */
 	private static final int VERIFY_CONCURRENCY = 8;
 
-	private final SourceRunner runner;
-
-	private final PtrLookup ptr;
+	private final SourcePool pool;
 
 	private final ForwardChecks checks;
 
@@ -73,13 +68,13 @@ public final class CampaignWorker {
 
 	private final int parallelism;
 
+	private final int suspiciousZeros;
+
 	private final Scheduler clock;
 
 	private final AtomicReference<List<SourceDefinition>> sources = new AtomicReference<>(List.of());
 
 	private final AtomicInteger running = new AtomicInteger();
-
-	private final Map<String, Long> restingUntil = new ConcurrentHashMap<>();
 
 	/**
 	 * @param runner asks the declarative sources
@@ -90,17 +85,17 @@ public final class CampaignWorker {
 	 */
 	public CampaignWorker(SourceRunner runner, NameServers nameServers, Consumer<ProbeFrame> send, int slots,
 			int parallelism) {
-		this(runner, nameServers, send, slots, parallelism, Schedulers.parallel());
+		this(runner, nameServers, send, slots, parallelism, SUSPICIOUS_ZEROS, Schedulers.parallel());
 	}
 
 	CampaignWorker(SourceRunner runner, NameServers nameServers, Consumer<ProbeFrame> send, int slots, int parallelism,
-			Scheduler clock) {
-		this.runner = runner;
-		this.ptr = new PtrLookup(nameServers);
+			int suspiciousZeros, Scheduler clock) {
+		this.pool = new SourcePool(runner, new PtrLookup(nameServers), clock);
 		this.checks = new ForwardChecks(new ForwardVerifier(nameServers), VERIFY_CONCURRENCY);
 		this.send = send;
 		this.slots = slots;
 		this.parallelism = parallelism;
+		this.suspiciousZeros = suspiciousZeros;
 		this.clock = clock;
 	}
 
@@ -138,18 +133,14 @@ public final class CampaignWorker {
 		this.running.incrementAndGet();
 		long first = Ipv4Range.address(lease.first(), "block");
 		long last = Ipv4Range.address(lease.last(), "block");
-		AtomicInteger done = new AtomicInteger();
-		List<Source> usable = usable(lease);
+		BlockRun block = new BlockRun(this.pool, usable(lease), first, last, this.parallelism, this.suspiciousZeros);
 		log.info("block {} of campaign {}: {} addresses, {} to {}", lease.blockId(), lease.campaignId(), last - first + 1,
 				lease.first(), lease.last());
-		Mono<BlockResult> result = Flux.range(0, (int) (last - first + 1))
-			.flatMap((i) -> resolve(usable, Ipv4Range.format(first + i)).doOnNext((r) -> done.incrementAndGet()),
-					this.parallelism)
-			.collectList()
-			.flatMap((answers) -> result(lease, answers));
 		Flux<Long> progress = Flux.interval(PROGRESS_EVERY, this.clock)
-			.doOnNext((tick) -> this.send.accept(new BlockProgress(lease.leaseId(), done.get())));
-		return result.doOnNext(this.send::accept)
+			.doOnNext((tick) -> this.send.accept(new BlockProgress(lease.leaseId(), block.done())));
+		return block.answers()
+			.flatMap((answers) -> result(lease, answers))
+			.doOnNext(this.send::accept)
 			.doOnNext((r) -> log.info("block {} done: {} address(es) with domains, {} without", lease.blockId(),
 					r.found().size(), r.empty().size()))
 			.onErrorResume((ex) -> {
@@ -190,55 +181,12 @@ public final class CampaignWorker {
 		return named;
 	}
 
-	/** The first definite answer for {@code ip}, asking the sources in order and skipping resting ones. */
-	private Mono<Answer> resolve(List<Source> sources, String ip) {
-		return Flux.fromIterable(sources)
-			.filter((source) -> !resting(source.name()))
-			.concatMap((source) -> ask(source, ip).flatMap((answer) -> judge(source, ip, answer)), 1)
-			.next()
-			.switchIfEmpty(Mono.error(() -> new IllegalStateException("no source could answer for " + ip)));
-	}
-
-	private Mono<SourceAnswer> ask(Source source, String ip) {
-		SourceDefinition definition = source.definition();
-		return (definition != null) ? this.runner.lookup(definition, ip, LOOKUP_DEADLINE)
-				: this.ptr.lookup(ip, PTR_DEADLINE);
-	}
-
-	private Mono<Answer> judge(Source source, String ip, SourceAnswer answer) {
-		switch (answer.status()) {
-			case FOUND:
-				return Mono.just(new Answer(ip, source.name(), List.copyOf(answer.domains())));
-			case NONE:
-				return Mono.just(new Answer(ip, source.name(), List.of()));
-			case BLOCKED:
-				rest(source.name(), (answer.retryAfter() != null) ? answer.retryAfter() : REST,
-						"blocked (" + answer.blockedAs() + ")");
-				return Mono.empty();
-			case PAGE_CHANGED:
-				rest(source.name(), PAGE_CHANGED_REST, "its page changed: " + answer.detail());
-				return Mono.empty();
-			default:
-				log.debug("source {} failed for {}: {} {}", source.name(), ip, answer.status(), answer.detail());
-				return Mono.empty();
-		}
-	}
-
-	private boolean resting(String source) {
-		Long until = this.restingUntil.get(source);
-		return until != null && until > this.clock.now(TimeUnit.MILLISECONDS);
-	}
-
-	private void rest(String source, Duration duration, String why) {
-		long until = this.clock.now(TimeUnit.MILLISECONDS) + duration.toMillis();
-		if (this.restingUntil.merge(source, until, Math::max) == until) {
-			log.warn("source {} {}; resting it for {} s", source, why, duration.toSeconds());
-		}
-	}
-
 	/** The result of a block: addresses without names as empty, the others with their (verified) findings. */
-	private Mono<BlockResult> result(BlockLease lease, List<Answer> answers) {
-		List<String> empty = answers.stream().filter((answer) -> answer.domains().isEmpty()).map(Answer::ip).toList();
+	private Mono<BlockResult> result(BlockLease lease, List<BlockRun.Answer> answers) {
+		List<String> empty = answers.stream()
+			.filter((answer) -> answer.domains().isEmpty())
+			.map(BlockRun.Answer::ip)
+			.toList();
 		return Flux.fromIterable(answers)
 			.filter((answer) -> !answer.domains().isEmpty())
 			.concatMap((answer) -> this.checks.finding(answer.ip(), answer.source(), answer.domains(), lease.verify()))
@@ -246,7 +194,4 @@ public final class CampaignWorker {
 			.map((found) -> new BlockResult(lease.leaseId(), found, empty));
 	}
 
-	/** What one address resolved to, and by which source. */
-	private record Answer(String ip, String source, List<String> domains) {
-	}
 }

@@ -29,4 +29,9 @@ record Source(String name, @Nullable SourceDefinition definition) {
 		return this.definition == null;
 	}
 
+	/** The address that tells this source's silent ban from empty answers, or {@code null} when it has none. */
+	@Nullable String canary() {
+		return (this.definition != null) ? this.definition.canary() : null;
+	}
+
 }

@@ -33,6 +33,18 @@ class SourceDefinitionTests {
 	}
 
 	@Test
+	void aCanaryTravelsWithTheDefinitionAndMustBeAnAddress() {
+		SourceDefinition watched = SourceCatalogue.chineseList(BASE).withCanary("192.0.2.7");
+		String json = this.mapper.writeValueAsString(watched);
+		assertThat(json).contains("\"canary\":\"192.0.2.7\"");
+		assertThat(this.mapper.readValue(json, SourceDefinition.class)).isEqualTo(watched);
+		assertThat(SourceCatalogue.chineseList(BASE).canary()).isNull();
+		assertThat(watched.withPace(new Pace(1, 1)).withLimits(1, 1).withBase(BASE).canary()).isEqualTo("192.0.2.7");
+		assertThatThrownBy(() -> watched.withCanary("canary.example")).isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("canary.example");
+	}
+
+	@Test
 	void theJsonReadsAsTheFieldsSay() {
 		String json = this.mapper.writeValueAsString(SourceCatalogue.pagedTable(BASE));
 		assertThat(json).contains("\"name\":\"rapiddns\"", "\"method\":\"GET\"",
@@ -54,6 +66,7 @@ class SourceDefinitionTests {
 		assertThat(definition.emptyMarkers()).isEmpty();
 		assertThat(definition.pagination()).isNull();
 		assertThat(definition.layoutCheck()).isNull();
+		assertThat(definition.canary()).isNull();
 	}
 
 	@Test
