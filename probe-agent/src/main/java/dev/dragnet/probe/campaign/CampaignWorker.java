@@ -14,6 +14,7 @@ import dev.dragnet.probe.reverseip.NameServers;
 import dev.dragnet.probe.reverseip.PtrLookup;
 import dev.dragnet.probe.reverseip.SourceRunner;
 import dev.dragnet.protocol.BlockAck;
+import dev.dragnet.protocol.BlockGiveUp;
 import dev.dragnet.protocol.BlockLease;
 import dev.dragnet.protocol.BlockProgress;
 import dev.dragnet.protocol.BlockResult;
@@ -36,7 +37,8 @@ import reactor.core.scheduler.Schedulers;
  * counts; a source that blocks, throttles, changes its page or silently bans this probe (B5, seen through its canary)
  * rests while the others carry on. The built-in source {@value SourceCatalogue#PTR} answers from the address's PTR
  * record through the probe's name servers; it is used only when the lease names it. When no source can answer an
- * address the block is dropped without a result, so its lease lapses and another probe gets it. When the lease asks
+ * address the worker gives the block up ({@link BlockGiveUp}), so the server hands it to another probe at once, and
+ * asks for no more work while every source it has rests. When the lease asks
  * for verification, each domain found is forward-resolved through the probe's name servers ({@link ForwardChecks}).
  * One worker per session; its state is the sources, the leases it runs, and the rests ({@link SourcePool}).
  */
@@ -128,7 +130,7 @@ public final class CampaignWorker {
 		}
 	}
 
-	/** Runs a leased block to its result; completes when done or dropped, never errors. */
+	/** Runs a leased block to its result, or gives it up; completes when done, never errors. */
 	public Mono<Void> run(BlockLease lease) {
 		this.running.incrementAndGet();
 		long first = Ipv4Range.address(lease.first(), "block");
@@ -144,8 +146,8 @@ public final class CampaignWorker {
 			.doOnNext((r) -> log.info("block {} done: {} address(es) with domains, {} without", lease.blockId(),
 					r.found().size(), r.empty().size()))
 			.onErrorResume((ex) -> {
-				log.warn("dropping block {}: {}; its lease will lapse and another probe will take it", lease.blockId(),
-						ex.getMessage());
+				log.warn("giving up block {}: {}", lease.blockId(), ex.getMessage());
+				this.send.accept(new BlockGiveUp(lease.leaseId(), String.valueOf(ex.getMessage())));
 				return Mono.empty();
 			})
 			.takeUntilOther(progress.then())
@@ -156,9 +158,11 @@ public final class CampaignWorker {
 			.then();
 	}
 
+	/** Asks for as many blocks as there are free slots, unless there is no source to use or every one rests. */
 	private void askForBlocks() {
 		int free = this.slots - this.running.get();
-		if (free > 0 && !this.sources.get().isEmpty()) {
+		List<String> names = this.sources.get().stream().map(SourceDefinition::name).toList();
+		if (free > 0 && !names.isEmpty() && !this.pool.allResting(names)) {
 			this.send.accept(new WantBlocks(free));
 		}
 	}

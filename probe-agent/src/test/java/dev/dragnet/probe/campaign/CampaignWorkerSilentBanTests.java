@@ -10,6 +10,7 @@ import dev.dragnet.net.Ipv4Range;
 import dev.dragnet.probe.pace.HostPacer;
 import dev.dragnet.probe.reverseip.NameServers;
 import dev.dragnet.probe.reverseip.SourceRunner;
+import dev.dragnet.protocol.BlockGiveUp;
 import dev.dragnet.protocol.BlockLease;
 import dev.dragnet.protocol.BlockResult;
 import dev.dragnet.protocol.BlockResult.DomainFinding;
@@ -134,6 +135,10 @@ class CampaignWorkerSilentBanTests {
 		this.worker.sources(new SourceList(List.of(this.list.sourceDefinition().withPace(new Pace(0, 4)))));
 		this.worker.run(lease).as(reactor.test.StepVerifier::create).expectComplete().verify(Duration.ofSeconds(60));
 		assertThat(this.frames.of(BlockResult.class)).as("no result: the zeros cannot be trusted").isEmpty();
+		assertThat(this.frames.of(BlockGiveUp.class)).singleElement().satisfies((giveUp) -> {
+			assertThat(giveUp.leaseId()).isEqualTo(lease.leaseId());
+			assertThat(giveUp.reason()).contains("ip138");
+		});
 		assertThat(canaryRequests()).isNotEmpty();
 	}
 

@@ -14,6 +14,17 @@ import reactor.core.publisher.Mono;
 @Repository
 class BlockRepository {
 
+	/** Leased blocks (those the condition in {@code %s} picks) back to PENDING with one more attempt, or FAILED after the last. */
+	private static final String RETURN_BLOCKS = """
+			UPDATE work_block SET state = CASE WHEN attempts + 1 >= :max THEN 'FAILED' ELSE 'PENDING' END,
+			    attempts = attempts + 1,
+			    failure_reason = CASE WHEN attempts + 1 >= :max THEN :reason || ' (attempt ' || (attempts + 1) || ')'
+			                          ELSE failure_reason END,
+			    lease_holder = NULL, lease_id = NULL, lease_expires_at = NULL, updated_at = now()
+			WHERE state = 'LEASED' AND %s
+			RETURNING campaign_id
+			""";
+
 	private final DatabaseClient db;
 
 	BlockRepository(DatabaseClient db) {
@@ -139,21 +150,28 @@ class BlockRepository {
 	 */
 	Flux<Long> release(@Nullable String probe, String reason, int maxAttempts) {
 		String which = (probe != null) ? "lease_holder = :probe" : "lease_expires_at < now()";
-		DatabaseClient.GenericExecuteSpec spec = this.db.sql("""
-				UPDATE work_block SET state = CASE WHEN attempts + 1 >= :max THEN 'FAILED' ELSE 'PENDING' END,
-				    attempts = attempts + 1,
-				    failure_reason = CASE WHEN attempts + 1 >= :max THEN :reason || ' (attempt ' || (attempts + 1) || ')'
-				                          ELSE failure_reason END,
-				    lease_holder = NULL, lease_id = NULL, lease_expires_at = NULL, updated_at = now()
-				WHERE state = 'LEASED' AND %s
-				RETURNING campaign_id
-				""".formatted(which))
+		DatabaseClient.GenericExecuteSpec spec = this.db.sql(RETURN_BLOCKS.formatted(which))
 			.bind("max", maxAttempts)
 			.bind("reason", reason);
 		if (probe != null) {
 			spec = spec.bind("probe", probe);
 		}
 		return spec.map((row) -> row.get("campaign_id", Long.class)).all().distinct();
+	}
+
+	/**
+	 * Gives back the block of one lease at once, as if the lease had lapsed, only while {@code probe} holds it:
+	 * PENDING with one more attempt, or FAILED with {@code reason} after the last one. Returns the campaign when
+	 * it did.
+	 */
+	Mono<Long> giveUp(String probe, String leaseId, String reason, int maxAttempts) {
+		return this.db.sql(RETURN_BLOCKS.formatted("lease_id = :lease AND lease_holder = :probe"))
+			.bind("max", maxAttempts)
+			.bind("reason", reason)
+			.bind("lease", uuid(leaseId))
+			.bind("probe", probe)
+			.map((row) -> row.get("campaign_id", Long.class))
+			.one();
 	}
 
 	/**
