@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 
 import dev.dragnet.net.Addresses;
 import dev.dragnet.protocol.Protocol;
+import dev.dragnet.protocol.source.SourceRequest;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,6 +36,9 @@ final class ProbeArguments {
 			  --allow-private-servers   allow loopback/private servers and plain-http RDAP    DRAGNET_ALLOW_PRIVATE_SERVERS
 			  --dns-server IP[:PORT]    name server for PTR lookups and forward verification  DRAGNET_DNS_SERVER
 			                            (default: the system's resolvers; IPv6 as [addr]:port)
+			  --source-keys NAME=KEY,.. API keys for keyed reverse-IP sources (dnsdb=...)   DRAGNET_SOURCE_KEYS
+			                            (prefer the variable; a source needing a key this
+			                            probe lacks is not used)
 			  --log-level LEVEL         trace, debug, info, warn or error (default info)      DRAGNET_LOG_LEVEL
 			  --help                    print this help
 
@@ -45,7 +49,7 @@ final class ProbeArguments {
 
 	private static final Map<String, String> VALUE_OPTIONS = Map.of("--server", "DRAGNET_SERVER", "--token",
 			"DRAGNET_TOKEN", "--name", "DRAGNET_PROBE_NAME", "--concurrency", "DRAGNET_CONCURRENCY", "--log-level",
-			"DRAGNET_LOG_LEVEL", "--dns-server", "DRAGNET_DNS_SERVER");
+			"DRAGNET_LOG_LEVEL", "--dns-server", "DRAGNET_DNS_SERVER", "--source-keys", "DRAGNET_SOURCE_KEYS");
 
 	private static final int DNS_PORT = 53;
 
@@ -80,7 +84,8 @@ final class ProbeArguments {
 				|| flag(env.get("DRAGNET_ALLOW_PRIVATE_SERVERS"), "DRAGNET_ALLOW_PRIVATE_SERVERS");
 		ProbeConfig config = config(serverUri(server), token, name != null ? name : hostName.get(),
 				concurrency(concurrency), allowPrivate)
-			.withDnsServer(dnsServer(value(options, env, "--dns-server")));
+			.withDnsServer(dnsServer(value(options, env, "--dns-server")))
+			.withSourceKeys(sourceKeys(value(options, env, "--source-keys")));
 		return new Parsed(config, logLevel(value(options, env, "--log-level")));
 	}
 
@@ -189,6 +194,26 @@ final class ProbeArguments {
 	private static UsageException dnsServerUsage(String text) {
 		return new UsageException("dns server must be an IP address with an optional port (192.0.2.53:53, "
 				+ "[2001:db8::53]:53), not '" + text + "'");
+	}
+
+	/** {@code name=key,name=key}: each source once, each key one word. */
+	private static Map<String, String> sourceKeys(@Nullable String text) {
+		Map<String, String> keys = new HashMap<>();
+		if (text == null) {
+			return keys;
+		}
+		for (String pair : text.split(",")) {
+			int equals = pair.indexOf('=');
+			String source = (equals > 0) ? pair.substring(0, equals).trim() : "";
+			String key = (equals > 0) ? pair.substring(equals + 1).trim() : "";
+			if (source.isEmpty() || !SourceRequest.isValidKey(key)) {
+				throw new UsageException("source keys are NAME=KEY pairs separated by commas, each key one word");
+			}
+			if (keys.put(source, key) != null) {
+				throw new UsageException("source '" + source + "' is given two keys");
+			}
+		}
+		return keys;
 	}
 
 	private static boolean flag(@Nullable String text, String variable) {

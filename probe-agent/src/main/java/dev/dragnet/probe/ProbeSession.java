@@ -120,7 +120,8 @@ final class ProbeSession {
 
 	ProbeSession(ProbeConfig config, FrameCodec codec, WhoisClient whois, RdapClient rdap, SourceRunner sources,
 			NameServers nameServers, HttpClient http, Listener listener) {
-		this.campaigns = new CampaignWorker(sources, nameServers, this::send, BLOCK_SLOTS, BLOCK_PARALLELISM);
+		this.campaigns = new CampaignWorker(sources, nameServers, config.sourceKeys(), this::send, BLOCK_SLOTS,
+				BLOCK_PARALLELISM);
 		this.config = config;
 		this.codec = codec;
 		this.whois = whois;

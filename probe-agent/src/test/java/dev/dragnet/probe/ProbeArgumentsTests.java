@@ -125,6 +125,23 @@ class ProbeArgumentsTests {
 		assertThat(ProbeArguments.USAGE).contains("--dns-server").contains("DRAGNET_DNS_SERVER");
 	}
 
+	@Test
+	void sourceKeysAreNamedPairsAndNeverPrinted() {
+		String[] base = { "--server", "ws://h/ws/probe", "--token", "T" };
+		assertThat(parse(NO_ENV, base).config().sourceKeys()).isEmpty();
+		ProbeConfig config = parse(NO_ENV, concat(base, "--source-keys", "dnsdb=k-secret-1, other=k2")).config();
+		assertThat(config.sourceKeys()).containsOnly(Map.entry("dnsdb", "k-secret-1"), Map.entry("other", "k2"));
+		assertThat(config.toString()).contains("dnsdb").doesNotContain("k-secret-1");
+		assertThat(parse(Map.of("DRAGNET_SOURCE_KEYS", "dnsdb=from-env"), base).config().sourceKeys())
+			.containsOnly(Map.entry("dnsdb", "from-env"));
+		for (String bad : new String[] { "dnsdb", "=k", "dnsdb=", "dnsdb=a b", "dnsdb=a,dnsdb=b" }) {
+			assertThatThrownBy(() -> parse(NO_ENV, concat(base, "--source-keys", bad))).as(bad)
+				.isInstanceOf(UsageException.class)
+				.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("=a"));
+		}
+		assertThat(ProbeArguments.USAGE).contains("--source-keys").contains("DRAGNET_SOURCE_KEYS");
+	}
+
 	private static String[] concat(String[] first, String... more) {
 		String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
 		System.arraycopy(more, 0, all, first.length, more.length);

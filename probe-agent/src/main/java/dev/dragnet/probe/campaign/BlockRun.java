@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.dragnet.net.Ipv4Range;
 import dev.dragnet.probe.reverseip.SourceAnswer;
 import dev.dragnet.probe.reverseip.SourceAnswer.Status;
+import dev.dragnet.protocol.source.Verdict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -23,7 +24,7 @@ import reactor.core.publisher.Mono;
  *
  * <p><b>One pass.</b> Each address is asked of the sources in order, skipping those that rest and those already
  * distrusted for it; the first definite answer (names, or none) counts. A source that blocks or throttles rests (for
- * the wait it named, else {@link CampaignWorker#REST}), a changed page rests it for
+ * the wait it named, else {@link CampaignWorker#REST}), a changed page or a refused API key rests it for
  * {@link CampaignWorker#PAGE_CHANGED_REST}, and the next source is asked.
  *
  * <p><b>Silent bans (B5).</b> A source with a canary may ban this probe silently, answering every address with a
@@ -130,8 +131,7 @@ final class BlockRun {
 				return suspectsOf(source).none(ip, this.suspiciousZeros) ? checkCanary(source).thenReturn(true)
 						: Mono.just(true);
 			case BLOCKED:
-				this.pool.rest(source.name(), (answer.retryAfter() != null) ? answer.retryAfter() : CampaignWorker.REST,
-						"blocked (" + answer.blockedAs() + ")");
+				restBlocked(source, answer, "blocked (" + answer.blockedAs() + ")");
 				return Mono.just(false);
 			case PAGE_CHANGED:
 				this.pool.rest(source.name(), CampaignWorker.PAGE_CHANGED_REST, "its page changed: " + answer.detail());
@@ -173,14 +173,20 @@ final class BlockRun {
 				return;
 			}
 			if (canary.status() == Status.BLOCKED) {
-				this.pool.rest(source.name(), (canary.retryAfter() != null) ? canary.retryAfter() : CampaignWorker.REST,
-						"blocked (" + canary.blockedAs() + "): " + canary.detail());
+				restBlocked(source, canary, "blocked (" + canary.blockedAs() + "): " + canary.detail());
 			}
 			else if (canary.status() == Status.PAGE_CHANGED) {
 				this.pool.rest(source.name(), CampaignWorker.PAGE_CHANGED_REST, "its page changed: " + canary.detail());
 			}
 			distrust(source, covered, canary.detail());
 		}).then();
+	}
+
+	/** Rests a source that refused: for the wait it named, long when waiting will not help, else the usual rest. */
+	private void restBlocked(Source source, SourceAnswer refusal, String why) {
+		Duration rest = (refusal.retryAfter() != null) ? refusal.retryAfter()
+				: (refusal.blockedAs() == Verdict.KEY_REFUSED) ? CampaignWorker.PAGE_CHANGED_REST : CampaignWorker.REST;
+		this.pool.rest(source.name(), rest, why);
 	}
 
 	/** Drops the zero answers of {@code source} for {@code ips} and queues the addresses for the next pass. */

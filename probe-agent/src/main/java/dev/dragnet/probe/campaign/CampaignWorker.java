@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -49,7 +50,10 @@ public final class CampaignWorker {
 	/** How long a source rests after a block that named no wait. */
 	static final Duration REST = Duration.ofMinutes(10);
 
-	/** How long a source rests after its page changed: its definition needs updating. */
+	/**
+	 * How long a source rests when waiting will not help: its page changed (the definition needs updating) or it
+	 * refused this probe's API key.
+	 */
 	static final Duration PAGE_CHANGED_REST = Duration.ofHours(1);
 
 	/** "None" answers in a row from one source, within one block, after which its canary is checked. */
@@ -74,6 +78,8 @@ public final class CampaignWorker {
 
 	private final Scheduler clock;
 
+	private final Map<String, String> keys;
+
 	private final AtomicReference<List<SourceDefinition>> sources = new AtomicReference<>(List.of());
 
 	private final AtomicInteger running = new AtomicInteger();
@@ -81,17 +87,19 @@ public final class CampaignWorker {
 	/**
 	 * @param runner asks the declarative sources
 	 * @param nameServers answer PTR lookups and forward verification
+	 * @param keys this probe's API keys for keyed sources, by source name
 	 * @param send where frames for the server go
 	 * @param slots blocks run at once
 	 * @param parallelism addresses of one block resolved at once (sources pace themselves per host)
 	 */
-	public CampaignWorker(SourceRunner runner, NameServers nameServers, Consumer<ProbeFrame> send, int slots,
-			int parallelism) {
-		this(runner, nameServers, send, slots, parallelism, SUSPICIOUS_ZEROS, Schedulers.parallel());
+	public CampaignWorker(SourceRunner runner, NameServers nameServers, Map<String, String> keys,
+			Consumer<ProbeFrame> send, int slots, int parallelism) {
+		this(runner, nameServers, keys, send, slots, parallelism, SUSPICIOUS_ZEROS, Schedulers.parallel());
 	}
 
-	CampaignWorker(SourceRunner runner, NameServers nameServers, Consumer<ProbeFrame> send, int slots, int parallelism,
-			int suspiciousZeros, Scheduler clock) {
+	CampaignWorker(SourceRunner runner, NameServers nameServers, Map<String, String> keys, Consumer<ProbeFrame> send,
+			int slots, int parallelism, int suspiciousZeros, Scheduler clock) {
+		this.keys = Map.copyOf(keys);
 		this.pool = new SourcePool(runner, new PtrLookup(nameServers), clock);
 		this.checks = new ForwardChecks(new ForwardVerifier(nameServers), VERIFY_CONCURRENCY);
 		this.send = send;
@@ -109,11 +117,28 @@ public final class CampaignWorker {
 		return Flux.interval(every, this.clock).doOnNext((tick) -> askForBlocks()).then();
 	}
 
-	/** New definitions replace the old ones; then, with sources to use, the worker asks for work. */
+	/**
+	 * New definitions replace the old ones; then, with sources to use, the worker asks for work. A keyed source gets
+	 * this probe's key for it, or is left out when the probe has none.
+	 */
 	public void sources(SourceList list) {
-		this.sources.set(list.sources());
-		log.info("received {} reverse-IP source(s): {}", list.sources().size(),
-				list.sources().stream().map(SourceDefinition::name).toList());
+		List<SourceDefinition> usable = new ArrayList<>();
+		for (SourceDefinition definition : list.sources()) {
+			String key = this.keys.get(definition.name());
+			if (!definition.needsKey()) {
+				usable.add(definition);
+			}
+			else if (key != null) {
+				usable.add(definition.withKey(key));
+			}
+			else {
+				log.warn("not using source {}: it needs an API key; give the probe one with --source-keys {}=KEY",
+						definition.name(), definition.name());
+			}
+		}
+		this.sources.set(List.copyOf(usable));
+		log.info("received {} reverse-IP source(s), using {}", list.sources().size(),
+				usable.stream().map(SourceDefinition::name).toList());
 		askForBlocks();
 	}
 

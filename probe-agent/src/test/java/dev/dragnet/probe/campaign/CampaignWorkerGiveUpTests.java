@@ -1,6 +1,7 @@
 package dev.dragnet.probe.campaign;
 
 import java.util.List;
+import java.util.Map;
 
 import dev.dragnet.net.Ipv4Range;
 import dev.dragnet.probe.pace.HostPacer;
@@ -36,7 +37,7 @@ class CampaignWorkerGiveUpTests {
 	private final Blocks.Frames frames = new Blocks.Frames();
 
 	private final CampaignWorker worker = new CampaignWorker(new SourceRunner(true, new HostPacer(), "dragnet-test"),
-			this.nameServers, this.frames, 2, 4);
+			this.nameServers, Map.of(), this.frames, 2, 4);
 
 	@AfterEach
 	void stop() {

@@ -40,7 +40,7 @@ class CampaignWorkerPtrTests {
 	private final Blocks.Frames frames = new Blocks.Frames();
 
 	private final CampaignWorker worker = new CampaignWorker(new SourceRunner(true, new HostPacer(), "dragnet-test"),
-			this.nameServers, this.frames, 1, 4);
+			this.nameServers, Map.of(), this.frames, 1, 4);
 
 	@AfterEach
 	void stop() {

@@ -56,7 +56,7 @@ class CampaignWorkerSilentBanTests {
 	private final Blocks.Frames frames = new Blocks.Frames();
 
 	private final CampaignWorker worker = new CampaignWorker(new SourceRunner(true, new HostPacer(), "dragnet-test"),
-			this.nameServers, this.frames, 1, 4, SUSPICIOUS, Schedulers.parallel());
+			this.nameServers, Map.of(), this.frames, 1, 4, SUSPICIOUS, Schedulers.parallel());
 
 	@AfterEach
 	void stop() {

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import dev.dragnet.net.Ipv4Range;
 import dev.dragnet.probe.pace.HostPacer;
@@ -62,7 +63,7 @@ class CampaignWorkerVerificationTests {
 	}
 
 	private BlockResult run(NameServers nameServers, boolean verify) {
-		CampaignWorker worker = new CampaignWorker(this.runner, nameServers, this.frames, 1, 4);
+		CampaignWorker worker = new CampaignWorker(this.runner, nameServers, Map.of(), this.frames, 1, 4);
 		worker.sources(new SourceList(List.of(SourceCatalogue.plainText(this.site.baseUrl()).withPace(new Pace(0, 4)))));
 		BlockLease lease = Blocks.lease("verify-" + verify, RANGE, List.of(), verify);
 		Blocks.run(worker, lease);

@@ -25,6 +25,7 @@ import org.jspecify.annotations.Nullable;
  * ({@code "No DNS A records found"}); checked after the block markers and before the layout check
  * @param layoutCheck what an answer in the expected layout always has, read as the extractor reads: {@link Extractor.Kind#CSS}
  * a selector that must match, {@link Extractor.Kind#JSON_POINTER} a pointer that must be present,
+ * {@link Extractor.Kind#NDJSON} a pointer every record line must have,
  * {@link Extractor.Kind#REGEX} a pattern that must be found, {@link Extractor.Kind#LINES} a pattern every non-blank
  * line must match in full; or {@code null} for no check (not advised: a changed page then reads as "none")
  * @param pace how this probe paces its requests to the source's host
@@ -57,6 +58,9 @@ public record SourceDefinition(String name, int version, SourceRequest request, 
 		if (layoutCheck != null && (extractor.kind() == Extractor.Kind.REGEX || extractor.kind() == Extractor.Kind.LINES)) {
 			java.util.regex.Pattern.compile(layoutCheck);
 		}
+		if (layoutCheck != null && extractor.kind() == Extractor.Kind.NDJSON && !layoutCheck.startsWith("/")) {
+			throw new IllegalArgumentException("an NDJSON layout check is a JSON pointer, not " + layoutCheck);
+		}
 		if (canary != null && Addresses.parseLiteral(canary.trim()) == null) {
 			throw new IllegalArgumentException("a canary is an IP address, not " + canary);
 		}
@@ -73,6 +77,16 @@ public record SourceDefinition(String name, int version, SourceRequest request, 
 	/** This definition with {@code {base}} and {@code {origin}} filled in; see {@link SourceRequest#withBase}. */
 	public SourceDefinition withBase(String base) {
 		return withRequest(this.request.withBase(base));
+	}
+
+	/** Whether asking this source needs an API key ({@code {key}} in its request). */
+	public boolean needsKey() {
+		return this.request.needsKey();
+	}
+
+	/** This definition with {@code {key}} filled in; see {@link SourceRequest#withKey}. */
+	public SourceDefinition withKey(String key) {
+		return withRequest(this.request.withKey(key));
 	}
 
 	/** This definition with another request. */

@@ -24,7 +24,8 @@ class SourceDefinitionTests {
 	@Test
 	void everyBuiltInDefinitionSurvivesARoundTrip() {
 		List<SourceDefinition> all = List.of(SourceCatalogue.plainText(BASE), SourceCatalogue.formJson(BASE),
-				SourceCatalogue.pagedTable(BASE), SourceCatalogue.chineseList(BASE), SourceCatalogue.searchResults(BASE));
+				SourceCatalogue.pagedTable(BASE), SourceCatalogue.chineseList(BASE), SourceCatalogue.searchResults(BASE),
+				SourceCatalogue.passiveDns(BASE));
 		for (SourceDefinition definition : all) {
 			String json = this.mapper.writeValueAsString(definition);
 			assertThat(this.mapper.readValue(json, SourceDefinition.class)).as(json).isEqualTo(definition);
@@ -85,7 +86,7 @@ class SourceDefinitionTests {
 	void everyFamilyKnowsTheSharedBlockingPagesAndHasALayoutCheck() {
 		for (SourceDefinition definition : List.of(SourceCatalogue.plainText(BASE), SourceCatalogue.formJson(BASE),
 				SourceCatalogue.pagedTable(BASE), SourceCatalogue.chineseList(BASE),
-				SourceCatalogue.searchResults(BASE))) {
+				SourceCatalogue.searchResults(BASE), SourceCatalogue.passiveDns(BASE))) {
 			assertThat(definition.layoutCheck()).as(definition.name()).isNotBlank();
 			assertThat(definition.blockMarkers()).as(definition.name())
 				.extracting(BlockMarker::verdict)
@@ -118,6 +119,26 @@ class SourceDefinitionTests {
 		String json = this.mapper.writeValueAsString(SourceCatalogue.plainText(BASE)).replace("\"429\"", "\"soon\"");
 		assertThatThrownBy(() -> this.mapper.readValue(json, SourceDefinition.class))
 			.hasMessageContaining("HTTP status code");
+	}
+
+	@Test
+	void aKeyedSourceGetsEachProbesKeyAndNeverABrokenOne() {
+		SourceDefinition keyed = SourceCatalogue.passiveDns(BASE);
+		assertThat(keyed.needsKey()).isTrue();
+		assertThat(keyed.request().headers()).containsEntry("X-API-Key", "{key}");
+		assertThat(keyed.extractor().kind()).isEqualTo(Extractor.Kind.NDJSON);
+		assertThat(keyed.blockMarkers()).contains(BlockMarker.status(401, Verdict.KEY_REFUSED));
+		SourceDefinition filled = keyed.withKey("k-123");
+		assertThat(filled.needsKey()).isFalse();
+		assertThat(filled.request().headers()).containsEntry("X-API-Key", "k-123");
+		assertThat(SourceCatalogue.plainText(BASE).needsKey()).isFalse();
+		for (String bad : new String[] { "", " ", "a b", "k\r\nX-Evil: 1" }) {
+			assertThatThrownBy(() -> keyed.withKey(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+		}
+		assertThatThrownBy(() -> new Extractor(Extractor.Kind.NDJSON, "/obj/rrname", "/x", false, null))
+			.isInstanceOf(IllegalArgumentException.class);
+		assertThatThrownBy(() -> new Extractor(Extractor.Kind.NDJSON, "obj", null, false, null))
+			.isInstanceOf(IllegalArgumentException.class);
 	}
 
 	@Test

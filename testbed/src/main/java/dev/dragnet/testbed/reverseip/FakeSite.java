@@ -34,7 +34,7 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * What the five fake reverse-IP sites share: a Reactor Netty {@link HttpServer} on {@code 127.0.0.1} and a free port,
+ * What the fake reverse-IP sites share: a Reactor Netty {@link HttpServer} on {@code 127.0.0.1} and a free port,
  * plain HTTP, answering lookups from a {@link ReverseIpWorld} in its family's format, with per-client blocking.
  *
  * <p>Every lookup is counted per client address, the remote address of its connection, so a test that binds its
