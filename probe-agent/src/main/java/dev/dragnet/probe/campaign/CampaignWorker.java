@@ -39,7 +39,7 @@ import reactor.core.scheduler.Schedulers;
  * rests while the others carry on. The built-in source {@value SourceCatalogue#PTR} answers from the address's PTR
  * record through the probe's name servers; it is used only when the lease names it. When no source can answer an
  * address the worker gives the block up ({@link BlockGiveUp}), so the server hands it to another probe at once, and
- * asks for no more work while every source it has rests. When the lease asks
+ * after that asks for no more work while every source it has rests. When the lease asks
  * for verification, each domain found is forward-resolved through the probe's name servers ({@link ForwardChecks}).
  * One worker per session; its state is the sources, the leases it runs, and the rests ({@link SourcePool}).
  */
@@ -83,6 +83,9 @@ public final class CampaignWorker {
 	private final AtomicReference<List<SourceDefinition>> sources = new AtomicReference<>(List.of());
 
 	private final AtomicInteger running = new AtomicInteger();
+
+	/** Set by a give-up, cleared by a finished block: the probe's sources could not serve the work it got. */
+	private volatile boolean gaveUp;
 
 	/**
 	 * @param runner asks the declarative sources
@@ -168,10 +171,12 @@ public final class CampaignWorker {
 		return block.answers()
 			.flatMap((answers) -> result(lease, answers))
 			.doOnNext(this.send::accept)
+			.doOnNext((r) -> this.gaveUp = false)
 			.doOnNext((r) -> log.info("block {} done: {} address(es) with domains, {} without", lease.blockId(),
 					r.found().size(), r.empty().size()))
 			.onErrorResume((ex) -> {
 				log.warn("giving up block {}: {}", lease.blockId(), ex.getMessage());
+				this.gaveUp = true;
 				this.send.accept(new BlockGiveUp(lease.leaseId(), String.valueOf(ex.getMessage())));
 				return Mono.empty();
 			})
@@ -183,11 +188,15 @@ public final class CampaignWorker {
 			.then();
 	}
 
-	/** Asks for as many blocks as there are free slots, unless there is no source to use or every one rests. */
+	/**
+	 * Asks for as many blocks as there are free slots, unless there is no source to use, or the last block was given
+	 * up and every source still rests (the built-in PTR lookup never rests, so without a give-up a probe whose
+	 * definitions all rest still takes blocks that may name it).
+	 */
 	private void askForBlocks() {
 		int free = this.slots - this.running.get();
 		List<String> names = this.sources.get().stream().map(SourceDefinition::name).toList();
-		if (free > 0 && !names.isEmpty() && !this.pool.allResting(names)) {
+		if (free > 0 && !names.isEmpty() && !(this.gaveUp && this.pool.allResting(names))) {
 			this.send.accept(new WantBlocks(free));
 		}
 	}

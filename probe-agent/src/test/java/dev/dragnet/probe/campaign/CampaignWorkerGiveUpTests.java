@@ -13,6 +13,7 @@ import dev.dragnet.protocol.BlockResult;
 import dev.dragnet.protocol.Pace;
 import dev.dragnet.protocol.SourceList;
 import dev.dragnet.protocol.WantBlocks;
+import dev.dragnet.protocol.source.SourceCatalogue;
 import dev.dragnet.testbed.dns.FakeDnsServer;
 import dev.dragnet.testbed.reverseip.PlainTextSite;
 import dev.dragnet.testbed.reverseip.ReverseIpWorld;
@@ -59,6 +60,18 @@ class CampaignWorkerGiveUpTests {
 			assertThat(giveUp.reason()).startsWith("no source could answer for ").contains("hackertarget (resting");
 		});
 		assertThat(this.frames.of(WantBlocks.class)).as("its only source rests: no new work").hasSize(1);
+	}
+
+	@Test
+	void withPtrToFallBackOnAProbeWhoseSourcesRestKeepsTakingWork() {
+		this.site.quota(0);
+		this.worker.sources(new SourceList(List.of(this.site.sourceDefinition().withPace(new Pace(0, 4)))));
+		BlockLease lease = Blocks.lease("ptr-saves", RANGE, List.of("hackertarget", SourceCatalogue.PTR), false);
+		Blocks.run(this.worker, lease);
+		assertThat(this.frames.result(lease).found()).isNotEmpty();
+		assertThat(this.frames.of(BlockGiveUp.class)).isEmpty();
+		assertThat(this.frames.of(WantBlocks.class)).as("its only definition rests, but nothing was given up")
+			.hasSize(2);
 	}
 
 	@Test
