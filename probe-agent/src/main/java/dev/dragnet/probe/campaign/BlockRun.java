@@ -32,7 +32,9 @@ import reactor.core.publisher.Mono;
  * names. A check runs when {@code suspiciousZeros} of its answers in a row were "none", and at the end of each pass for
  * every source that still has unchecked zeros. When the canary shows none (a ban) or cannot be read, the source rests
  * like any blocked one, and the addresses it said "none" for since its last good canary are asked again, in the next
- * pass, of the sources after it: they are never reported as empty on its word. Names, by contrast, are trusted as they
+ * pass, of the sources after it: they are never reported as empty on its word. One exception: a source that refused
+ * openly (a quota text, a captcha, a 429, on an address or on the canary) says when it stops answering, so the zeros
+ * it gave before that refusal stand, and are not asked again at the cost of other sources' small budgets. Names, by contrast, are trusted as they
  * come: a banned source shows none. Passes repeat until no address is left to ask again; each repeat has one source
  * fewer for each address it holds, so they end.
  *
@@ -134,7 +136,8 @@ final class BlockRun {
 				restBlocked(source, answer, "blocked (" + answer.blockedAs() + ")");
 				return Mono.just(false);
 			case PAGE_CHANGED:
-				this.pool.rest(source.name(), CampaignWorker.PAGE_CHANGED_REST, "its page changed: " + answer.detail());
+				this.pool.rest(source.name(), CampaignWorker.PAGE_CHANGED_REST, "its page changed: " + answer.detail(),
+						false);
 				return Mono.just(false);
 			default:
 				log.debug("source {} failed for {}: {} {}", source.name(), ip, answer.status(), answer.detail());
@@ -159,7 +162,13 @@ final class BlockRun {
 			// A short rest (a throttle's Retry-After): waiting costs less than asking every zero again elsewhere.
 			return Mono.delay(left).then(Mono.defer(() -> settle(source)));
 		}
-		distrust(source, suspectsOf(source).checking(), "it rests, so its canary cannot be checked");
+		Set<String> unchecked = suspectsOf(source).checking();
+		if (this.pool.restsAfterOpenRefusal(source.name())) {
+			suspectsOf(source).trusted(unchecked);
+		}
+		else {
+			distrust(source, unchecked, "it rests, so its canary cannot be checked");
+		}
 		return Mono.empty();
 	}
 
@@ -176,7 +185,12 @@ final class BlockRun {
 				restBlocked(source, canary, "blocked (" + canary.blockedAs() + "): " + canary.detail());
 			}
 			else if (canary.status() == Status.PAGE_CHANGED) {
-				this.pool.rest(source.name(), CampaignWorker.PAGE_CHANGED_REST, "its page changed: " + canary.detail());
+				this.pool.rest(source.name(), CampaignWorker.PAGE_CHANGED_REST, "its page changed: " + canary.detail(),
+						false);
+			}
+			if (this.pool.restsAfterOpenRefusal(source.name())) {
+				watch.trusted(covered);
+				return;
 			}
 			distrust(source, covered, canary.detail());
 		}).then();
@@ -186,7 +200,7 @@ final class BlockRun {
 	private void restBlocked(Source source, SourceAnswer refusal, String why) {
 		Duration rest = (refusal.retryAfter() != null) ? refusal.retryAfter()
 				: (refusal.blockedAs() == Verdict.KEY_REFUSED) ? CampaignWorker.PAGE_CHANGED_REST : CampaignWorker.REST;
-		this.pool.rest(source.name(), rest, why);
+		this.pool.rest(source.name(), rest, why, refusal.blockedAs() != Verdict.BANNED);
 	}
 
 	/** Drops the zero answers of {@code source} for {@code ips} and queues the addresses for the next pass. */

@@ -45,6 +45,9 @@ final class SourcePool {
 
 	private final Map<String, Long> restingUntil = new ConcurrentHashMap<>();
 
+	/** Sources whose current rest began with a refusal they showed (a quota text, a captcha, a 429). */
+	private final Set<String> refusedOpenly = ConcurrentHashMap.newKeySet();
+
 	SourcePool(SourceRunner runner, PtrLookup ptr, Scheduler clock) {
 		this.runner = runner;
 		this.ptr = ptr;
@@ -89,12 +92,35 @@ final class SourcePool {
 		return (left > 0) ? Duration.ofMillis(left) : Duration.ZERO;
 	}
 
-	/** Rests {@code source} for {@code duration} unless it already rests longer; logs once per new rest. */
-	void rest(String source, Duration duration, String why) {
+	/**
+	 * Rests {@code source} for {@code duration} unless it already rests longer; logs when a rest begins, not for
+	 * the answers of requests that were already in flight.
+	 * @param openly whether the source showed its refusal (anything but a silent ban or a changed page)
+	 */
+	void rest(String source, Duration duration, String why, boolean openly) {
+		boolean wasResting = resting(source);
 		long until = this.clock.now(TimeUnit.MILLISECONDS) + duration.toMillis();
-		if (this.restingUntil.merge(source, until, Math::max) == until) {
+		this.restingUntil.merge(source, until, Math::max);
+		if (!wasResting) {
+			if (openly) {
+				this.refusedOpenly.add(source);
+			}
+			else {
+				this.refusedOpenly.remove(source);
+			}
 			log.warn("source {} {}; resting it for {} s", source, why, duration.toSeconds());
 		}
+		else if (!openly) {
+			this.refusedOpenly.remove(source);
+		}
+	}
+
+	/**
+	 * Whether {@code source} rests because it refused openly. Such a source says when it stops answering, so the empty
+	 * answers it gave before are taken at its word; a silent ban or a changed page gives no such assurance.
+	 */
+	boolean restsAfterOpenRefusal(String source) {
+		return resting(source) && this.refusedOpenly.contains(source);
 	}
 
 }

@@ -129,6 +129,29 @@ class CampaignWorkerSilentBanTests {
 	}
 
 	@Test
+	void zerosGivenBeforeAnOpenRefusalStandAndAreNotAskedAgain() {
+		this.plain.quota(8);
+		BlockLease lease = run("open", List.of("hackertarget", dev.dragnet.protocol.source.SourceCatalogue.PTR));
+		assertThat(this.frames.result(lease).found().size() + this.frames.result(lease).empty().size())
+			.isEqualTo((int) RANGE.size());
+		List<String> answeredByPlain = this.plain.requests().stream().limit(8)
+			.map((request) -> request.uri().substring(request.uri().indexOf("q=") + 2))
+			.filter((ip) -> !ip.equals(ReverseIpWorld.CANARY))
+			.toList();
+		List<String> askedOfPtr = this.dns.queries().stream().filter((query) -> query.type().equals("PTR"))
+			.map((query) -> query.name())
+			.toList();
+		assertThat(answeredByPlain).isNotEmpty();
+		for (String ip : answeredByPlain) {
+			String[] octets = ip.split("\\.");
+			String reverse = octets[3] + "." + octets[2] + "." + octets[1] + "." + octets[0] + ".in-addr.arpa.";
+			assertThat(askedOfPtr).as(ip + " was answered before the quota text; it is not asked again")
+				.doesNotContain(reverse);
+		}
+		assertThat(askedOfPtr).doesNotHaveDuplicates();
+	}
+
+	@Test
 	void zerosFromABannedSourceWithNoOtherSourceAreNeverReported() {
 		this.list.quota(3);
 		BlockLease lease = Blocks.lease("alone", RANGE, List.of("ip138"), false);
