@@ -3,12 +3,14 @@ package dev.dragnet.probe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.dragnet.probe.pace.HostPacer;
+import dev.dragnet.probe.reverseip.NameServers;
 import dev.dragnet.probe.reverseip.SourceRunner;
 import dev.dragnet.probe.rdap.RdapClient;
 import dev.dragnet.probe.whois.WhoisClient;
@@ -62,6 +64,8 @@ public final class ProbeAgent implements AutoCloseable {
 
 	private final SourceRunner sources;
 
+	private final NameServers nameServers;
+
 	private final HttpClient http;
 
 	private final Sinks.Many<ProbeState> states = Sinks.many().replay().latest();
@@ -86,6 +90,8 @@ public final class ProbeAgent implements AutoCloseable {
 		this.whois = new WhoisClient(config.allowPrivateServers(), pacer);
 		this.rdap = new RdapClient(config.allowPrivateServers(), pacer, "dragnet-probe/" + VERSION);
 		this.sources = new SourceRunner(config.allowPrivateServers(), pacer, "Mozilla/5.0 (compatible; dragnet-probe/" + VERSION + ")");
+		this.nameServers = (config.dnsServer() != null) ? new NameServers(List.of(config.dnsServer()))
+				: NameServers.system();
 		this.http = HttpClient.newConnection()
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
 			.headers(headers -> headers.set(HttpHeaderNames.USER_AGENT, "dragnet-probe/" + VERSION))
@@ -156,8 +162,8 @@ public final class ProbeAgent implements AutoCloseable {
 
 	private Mono<ProbeSession.End> session() {
 		changeState(ProbeState.CONNECTING, "connecting to {} as {}", this.config.server(), this.config.name());
-		return new ProbeSession(this.config, this.codec, this.whois, this.rdap, this.sources, this.http,
-				new SessionListener()).run();
+		return new ProbeSession(this.config, this.codec, this.whois, this.rdap, this.sources, this.nameServers,
+				this.http, new SessionListener()).run();
 	}
 
 	private Mono<Void> afterSession(ProbeSession.End end, ReconnectBackoff backoff) {
@@ -208,6 +214,7 @@ public final class ProbeAgent implements AutoCloseable {
 				return;
 			}
 			this.closed = true;
+			this.nameServers.close();
 			this.state = ProbeState.STOPPED;
 			log.info("probe agent {} stopped", this.config.name());
 			this.states.tryEmitNext(ProbeState.STOPPED);

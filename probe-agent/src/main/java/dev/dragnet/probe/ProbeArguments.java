@@ -1,5 +1,7 @@
 package dev.dragnet.probe;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Arrays;
@@ -9,7 +11,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
+import dev.dragnet.net.Addresses;
 import dev.dragnet.protocol.Protocol;
+import dev.dragnet.protocol.source.SourceRequest;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,6 +34,11 @@ final class ProbeArguments {
 			  --name NAME               probe name (default: this machine's host name)        DRAGNET_PROBE_NAME
 			  --concurrency N           lookups at once, 1 to %d (default %d)               DRAGNET_CONCURRENCY
 			  --allow-private-servers   allow loopback/private servers and plain-http RDAP    DRAGNET_ALLOW_PRIVATE_SERVERS
+			  --dns-server IP[:PORT]    name server for PTR lookups and forward verification  DRAGNET_DNS_SERVER
+			                            (default: the system's resolvers; IPv6 as [addr]:port)
+			  --source-keys NAME=KEY,.. API keys for keyed reverse-IP sources (dnsdb=...)   DRAGNET_SOURCE_KEYS
+			                            (prefer the variable; a source needing a key this
+			                            probe lacks is not used)
 			  --log-level LEVEL         trace, debug, info, warn or error (default info)      DRAGNET_LOG_LEVEL
 			  --help                    print this help
 
@@ -40,7 +49,9 @@ final class ProbeArguments {
 
 	private static final Map<String, String> VALUE_OPTIONS = Map.of("--server", "DRAGNET_SERVER", "--token",
 			"DRAGNET_TOKEN", "--name", "DRAGNET_PROBE_NAME", "--concurrency", "DRAGNET_CONCURRENCY", "--log-level",
-			"DRAGNET_LOG_LEVEL");
+			"DRAGNET_LOG_LEVEL", "--dns-server", "DRAGNET_DNS_SERVER", "--source-keys", "DRAGNET_SOURCE_KEYS");
+
+	private static final int DNS_PORT = 53;
 
 	private static final String ALLOW_PRIVATE = "--allow-private-servers";
 
@@ -72,7 +83,9 @@ final class ProbeArguments {
 		boolean allowPrivate = options.containsKey(ALLOW_PRIVATE)
 				|| flag(env.get("DRAGNET_ALLOW_PRIVATE_SERVERS"), "DRAGNET_ALLOW_PRIVATE_SERVERS");
 		ProbeConfig config = config(serverUri(server), token, name != null ? name : hostName.get(),
-				concurrency(concurrency), allowPrivate);
+				concurrency(concurrency), allowPrivate)
+			.withDnsServer(dnsServer(value(options, env, "--dns-server")))
+			.withSourceKeys(sourceKeys(value(options, env, "--source-keys")));
 		return new Parsed(config, logLevel(value(options, env, "--log-level")));
 	}
 
@@ -137,6 +150,70 @@ final class ProbeArguments {
 		}
 		throw new UsageException(
 				"concurrency must be a whole number from 1 to " + Protocol.MAX_CONCURRENCY + ", not '" + text + "'");
+	}
+
+	/** {@code 192.0.2.53}, {@code 192.0.2.53:5353}, {@code [2001:db8::53]:5353} or a bare IPv6 address; no names. */
+	private static @Nullable InetSocketAddress dnsServer(@Nullable String text) {
+		if (text == null) {
+			return null;
+		}
+		String host = text;
+		String port = null;
+		if (text.startsWith("[")) {
+			int close = text.indexOf(']');
+			if (close < 0 || (close + 1 < text.length() && text.charAt(close + 1) != ':')) {
+				throw dnsServerUsage(text);
+			}
+			host = text.substring(1, close);
+			port = (close + 1 < text.length()) ? text.substring(close + 2) : null;
+		}
+		else if (text.indexOf(':') == text.lastIndexOf(':') && text.indexOf(':') > 0) {
+			host = text.substring(0, text.indexOf(':'));
+			port = text.substring(text.indexOf(':') + 1);
+		}
+		InetAddress address = Addresses.parseLiteral(host);
+		if (address == null) {
+			throw dnsServerUsage(text);
+		}
+		return new InetSocketAddress(address, (port != null) ? dnsPort(port, text) : DNS_PORT);
+	}
+
+	private static int dnsPort(String port, String text) {
+		try {
+			int value = Integer.parseInt(port);
+			if (value >= 1 && value <= 65_535) {
+				return value;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// reported below
+		}
+		throw dnsServerUsage(text);
+	}
+
+	private static UsageException dnsServerUsage(String text) {
+		return new UsageException("dns server must be an IP address with an optional port (192.0.2.53:53, "
+				+ "[2001:db8::53]:53), not '" + text + "'");
+	}
+
+	/** {@code name=key,name=key}: each source once, each key one word. */
+	private static Map<String, String> sourceKeys(@Nullable String text) {
+		Map<String, String> keys = new HashMap<>();
+		if (text == null) {
+			return keys;
+		}
+		for (String pair : text.split(",")) {
+			int equals = pair.indexOf('=');
+			String source = (equals > 0) ? pair.substring(0, equals).trim() : "";
+			String key = (equals > 0) ? pair.substring(equals + 1).trim() : "";
+			if (source.isEmpty() || !SourceRequest.isValidKey(key)) {
+				throw new UsageException("source keys are NAME=KEY pairs separated by commas, each key one word");
+			}
+			if (keys.put(source, key) != null) {
+				throw new UsageException("source '" + source + "' is given two keys");
+			}
+		}
+		return keys;
 	}
 
 	private static boolean flag(@Nullable String text, String variable) {

@@ -1,11 +1,16 @@
 package dev.dragnet.probe;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 import dev.dragnet.protocol.Protocol;
+import dev.dragnet.protocol.source.SourceRequest;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Settings of one probe agent.
@@ -21,9 +26,14 @@ import dev.dragnet.protocol.Protocol;
  * @param reconnectMax largest ceiling, so longest reconnect delay
  * @param connectTimeout deadline for the TCP connection to the server, and again for the WebSocket handshake
  * @param welcomeTimeout how long to wait for the server's welcome after the hello
+ * @param dnsServer the name server asked for PTR lookups and forward verification, or {@code null} for the
+ * system's resolvers
+ * @param sourceKeys this probe's API keys for keyed reverse-IP sources, by source name; never printed. A source
+ * that needs a key this probe does not have is not used by it
  */
 public record ProbeConfig(URI server, String token, String name, int concurrency, boolean allowPrivateServers,
-		Duration reconnectMin, Duration reconnectMax, Duration connectTimeout, Duration welcomeTimeout) {
+		Duration reconnectMin, Duration reconnectMax, Duration connectTimeout, Duration welcomeTimeout,
+		@Nullable InetSocketAddress dnsServer, Map<String, String> sourceKeys) {
 
 	/** Default ceiling of the first reconnect delay. */
 	public static final Duration DEFAULT_RECONNECT_MIN = Duration.ofSeconds(1);
@@ -65,24 +75,46 @@ public record ProbeConfig(URI server, String token, String name, int concurrency
 		if (reconnectMax.compareTo(reconnectMin) < 0) {
 			throw new IllegalArgumentException("reconnectMax must not be shorter than reconnectMin");
 		}
+		sourceKeys = (sourceKeys != null) ? Map.copyOf(sourceKeys) : Map.of();
+		sourceKeys.forEach((source, key) -> {
+			if (source.isBlank() || !SourceRequest.isValidKey(key)) {
+				throw new IllegalArgumentException("the key for source '" + source
+						+ "' must be one word without spaces or control characters");
+			}
+		});
+		if (dnsServer != null && dnsServer.isUnresolved()) {
+			throw new IllegalArgumentException("the DNS server must be an IP address, not the name " + dnsServer.getHostString());
+		}
 	}
 
 	/** A configuration with the default tunables. */
 	public static ProbeConfig of(URI server, String token, String name, int concurrency, boolean allowPrivateServers) {
 		return new ProbeConfig(server, token, name, concurrency, allowPrivateServers, DEFAULT_RECONNECT_MIN,
-				DEFAULT_RECONNECT_MAX, DEFAULT_CONNECT_TIMEOUT, DEFAULT_WELCOME_TIMEOUT);
+				DEFAULT_RECONNECT_MAX, DEFAULT_CONNECT_TIMEOUT, DEFAULT_WELCOME_TIMEOUT, null, Map.of());
 	}
 
 	/** This configuration with other reconnect delays. */
 	public ProbeConfig withReconnect(Duration min, Duration max) {
 		return new ProbeConfig(this.server, this.token, this.name, this.concurrency, this.allowPrivateServers, min, max,
-				this.connectTimeout, this.welcomeTimeout);
+				this.connectTimeout, this.welcomeTimeout, this.dnsServer, this.sourceKeys);
 	}
 
 	/** This configuration with other connect and welcome timeouts. */
 	public ProbeConfig withTimeouts(Duration connect, Duration welcome) {
 		return new ProbeConfig(this.server, this.token, this.name, this.concurrency, this.allowPrivateServers,
-				this.reconnectMin, this.reconnectMax, connect, welcome);
+				this.reconnectMin, this.reconnectMax, connect, welcome, this.dnsServer, this.sourceKeys);
+	}
+
+	/** This configuration asking {@code server} (an address, not a name) for PTR and forward lookups. */
+	public ProbeConfig withDnsServer(@Nullable InetSocketAddress server) {
+		return new ProbeConfig(this.server, this.token, this.name, this.concurrency, this.allowPrivateServers,
+				this.reconnectMin, this.reconnectMax, this.connectTimeout, this.welcomeTimeout, server, this.sourceKeys);
+	}
+
+	/** This configuration with these API keys for keyed sources, by source name. */
+	public ProbeConfig withSourceKeys(Map<String, String> keys) {
+		return new ProbeConfig(this.server, this.token, this.name, this.concurrency, this.allowPrivateServers,
+				this.reconnectMin, this.reconnectMax, this.connectTimeout, this.welcomeTimeout, this.dnsServer, keys);
 	}
 
 	@Override
@@ -91,7 +123,8 @@ public record ProbeConfig(URI server, String token, String name, int concurrency
 		return "ProbeConfig[server=" + this.server + ", name=" + this.name + ", concurrency=" + this.concurrency
 				+ ", allowPrivateServers=" + this.allowPrivateServers + ", reconnect=" + this.reconnectMin + ".."
 				+ this.reconnectMax + ", connectTimeout=" + this.connectTimeout + ", welcomeTimeout="
-				+ this.welcomeTimeout + "]";
+				+ this.welcomeTimeout + ", dnsServer=" + ((this.dnsServer != null) ? this.dnsServer : "system") + ", keysFor="
+				+ new TreeMap<>(this.sourceKeys).keySet() + "]";
 	}
 
 	private static void requirePositive(Duration duration, String name) {

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.dragnet.probe.rdap.RdapClient;
 import dev.dragnet.probe.whois.WhoisClient;
 import dev.dragnet.probe.campaign.CampaignWorker;
+import dev.dragnet.probe.reverseip.NameServers;
 import dev.dragnet.probe.reverseip.SourceRunner;
 import dev.dragnet.protocol.BlockAck;
 import dev.dragnet.protocol.BlockLease;
@@ -118,8 +119,9 @@ final class ProbeSession {
 	private final CampaignWorker campaigns;
 
 	ProbeSession(ProbeConfig config, FrameCodec codec, WhoisClient whois, RdapClient rdap, SourceRunner sources,
-			HttpClient http, Listener listener) {
-		this.campaigns = new CampaignWorker(sources, this::send, BLOCK_SLOTS, BLOCK_PARALLELISM);
+			NameServers nameServers, HttpClient http, Listener listener) {
+		this.campaigns = new CampaignWorker(sources, nameServers, config.sourceKeys(), this::send, BLOCK_SLOTS,
+				BLOCK_PARALLELISM);
 		this.config = config;
 		this.codec = codec;
 		this.whois = whois;

@@ -1,5 +1,6 @@
 package dev.dragnet.probe;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Map;
 
@@ -98,6 +99,53 @@ class ProbeArgumentsTests {
 				"--token", "T"))
 			.isInstanceOf(UsageException.class)
 			.hasMessageContaining("DRAGNET_ALLOW_PRIVATE_SERVERS");
+	}
+
+	@Test
+	void theDnsServerIsAnAddressWithAnOptionalPort() {
+		String[] base = { "--server", "ws://h/ws/probe", "--token", "T" };
+		assertThat(parse(NO_ENV, base).config().dnsServer()).as("the system's resolvers").isNull();
+		assertThat(parse(NO_ENV, concat(base, "--dns-server", "192.0.2.53")).config().dnsServer())
+			.isEqualTo(new InetSocketAddress("192.0.2.53", 53));
+		assertThat(parse(NO_ENV, concat(base, "--dns-server=127.0.0.1:5353")).config().dnsServer())
+			.isEqualTo(new InetSocketAddress("127.0.0.1", 5353));
+		assertThat(parse(NO_ENV, concat(base, "--dns-server", "[2001:db8::53]:5353")).config().dnsServer())
+			.isEqualTo(new InetSocketAddress("2001:db8::53", 5353));
+		assertThat(parse(NO_ENV, concat(base, "--dns-server", "2001:db8::53")).config().dnsServer())
+			.isEqualTo(new InetSocketAddress("2001:db8::53", 53));
+		assertThat(parse(Map.of("DRAGNET_DNS_SERVER", "198.51.100.1:54"), base).config().dnsServer())
+			.isEqualTo(new InetSocketAddress("198.51.100.1", 54));
+		for (String bad : new String[] { "dns.example", "dns.example:53", "192.0.2.53:0", "192.0.2.53:x",
+				"[2001:db8::53", "[2001:db8::53]x" }) {
+			assertThatThrownBy(() -> parse(NO_ENV, concat(base, "--dns-server", bad)))
+				.isInstanceOf(UsageException.class)
+				.hasMessageStartingWith("dns server must be an IP address")
+				.hasMessageContaining(bad);
+		}
+		assertThat(ProbeArguments.USAGE).contains("--dns-server").contains("DRAGNET_DNS_SERVER");
+	}
+
+	@Test
+	void sourceKeysAreNamedPairsAndNeverPrinted() {
+		String[] base = { "--server", "ws://h/ws/probe", "--token", "T" };
+		assertThat(parse(NO_ENV, base).config().sourceKeys()).isEmpty();
+		ProbeConfig config = parse(NO_ENV, concat(base, "--source-keys", "dnsdb=k-secret-1, other=k2")).config();
+		assertThat(config.sourceKeys()).containsOnly(Map.entry("dnsdb", "k-secret-1"), Map.entry("other", "k2"));
+		assertThat(config.toString()).contains("dnsdb").doesNotContain("k-secret-1");
+		assertThat(parse(Map.of("DRAGNET_SOURCE_KEYS", "dnsdb=from-env"), base).config().sourceKeys())
+			.containsOnly(Map.entry("dnsdb", "from-env"));
+		for (String bad : new String[] { "dnsdb", "=k", "dnsdb=", "dnsdb=a b", "dnsdb=a,dnsdb=b" }) {
+			assertThatThrownBy(() -> parse(NO_ENV, concat(base, "--source-keys", bad))).as(bad)
+				.isInstanceOf(UsageException.class)
+				.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("=a"));
+		}
+		assertThat(ProbeArguments.USAGE).contains("--source-keys").contains("DRAGNET_SOURCE_KEYS");
+	}
+
+	private static String[] concat(String[] first, String... more) {
+		String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+		System.arraycopy(more, 0, all, first.length, more.length);
+		return all;
 	}
 
 	@Test

@@ -12,7 +12,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 		@JsonSubTypes.Type(value = ErrorFrame.class, name = "error"),
 		@JsonSubTypes.Type(value = WantBlocks.class, name = "want-blocks"),
 		@JsonSubTypes.Type(value = BlockProgress.class, name = "progress"),
-		@JsonSubTypes.Type(value = BlockResult.class, name = "block-result") })
+		@JsonSubTypes.Type(value = BlockResult.class, name = "block-result"),
+		@JsonSubTypes.Type(value = BlockGiveUp.class, name = "block-give-up") })
 public sealed interface ProbeFrame permits Hello, Pong, CreditGrant, TaskResult, ErrorFrame, WantBlocks, BlockProgress,
-		BlockResult {
+		BlockResult, BlockGiveUp {
 }

@@ -19,7 +19,8 @@ class FrameCodecTests {
 				new BlockResult("l-1",
 						List.of(new BlockResult.IpFinding("192.0.2.1",
 								List.of(new BlockResult.DomainFinding("example.com", List.of("ptr"), true)))),
-						List.of("192.0.2.2")));
+						List.of("192.0.2.2")),
+				new BlockGiveUp("l-2", "no source could answer for 192.0.2.9: ip138 (resting 600 s)"));
 		for (ProbeFrame frame : frames) {
 			assertThat(this.codec.decodeProbeFrame(this.codec.encode(frame))).isEqualTo(frame);
 		}
@@ -43,6 +44,8 @@ class FrameCodecTests {
 		assertThat(this.codec.encode(new CreditGrant(2))).isEqualTo("{\"type\":\"credit\",\"credits\":2}");
 		assertThat(this.codec.encode(new Task("x", 1, new WhoisQuery("h", 43, "q", null, 1, 1, null))))
 			.contains("\"type\":\"task\"", "\"kind\":\"whois\"");
+		assertThat(this.codec.encode(new BlockGiveUp("l-1", "every source rests")))
+			.isEqualTo("{\"type\":\"block-give-up\",\"leaseId\":\"l-1\",\"reason\":\"every source rests\"}");
 	}
 
 	@Test

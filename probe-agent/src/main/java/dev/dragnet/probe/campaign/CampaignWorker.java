@@ -5,16 +5,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import dev.dragnet.net.Ipv4Range;
-import dev.dragnet.probe.reverseip.SourceAnswer;
+import dev.dragnet.probe.reverseip.ForwardVerifier;
+import dev.dragnet.probe.reverseip.NameServers;
+import dev.dragnet.probe.reverseip.PtrLookup;
 import dev.dragnet.probe.reverseip.SourceRunner;
 import dev.dragnet.protocol.BlockAck;
+import dev.dragnet.protocol.BlockGiveUp;
 import dev.dragnet.protocol.BlockLease;
 import dev.dragnet.protocol.BlockProgress;
 import dev.dragnet.protocol.BlockResult;
@@ -22,6 +23,7 @@ import dev.dragnet.protocol.CampaignNotice;
 import dev.dragnet.protocol.ProbeFrame;
 import dev.dragnet.protocol.SourceList;
 import dev.dragnet.protocol.WantBlocks;
+import dev.dragnet.protocol.source.SourceCatalogue;
 import dev.dragnet.protocol.source.SourceDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,25 +33,40 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Pulls campaign blocks and resolves them. For each address the sources are asked in order; the first
- * definite answer (domains or none) counts. A source that blocks or throttles rests (for the wait it named,
- * else {@link #REST}) and the next one is asked; a changed page rests it longer. When no source can answer an
- * address the block is dropped without a result, so its lease lapses and another probe gets it. One worker
- * per session; its state is the sources, the leases it runs, and the rests.
+ * Pulls campaign blocks and resolves them. Each block is a {@link BlockRun}: every address is asked of the sources
+ * the lease names (or, when it names none, every definition the server sent) in order, and the first trusted answer
+ * counts; a source that blocks, throttles, changes its page or silently bans this probe (B5, seen through its canary)
+ * rests while the others carry on. The built-in source {@value SourceCatalogue#PTR} answers from the address's PTR
+ * record through the probe's name servers; it is used only when the lease names it. When no source can answer an
+ * address the worker gives the block up ({@link BlockGiveUp}), so the server hands it to another probe at once, and
+ * after that asks for no more work while every source it has rests. When the lease asks
+ * for verification, each domain found is forward-resolved through the probe's name servers ({@link ForwardChecks}).
+ * One worker per session; its state is the sources, the leases it runs, and the rests ({@link SourcePool}).
  */
 public final class CampaignWorker {
 
 	private static final Logger log = LoggerFactory.getLogger(CampaignWorker.class);
 
+	/** How long a source rests after a block that named no wait. */
 	static final Duration REST = Duration.ofMinutes(10);
 
+	/**
+	 * How long a source rests when waiting will not help: its page changed (the definition needs updating) or it
+	 * refused this probe's API key.
+	 */
 	static final Duration PAGE_CHANGED_REST = Duration.ofHours(1);
 
-	private static final Duration LOOKUP_DEADLINE = Duration.ofSeconds(30);
+	/** "None" answers in a row from one source, within one block, after which its canary is checked. */
+	static final int SUSPICIOUS_ZEROS = 10;
 
 	private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
-	private final SourceRunner runner;
+	/** Forward confirmations of one address in flight at once. */
+	private static final int VERIFY_CONCURRENCY = 8;
+
+	private final SourcePool pool;
+
+	private final ForwardChecks checks;
 
 	private final Consumer<ProbeFrame> send;
 
@@ -57,27 +74,41 @@ public final class CampaignWorker {
 
 	private final int parallelism;
 
+	private final int suspiciousZeros;
+
 	private final Scheduler clock;
+
+	private final Map<String, String> keys;
 
 	private final AtomicReference<List<SourceDefinition>> sources = new AtomicReference<>(List.of());
 
 	private final AtomicInteger running = new AtomicInteger();
 
-	private final Map<String, Long> restingUntil = new ConcurrentHashMap<>();
+	/** Set by a give-up, cleared by a finished block: the probe's sources could not serve the work it got. */
+	private volatile boolean gaveUp;
 
 	/**
+	 * @param runner asks the declarative sources
+	 * @param nameServers answer PTR lookups and forward verification
+	 * @param keys this probe's API keys for keyed sources, by source name
+	 * @param send where frames for the server go
 	 * @param slots blocks run at once
 	 * @param parallelism addresses of one block resolved at once (sources pace themselves per host)
 	 */
-	public CampaignWorker(SourceRunner runner, Consumer<ProbeFrame> send, int slots, int parallelism) {
-		this(runner, send, slots, parallelism, Schedulers.parallel());
+	public CampaignWorker(SourceRunner runner, NameServers nameServers, Map<String, String> keys,
+			Consumer<ProbeFrame> send, int slots, int parallelism) {
+		this(runner, nameServers, keys, send, slots, parallelism, SUSPICIOUS_ZEROS, Schedulers.parallel());
 	}
 
-	CampaignWorker(SourceRunner runner, Consumer<ProbeFrame> send, int slots, int parallelism, Scheduler clock) {
-		this.runner = runner;
+	CampaignWorker(SourceRunner runner, NameServers nameServers, Map<String, String> keys, Consumer<ProbeFrame> send,
+			int slots, int parallelism, int suspiciousZeros, Scheduler clock) {
+		this.keys = Map.copyOf(keys);
+		this.pool = new SourcePool(runner, new PtrLookup(nameServers), clock);
+		this.checks = new ForwardChecks(new ForwardVerifier(nameServers), VERIFY_CONCURRENCY);
 		this.send = send;
 		this.slots = slots;
 		this.parallelism = parallelism;
+		this.suspiciousZeros = suspiciousZeros;
 		this.clock = clock;
 	}
 
@@ -89,11 +120,28 @@ public final class CampaignWorker {
 		return Flux.interval(every, this.clock).doOnNext((tick) -> askForBlocks()).then();
 	}
 
-	/** New definitions replace the old ones; then, with sources to use, the worker asks for work. */
+	/**
+	 * New definitions replace the old ones; then, with sources to use, the worker asks for work. A keyed source gets
+	 * this probe's key for it, or is left out when the probe has none.
+	 */
 	public void sources(SourceList list) {
-		this.sources.set(list.sources());
-		log.info("received {} reverse-IP source(s): {}", list.sources().size(),
-				list.sources().stream().map(SourceDefinition::name).toList());
+		List<SourceDefinition> usable = new ArrayList<>();
+		for (SourceDefinition definition : list.sources()) {
+			String key = this.keys.get(definition.name());
+			if (!definition.needsKey()) {
+				usable.add(definition);
+			}
+			else if (key != null) {
+				usable.add(definition.withKey(key));
+			}
+			else {
+				log.warn("not using source {}: it needs an API key; give the probe one with --source-keys {}=KEY",
+						definition.name(), definition.name());
+			}
+		}
+		this.sources.set(List.copyOf(usable));
+		log.info("received {} reverse-IP source(s), using {}", list.sources().size(),
+				usable.stream().map(SourceDefinition::name).toList());
 		askForBlocks();
 	}
 
@@ -110,28 +158,26 @@ public final class CampaignWorker {
 		}
 	}
 
-	/** Runs a leased block to its result; completes when done or dropped, never errors. */
+	/** Runs a leased block to its result, or gives it up; completes when done, never errors. */
 	public Mono<Void> run(BlockLease lease) {
 		this.running.incrementAndGet();
 		long first = Ipv4Range.address(lease.first(), "block");
 		long last = Ipv4Range.address(lease.last(), "block");
-		AtomicInteger done = new AtomicInteger();
-		List<SourceDefinition> usable = usable(lease);
+		BlockRun block = new BlockRun(this.pool, usable(lease), first, last, this.parallelism, this.suspiciousZeros);
 		log.info("block {} of campaign {}: {} addresses, {} to {}", lease.blockId(), lease.campaignId(), last - first + 1,
 				lease.first(), lease.last());
-		Mono<BlockResult> result = Flux.range(0, (int) (last - first + 1))
-			.flatMap((i) -> resolve(usable, Ipv4Range.format(first + i)).doOnNext((r) -> done.incrementAndGet()),
-					this.parallelism)
-			.collectList()
-			.map((answers) -> result(lease, answers));
 		Flux<Long> progress = Flux.interval(PROGRESS_EVERY, this.clock)
-			.doOnNext((tick) -> this.send.accept(new BlockProgress(lease.leaseId(), done.get())));
-		return result.doOnNext(this.send::accept)
+			.doOnNext((tick) -> this.send.accept(new BlockProgress(lease.leaseId(), block.done())));
+		return block.answers()
+			.flatMap((answers) -> result(lease, answers))
+			.doOnNext(this.send::accept)
+			.doOnNext((r) -> this.gaveUp = false)
 			.doOnNext((r) -> log.info("block {} done: {} address(es) with domains, {} without", lease.blockId(),
 					r.found().size(), r.empty().size()))
 			.onErrorResume((ex) -> {
-				log.warn("dropping block {}: {}; its lease will lapse and another probe will take it", lease.blockId(),
-						ex.getMessage());
+				log.warn("giving up block {}: {}", lease.blockId(), ex.getMessage());
+				this.gaveUp = true;
+				this.send.accept(new BlockGiveUp(lease.leaseId(), String.valueOf(ex.getMessage())));
 				return Mono.empty();
 			})
 			.takeUntilOther(progress.then())
@@ -142,83 +188,48 @@ public final class CampaignWorker {
 			.then();
 	}
 
+	/**
+	 * Asks for as many blocks as there are free slots, unless there is no source to use, or the last block was given
+	 * up and every source still rests (the built-in PTR lookup never rests, so without a give-up a probe whose
+	 * definitions all rest still takes blocks that may name it).
+	 */
 	private void askForBlocks() {
 		int free = this.slots - this.running.get();
-		if (free > 0 && !this.sources.get().isEmpty()) {
+		List<String> names = this.sources.get().stream().map(SourceDefinition::name).toList();
+		if (free > 0 && !names.isEmpty() && !(this.gaveUp && this.pool.allResting(names))) {
 			this.send.accept(new WantBlocks(free));
 		}
 	}
 
-	private List<SourceDefinition> usable(BlockLease lease) {
+	/** The sources the lease names, in its order, that this probe has; every definition when it names none. */
+	private List<Source> usable(BlockLease lease) {
 		List<SourceDefinition> all = this.sources.get();
 		if (lease.sources().isEmpty()) {
-			return all;
+			return all.stream().map(Source::of).toList();
 		}
-		List<SourceDefinition> named = new ArrayList<>();
+		List<Source> named = new ArrayList<>();
 		for (String name : lease.sources()) {
-			all.stream().filter((s) -> s.name().equals(name)).findFirst().ifPresent(named::add);
+			if (SourceCatalogue.PTR.equals(name)) {
+				named.add(Source.ptr());
+			}
+			else {
+				all.stream().filter((s) -> s.name().equals(name)).findFirst().map(Source::of).ifPresent(named::add);
+			}
 		}
 		return named;
 	}
 
-	/** The first definite answer for {@code ip}, asking the sources in order and skipping resting ones. */
-	private Mono<Answer> resolve(List<SourceDefinition> sources, String ip) {
-		return Flux.fromIterable(sources)
-			.filter((source) -> !resting(source.name()))
-			.concatMap((source) -> this.runner.lookup(source, ip, LOOKUP_DEADLINE)
-				.flatMap((answer) -> judge(source, ip, answer)), 1)
-			.next()
-			.switchIfEmpty(Mono.error(() -> new IllegalStateException("no source could answer for " + ip)));
+	/** The result of a block: addresses without names as empty, the others with their (verified) findings. */
+	private Mono<BlockResult> result(BlockLease lease, List<BlockRun.Answer> answers) {
+		List<String> empty = answers.stream()
+			.filter((answer) -> answer.domains().isEmpty())
+			.map(BlockRun.Answer::ip)
+			.toList();
+		return Flux.fromIterable(answers)
+			.filter((answer) -> !answer.domains().isEmpty())
+			.concatMap((answer) -> this.checks.finding(answer.ip(), answer.source(), answer.domains(), lease.verify()))
+			.collectList()
+			.map((found) -> new BlockResult(lease.leaseId(), found, empty));
 	}
 
-	private Mono<Answer> judge(SourceDefinition source, String ip, SourceAnswer answer) {
-		switch (answer.status()) {
-			case FOUND:
-				return Mono.just(new Answer(ip, source.name(), List.copyOf(answer.domains())));
-			case NONE:
-				return Mono.just(new Answer(ip, source.name(), List.of()));
-			case BLOCKED:
-				rest(source.name(), (answer.retryAfter() != null) ? answer.retryAfter() : REST,
-						"blocked (" + answer.blockedAs() + ")");
-				return Mono.empty();
-			case PAGE_CHANGED:
-				rest(source.name(), PAGE_CHANGED_REST, "its page changed: " + answer.detail());
-				return Mono.empty();
-			default:
-				log.debug("source {} failed for {}: {} {}", source.name(), ip, answer.status(), answer.detail());
-				return Mono.empty();
-		}
-	}
-
-	private boolean resting(String source) {
-		Long until = this.restingUntil.get(source);
-		return until != null && until > this.clock.now(TimeUnit.MILLISECONDS);
-	}
-
-	private void rest(String source, Duration duration, String why) {
-		long until = this.clock.now(TimeUnit.MILLISECONDS) + duration.toMillis();
-		if (this.restingUntil.merge(source, until, Math::max) == until) {
-			log.warn("source {} {}; resting it for {} s", source, why, duration.toSeconds());
-		}
-	}
-
-	private static BlockResult result(BlockLease lease, List<Answer> answers) {
-		List<BlockResult.IpFinding> found = new ArrayList<>();
-		List<String> empty = new ArrayList<>();
-		for (Answer answer : answers) {
-			if (answer.domains().isEmpty()) {
-				empty.add(answer.ip());
-			}
-			else {
-				found.add(new BlockResult.IpFinding(answer.ip(), answer.domains().stream()
-					.map((d) -> new BlockResult.DomainFinding(d, List.of(answer.source()), null))
-					.toList()));
-			}
-		}
-		return new BlockResult(lease.leaseId(), found, empty);
-	}
-
-	/** What one address resolved to, and by which source. */
-	private record Answer(String ip, String source, List<String> domains) {
-	}
 }

@@ -27,6 +27,7 @@ import io.netty.handler.codec.dns.DnsSection;
 import io.netty.resolver.ResolvedAddressTypes;
 import io.netty.resolver.dns.DnsNameResolver;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.resolver.dns.DefaultDnsServerAddressStreamProvider;
 import io.netty.resolver.dns.DnsNameResolverTimeoutException;
 import io.netty.resolver.dns.DnsServerAddresses;
 import io.netty.resolver.dns.SequentialDnsServerAddressStreamProvider;
@@ -77,6 +78,15 @@ public final class NameServers implements AutoCloseable {
 	/** Asks {@code name} {@code type} with {@link #DEFAULT_QUERY_TIMEOUT} per question. */
 	public NameServers(List<InetSocketAddress> servers) {
 		this(servers, DEFAULT_QUERY_TIMEOUT);
+	}
+
+	/**
+	 * The system's name servers ({@code /etc/resolv.conf} and the like), asked with {@link #DEFAULT_QUERY_TIMEOUT}.
+	 * When the system names none, Netty falls back to public resolvers. Reads the system's configuration: call it
+	 * at start-up, never on an event loop.
+	 */
+	public static NameServers system() {
+		return new NameServers(DefaultDnsServerAddressStreamProvider.defaultAddressList());
 	}
 
 	/**

@@ -38,6 +38,8 @@ final class NameTally {
 
 	private boolean stoppedAtMaxResults;
 
+	private @Nullable String limited;
+
 	/**
 	 * @param maxResults most names kept
 	 * @param perPage rows on a full page ({@link Integer#MAX_VALUE} without pagination)
@@ -90,6 +92,11 @@ final class NameTally {
 		return more;
 	}
 
+	/** The source said it stopped short of all it has ({@code why}): the answer is truncated. */
+	void limited(String why) {
+		this.limited = why;
+	}
+
 	/** Pages taken so far. */
 	int pages() {
 		return this.pages;
@@ -118,6 +125,9 @@ final class NameTally {
 		}
 		else if (this.namesLeftOut) {
 			why = "more than " + this.maxResults + " names; the rest were left out";
+		}
+		else if (this.limited != null) {
+			why = this.limited;
 		}
 		if (why != null && this.namesLeftOut && (totalLarger || capped)) {
 			why += "; names beyond " + this.maxResults + " were left out";

@@ -93,6 +93,7 @@ final class PageReader {
 				case JSON_POINTER -> json(source, body);
 				case REGEX -> regex(source, body);
 				case LINES -> lines(source, body);
+				case NDJSON -> ndjson(source, body);
 			};
 			return (source.extractor().hostOfUrl() && reading instanceof Reading.Rows rows) ? hosts(rows) : reading;
 		}
@@ -218,12 +219,69 @@ final class PageReader {
 		return new Reading.Rows(rows, null);
 	}
 
+	/** A passive-DNS stream: records with a name at the extractor's pointer, framed by {@code cond} lines. */
+	private static Reading ndjson(SourceDefinition source, String body) {
+		String pointer = source.extractor().expression();
+		String check = source.layoutCheck();
+		List<@Nullable String> rows = new ArrayList<>();
+		String end = null;
+		String limit = null;
+		for (String one : body.split("\\R")) {
+			String line = one.trim();
+			if (line.isEmpty()) {
+				continue;
+			}
+			JsonNode node;
+			try {
+				node = JSON.readTree(line);
+			}
+			catch (JacksonException ex) {
+				return new Reading.Changed("a line is not JSON: " + abbreviate(line));
+			}
+			if (end != null) {
+				return new Reading.Changed("a line after the stream's final {\"cond\":\"" + end + "\"}: " + abbreviate(line));
+			}
+			JsonNode cond = node.path("cond");
+			if (cond.isString()) {
+				switch (cond.asString()) {
+					case "begin", "ongoing" -> {
+					}
+					case "succeeded" -> end = "succeeded";
+					case "limited" -> {
+						end = "limited";
+						limit = "the source stopped at its result limit: " + node.path("msg").asString("no reason given");
+					}
+					case "failed" -> {
+						return new Reading.Incomplete("the stream failed: " + node.path("msg").asString("no reason given"));
+					}
+					default -> {
+						return new Reading.Changed("an unknown stream condition: " + abbreviate(line));
+					}
+				}
+				continue;
+			}
+			if (check != null && node.at(check).isMissingNode()) {
+				return new Reading.Changed("a record has nothing at the layout check " + check + ": " + abbreviate(line));
+			}
+			JsonNode value = node.at(pointer);
+			if (value.isMissingNode()) {
+				return new Reading.Changed("a record has nothing at " + pointer + ": " + abbreviate(line));
+			}
+			rows.add(value.isString() ? value.asString() : null);
+		}
+		if (end == null) {
+			return new Reading.Incomplete("the stream ended before its final {\"cond\":...} line, after " + rows.size()
+					+ " record(s)");
+		}
+		return new Reading.Rows(rows, null, limit);
+	}
+
 	private static Reading.Rows hosts(Reading.Rows rows) {
 		List<@Nullable String> hosts = new ArrayList<>(rows.rows().size());
 		for (String url : rows.rows()) {
 			hosts.add((url != null) ? hostOf(url) : null);
 		}
-		return new Reading.Rows(hosts, rows.total());
+		return new Reading.Rows(hosts, rows.total(), rows.limit());
 	}
 
 	/**
@@ -281,6 +339,10 @@ final class PageReader {
 		record Failed(int status) implements Reading {
 		}
 
+		/** A well-formed answer that says it is not whole (a stream cut before its end, or one that failed). */
+		record Incomplete(String why) implements Reading {
+		}
+
 		/** An empty marker matched: the site knows no names. */
 		record Empty(String marker) implements Reading {
 		}
@@ -290,13 +352,17 @@ final class PageReader {
 		}
 
 		/**
-		 * The rows as shown, {@code null} for an entry without a usable value (a JSON {@code null}); and the site's
-		 * total, when it shows one.
+		 * The rows as shown, {@code null} for an entry without a usable value (a JSON {@code null}); the site's
+		 * total, when it shows one; and why the source itself says it stopped short (a result limit), if it does.
 		 */
-		record Rows(List<@Nullable String> rows, @Nullable Long total) implements Reading {
+		record Rows(List<@Nullable String> rows, @Nullable Long total, @Nullable String limit) implements Reading {
 
 			public Rows {
 				rows = Collections.unmodifiableList(new ArrayList<>(rows));
+			}
+
+			Rows(List<@Nullable String> rows, @Nullable Long total) {
+				this(rows, total, null);
 			}
 		}
 

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeoutException;
 
 import dev.dragnet.net.Addresses;
 import dev.dragnet.probe.reverseip.SourceAnswer.Status;
+import dev.dragnet.protocol.source.SourceCatalogue;
 import io.netty.handler.codec.dns.DnsRecordType;
 import reactor.core.publisher.Mono;
 
@@ -22,7 +23,7 @@ import reactor.core.publisher.Mono;
 public final class PtrLookup {
 
 	/** The source name results carry. */
-	public static final String SOURCE = "ptr";
+	public static final String SOURCE = SourceCatalogue.PTR;
 
 	private final NameServers nameServers;
 

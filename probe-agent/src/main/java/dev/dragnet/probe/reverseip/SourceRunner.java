@@ -54,7 +54,9 @@ import reactor.netty.http.client.PrematureCloseException;
  * HTTP 429 ({@link dev.dragnet.protocol.source.Verdict#THROTTLED}), 404/410 ({@link Status#PAGE_CHANGED}: the lookup
  * URL moved) and other non-2xx ({@link Status#ERROR}, 5xx being B8's retryable server errors); then the empty markers
  * ({@link Status#NONE}); then the layout check (B10: {@link Status#PAGE_CHANGED}, never a silent zero); then the rows.
- * Rows that exist but of which none is a domain name are also {@link Status#PAGE_CHANGED}. Names are normalised by
+ * Rows that exist but of which none is a domain name are also {@link Status#PAGE_CHANGED}. An NDJSON stream that
+ * ends before its final {@code cond} line, or says it failed, is {@link Status#ERROR}: incomplete, never empty; one
+ * that a result limit cut is truncated. Names are normalised by
  * {@link DomainNormaliser} (B9).
  *
  * <p><b>Pages and caps (B7).</b> With pagination, pages are fetched one after another until a short page, a page with
@@ -148,6 +150,10 @@ public final class SourceRunner {
 			return Mono.error(new SourceFailure(Status.ERROR, "source " + walk.source.name()
 					+ " has no base URL filled in: " + template));
 		}
+		if (walk.source.needsKey()) {
+			return Mono.error(new SourceFailure(Status.ERROR, "source " + walk.source.name()
+					+ " needs an API key and none is filled in"));
+		}
 		return page(walk, address.getHostAddress(), 0);
 	}
 
@@ -180,6 +186,9 @@ public final class SourceRunner {
 		}
 		if (reading instanceof Reading.Changed changed) {
 			return Mono.just(walk.changed(index, changed.why()));
+		}
+		if (reading instanceof Reading.Incomplete incomplete) {
+			return Mono.error(new SourceFailure(Status.ERROR, walk.sourceHost + ": " + incomplete.why()));
 		}
 		if (reading instanceof Reading.Empty) {
 			return Mono.just(walk.finished(false));
@@ -501,7 +510,12 @@ public final class SourceRunner {
 
 		/** Takes a page's rows; whether another page may hold more. */
 		synchronized boolean take(Reading.Rows rows) {
-			return this.tally.take(rows.rows(), rows.total());
+			boolean more = this.tally.take(rows.rows(), rows.total());
+			if (rows.limit() != null) {
+				this.tally.limited(rows.limit());
+				return false;
+			}
+			return more;
 		}
 
 		synchronized SourceAnswer finished(boolean pageCapReached) {

@@ -67,4 +67,36 @@ class PageReaderTests {
 		assertThat(lines).isEqualTo(new Reading.Rows(java.util.List.of("a.example", "B.example."), null));
 	}
 
+	@Test
+	void aPassiveDnsStreamIsReadBetweenItsConditions() {
+		var dnsdb = SourceCatalogue.passiveDns("http://s.example/");
+		String record = "{\"obj\":{\"count\":3,\"rrname\":\"A.example.\",\"rrtype\":\"A\",\"rdata\":\"192.0.2.1\"}}";
+		String other = "{\"obj\":{\"rrname\":\"b.example.\",\"rrtype\":\"A\",\"rdata\":\"192.0.2.1\"}}";
+		assertThat(PageReader.read(dnsdb, 200, NONE, "{\"cond\":\"begin\"}\n" + record + "\n{\"cond\":\"ongoing\"}\n"
+				+ other + "\n{\"cond\":\"succeeded\"}\n"))
+			.isEqualTo(new Reading.Rows(java.util.List.of("A.example.", "b.example."), null));
+		assertThat(PageReader.read(dnsdb, 200, NONE, "{\"cond\":\"begin\"}\n{\"cond\":\"succeeded\"}"))
+			.as("an empty stream is none").isEqualTo(new Reading.Rows(java.util.List.of(), null));
+		assertThat(PageReader.read(dnsdb, 200, NONE, "{\"cond\":\"begin\"}\n" + record
+				+ "\n{\"cond\":\"limited\",\"msg\":\"Result limit reached\"}"))
+			.isEqualTo(new Reading.Rows(java.util.List.of("A.example."), null,
+					"the source stopped at its result limit: Result limit reached"));
+	}
+
+	@Test
+	void aPassiveDnsStreamCutShortOrFailedIsIncompleteAndAnotherShapeIsAChangedPage() {
+		var dnsdb = SourceCatalogue.passiveDns("http://s.example/");
+		String record = "{\"obj\":{\"rrname\":\"a.example.\",\"rrtype\":\"A\",\"rdata\":\"192.0.2.1\"}}";
+		assertThat(PageReader.read(dnsdb, 200, NONE, "{\"cond\":\"begin\"}\n" + record + "\n"))
+			.isInstanceOf(Reading.Incomplete.class);
+		assertThat(PageReader.read(dnsdb, 200, NONE, "")).isInstanceOf(Reading.Incomplete.class);
+		assertThat(PageReader.read(dnsdb, 200, NONE, "{\"cond\":\"begin\"}\n{\"cond\":\"failed\",\"msg\":\"boom\"}"))
+			.isEqualTo(new Reading.Incomplete("the stream failed: boom"));
+		assertThat(PageReader.read(dnsdb, 200, NONE, "{\"cond\":\"begin\"}\n{\"record\":{\"name\":\"a.example.\"}}\n"
+				+ "{\"cond\":\"succeeded\"}")).isInstanceOf(Reading.Changed.class);
+		assertThat(PageReader.read(dnsdb, 200, NONE, "<html>maintenance</html>")).isInstanceOf(Reading.Changed.class);
+		assertThat(PageReader.read(dnsdb, 401, NONE, "Error: API key not valid."))
+			.isEqualTo(new Reading.Blocked(Verdict.KEY_REFUSED, "matched STATUS 401", null));
+	}
+
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -13,6 +14,25 @@ import reactor.core.publisher.Mono;
 /** Leases of work blocks and the storing of their results. Safe with several server instances on one database. */
 @Repository
 class BlockRepository {
+
+	/**
+	 * Leased blocks (those the condition in {@code %s}, on {@code w}, picks) back to PENDING with one more attempt,
+	 * or FAILED after the last. The self-join shows RETURNING the holder and lease id before the update. The
+	 * conditions stay on w, which PostgreSQL checks again on the locked row when a concurrent result got there
+	 * first.
+	 */
+	private static final String RETURN_BLOCKS = """
+			UPDATE work_block w SET state = CASE WHEN w.attempts + 1 >= :max THEN 'FAILED' ELSE 'PENDING' END,
+			    attempts = w.attempts + 1,
+			    failure_reason = CASE WHEN w.attempts + 1 >= :max
+			                          THEN :reason || ' (attempt ' || (w.attempts + 1) || ')'
+			                          ELSE w.failure_reason END,
+			    lease_holder = NULL, lease_id = NULL, lease_expires_at = NULL, updated_at = now()
+			FROM work_block old
+			WHERE old.id = w.id AND w.state = 'LEASED' AND %s
+			RETURNING w.id, w.campaign_id, w.state, old.lease_holder, old.lease_id
+			""";
+
 
 	private final DatabaseClient db;
 
@@ -139,27 +159,34 @@ class BlockRepository {
 	 */
 	Flux<Released> release(@Nullable String probe, String reason, int maxAttempts) {
 		String which = (probe != null) ? "w.lease_holder = :probe" : "w.lease_expires_at < now()";
-		// The self-join shows RETURNING the holder and lease id before the update. The conditions stay on w,
-		// which PostgreSQL checks again on the locked row when a concurrent result got there first.
-		DatabaseClient.GenericExecuteSpec spec = this.db.sql("""
-				UPDATE work_block w SET state = CASE WHEN w.attempts + 1 >= :max THEN 'FAILED' ELSE 'PENDING' END,
-				    attempts = w.attempts + 1,
-				    failure_reason = CASE WHEN w.attempts + 1 >= :max
-				                          THEN :reason || ' (attempt ' || (w.attempts + 1) || ')'
-				                          ELSE w.failure_reason END,
-				    lease_holder = NULL, lease_id = NULL, lease_expires_at = NULL, updated_at = now()
-				FROM work_block old
-				WHERE old.id = w.id AND w.state = 'LEASED' AND %s
-				RETURNING w.id, w.campaign_id, w.state, old.lease_holder, old.lease_id
-				""".formatted(which))
+		DatabaseClient.GenericExecuteSpec spec = this.db.sql(RETURN_BLOCKS.formatted(which))
 			.bind("max", maxAttempts)
 			.bind("reason", reason);
 		if (probe != null) {
 			spec = spec.bind("probe", probe);
 		}
-		return spec.map((row) -> new Released(row.get("id", Long.class), row.get("campaign_id", Long.class),
+		return spec.map(BlockRepository::released).all();
+	}
+
+	private static Released released(Readable row) {
+		return new Released(row.get("id", Long.class), row.get("campaign_id", Long.class),
 				row.get("lease_holder", String.class), row.get("lease_id", UUID.class).toString(),
-				"FAILED".equals(row.get("state", String.class)))).all();
+				"FAILED".equals(row.get("state", String.class)));
+	}
+
+	/**
+	 * Gives back the block of one lease at once, as if the lease had lapsed, only while {@code probe} holds it:
+	 * PENDING with one more attempt, or FAILED with {@code reason} after the last one. Returns the lease given
+	 * back, if it was.
+	 */
+	Mono<Released> giveUp(String probe, String leaseId, String reason, int maxAttempts) {
+		return this.db.sql(RETURN_BLOCKS.formatted("w.lease_id = :lease AND w.lease_holder = :probe"))
+			.bind("max", maxAttempts)
+			.bind("reason", reason)
+			.bind("lease", uuid(leaseId))
+			.bind("probe", probe)
+			.map(BlockRepository::released)
+			.one();
 	}
 
 	/**

@@ -10,6 +10,7 @@ import dev.dragnet.net.DomainNames;
 import dev.dragnet.net.InvalidDomainException;
 import dev.dragnet.net.Ipv4Range;
 import dev.dragnet.protocol.BlockAck;
+import dev.dragnet.protocol.BlockGiveUp;
 import dev.dragnet.protocol.BlockLease;
 import dev.dragnet.protocol.BlockProgress;
 import dev.dragnet.protocol.BlockResult;
@@ -30,13 +31,16 @@ import reactor.core.publisher.Mono;
 
 /**
  * The campaign side of probe sessions: leases blocks to probes that ask, extends leases on progress, stores
- * results once and only from the current lease holder, gives blocks back when a probe goes away, and ends a
- * campaign when its last block is done.
+ * results once and only from the current lease holder, gives blocks back when a probe goes away or gives one up,
+ * and ends a campaign when its last block is done.
  */
 @Service
 class BlockWork implements CampaignFrames {
 
 	private static final Logger logger = LoggerFactory.getLogger(BlockWork.class);
+
+	/** Longest give-up reason kept with a failed block. */
+	private static final int MAX_REASON = 500;
 
 	private final BlockRepository blocks;
 
@@ -71,6 +75,9 @@ class BlockWork implements CampaignFrames {
 		if (frame instanceof BlockProgress progress) {
 			return this.blocks.extend(session.name(), progress.leaseId(), progress.done(), this.properties.leaseDuration())
 				.then();
+		}
+		if (frame instanceof BlockGiveUp giveUp) {
+			return giveUp(session, giveUp);
 		}
 		if (frame instanceof BlockResult result) {
 			// The probe hears its acknowledgement first, then (for the last block) that the campaign is over.
@@ -131,6 +138,19 @@ class BlockWork implements CampaignFrames {
 					Ipv4Range.format(block.first()), Ipv4Range.format(block.last()), block.sources(), block.verify(),
 					this.properties.leaseDuration().toMillis())))
 			.then();
+	}
+
+	/** The lease holder cannot answer the block: it goes back at once, exactly as if its lease had lapsed. */
+	private Mono<Void> giveUp(ProbeSession session, BlockGiveUp giveUp) {
+		String why = (giveUp.reason().length() > MAX_REASON) ? giveUp.reason().substring(0, MAX_REASON) + "..."
+				: giveUp.reason();
+		Mono<BlockRepository.Released> given = this.blocks.giveUp(session.name(), giveUp.leaseId(), "probe "
+				+ session.name() + " gave up: " + why, this.properties.maxAttempts())
+			.doOnNext((lease) -> logger.info("probe {} gave up lease {} (block {} of campaign {}): {}", session.name(),
+					giveUp.leaseId(), lease.blockId(), lease.campaignId(), why))
+			.switchIfEmpty(Mono.fromRunnable(() -> logger.debug("probe {} gave up lease {}, which it does not hold",
+					session.name(), giveUp.leaseId())));
+		return release(given.flux());
 	}
 
 	private Mono<Stored> accept(ProbeSession session, BlockResult result) {

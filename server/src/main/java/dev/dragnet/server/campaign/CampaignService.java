@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 import dev.dragnet.protocol.CampaignNotice;
+import dev.dragnet.server.source.SourceService;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,11 +27,15 @@ public class CampaignService {
 
 	private final CampaignEvents events;
 
-	CampaignService(CampaignRepository repository, CampaignProperties limits, BlockWork work, CampaignEvents events) {
+	private final SourceService sources;
+
+	CampaignService(CampaignRepository repository, CampaignProperties limits, BlockWork work, CampaignEvents events,
+			SourceService sources) {
 		this.events = events;
 		this.repository = repository;
 		this.limits = limits;
 		this.work = work;
+		this.sources = sources;
 	}
 
 	Mono<CampaignView> create(CampaignRequest request) {
@@ -67,10 +72,23 @@ public class CampaignService {
 	private Mono<CampaignView> create(@Nullable String name, List<CampaignPlan.RangeLine> lines,
 			@Nullable Integer blockSize, @Nullable List<String> sources, @Nullable Boolean verify) {
 		return Mono.fromCallable(() -> CampaignPlan.of(name, lines, blockSize, sources, verify, this.limits))
+			.flatMap((plan) -> knownSources(plan).thenReturn(plan))
 			.flatMap((plan) -> this.repository.create(plan).doOnNext((id) -> logger.info(
 					"campaign {} '{}' created: {} addresses in {} blocks of {}", id, plan.name(), plan.totalIps(),
 					plan.totalBlocks(), plan.blockSize())))
 			.flatMap(this::campaign);
+	}
+
+	/** Refuses a plan naming a source that is neither stored and enabled nor built in. */
+	private Mono<Void> knownSources(CampaignPlan plan) {
+		if (plan.sources().isEmpty()) {
+			return Mono.empty();
+		}
+		return this.sources.names().flatMap((known) -> {
+			List<String> unknown = plan.sources().stream().filter((name) -> !known.contains(name)).toList();
+			return unknown.isEmpty() ? Mono.empty() : Mono.error(new CampaignProblems.InvalidCampaign("unknown-source",
+					"Unknown source", "no enabled source is named " + unknown + "; the sources are " + known));
+		});
 	}
 
 	/** Every campaign with its progress, newest first. */

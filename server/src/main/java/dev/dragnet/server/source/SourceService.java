@@ -1,7 +1,11 @@
 package dev.dragnet.server.source;
 
 import dev.dragnet.protocol.Protocol;
+import java.util.Set;
+import java.util.TreeSet;
+
 import dev.dragnet.protocol.SourceList;
+import dev.dragnet.protocol.source.SourceCatalogue;
 import dev.dragnet.protocol.source.SourceDefinition;
 import dev.dragnet.server.probe.ProbeRegistry;
 import dev.dragnet.server.web.ProblemException;
@@ -42,6 +46,14 @@ public class SourceService {
 			.all();
 	}
 
+	/** The names a campaign may use: every enabled source, and the built-in {@value SourceCatalogue#PTR}. */
+	public Mono<Set<String>> names() {
+		return sources().map(SourceDefinition::name).collect(TreeSet<String>::new, Set::add).map((names) -> {
+			names.add(SourceCatalogue.PTR);
+			return names;
+		});
+	}
+
 	/** The frame a probe gets after its welcome. */
 	public Mono<SourceList> sourceList() {
 		return sources().collectList().map(SourceList::new);
@@ -61,6 +73,10 @@ public class SourceService {
 		if (!name.equals(definition.name())) {
 			return Mono.error(new SourceProblem(HttpStatus.BAD_REQUEST, "invalid-source", "Name mismatch",
 					"the path names '" + name + "' but the definition is named '" + definition.name() + "'"));
+		}
+		if (SourceCatalogue.PTR.equals(name)) {
+			return Mono.error(new SourceProblem(HttpStatus.BAD_REQUEST, "invalid-source", "Reserved name",
+					"'" + name + "' is the built-in PTR source every probe has; give the definition another name"));
 		}
 		return this.db.sql("""
 				INSERT INTO source (name, definition, enabled, updated_at) VALUES (:name, :definition, true, now())

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.dragnet.protocol.source.SourceCatalogue;
+import dev.dragnet.protocol.source.SourceDefinition;
 import dev.dragnet.server.DragnetServerApplication;
 import dev.dragnet.server.testsupport.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -98,6 +100,27 @@ class CampaignApiIntegrationTests {
 	private static WebTestClient.ResponseSpec action(Number id, String action) {
 		return http.post().uri("/api/campaigns/{id}/{action}", id, action).headers((h) -> h.setBearerAuth(ADMIN_TOKEN))
 			.exchange();
+	}
+
+	@Test
+	void sourcesMustBeKnownAndPtrIsBuiltIn() {
+		create(Map.of("name", "ptr", "ranges", List.of("198.51.100.0/28"), "sources", List.of("ptr")))
+			.expectStatus().isCreated().expectBody().jsonPath("$.sources[0]").isEqualTo("ptr");
+		long before = count();
+		create(Map.of("name", "nowhere", "ranges", List.of("198.51.100.0/28"), "sources", List.of("ptr", "nowhere")))
+			.expectStatus().isBadRequest().expectBody()
+			.jsonPath("$.type").isEqualTo("/problems/unknown-source")
+			.jsonPath("$.detail").value((detail) -> assertThat((String) detail).contains("[nowhere]", "ptr"));
+		assertThat(count()).isEqualTo(before);
+		SourceDefinition plain = SourceCatalogue.plainText("https://ptr.example/");
+		SourceDefinition namedPtr = new SourceDefinition(SourceCatalogue.PTR, 1, plain.request(), plain.extractor(),
+				plain.pagination(), plain.blockMarkers(), plain.emptyMarkers(), plain.layoutCheck(), plain.pace(),
+				plain.maxResults());
+		http.put().uri("/api/sources/ptr").headers((h) -> h.setBearerAuth(ADMIN_TOKEN))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(namedPtr)
+			.exchange().expectStatus().isBadRequest().expectBody()
+			.jsonPath("$.title").isEqualTo("Reserved name");
 	}
 
 	@Test

@@ -13,6 +13,7 @@ import dev.dragnet.protocol.Pace;
 import dev.dragnet.protocol.source.SourceCatalogue;
 import dev.dragnet.protocol.source.SourceDefinition;
 import dev.dragnet.server.testsupport.RunningServer;
+import dev.dragnet.testbed.dns.FakeDnsServer;
 import dev.dragnet.testbed.reverseip.PlainTextSite;
 import dev.dragnet.testbed.reverseip.ReverseIpWorld;
 import org.junit.jupiter.api.AfterAll;
@@ -26,7 +27,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A small campaign end to end: real probe agents pull blocks, resolve every address through a fake
- * reverse-IP site, and the stored results equal what the site's world holds, address by address.
+ * reverse-IP site, verify each domain through a fake DNS server, and the stored results (names and
+ * verification) equal what the world holds, address by address.
  */
 class CampaignEndToEndIntegrationTests {
 
@@ -36,18 +38,21 @@ class CampaignEndToEndIntegrationTests {
 
 	private static PlainTextSite site;
 
+	private static FakeDnsServer dns;
+
 	private static RunningServer server;
 
 	@BeforeAll
 	static void start() {
 		site = PlainTextSite.start(world).unlimited();
+		dns = FakeDnsServer.start(world);
 		server = RunningServer.start("--dragnet.probes.tokens=campaign-probe", "--dragnet.admin.token=" + ADMIN,
 				"--dragnet.campaigns.min-block-size=16");
 		SourceDefinition plain = SourceCatalogue.plainText(site.baseUrl()).withPace(new Pace(0, 4));
 		server.http().put().uri("/api/sources/{name}", plain.name()).headers((h) -> h.setBearerAuth(ADMIN))
 			.contentType(MediaType.APPLICATION_JSON).bodyValue(plain).exchange().expectStatus().isOk();
-		server.startProbe("campaign-a", "campaign-probe", 4);
-		server.startProbe("campaign-b", "campaign-probe", 4);
+		server.startProbe("campaign-a", "campaign-probe", 4, (config) -> config.withDnsServer(dns.address()));
+		server.startProbe("campaign-b", "campaign-probe", 4, (config) -> config.withDnsServer(dns.address()));
 	}
 
 	@AfterAll
@@ -57,6 +62,9 @@ class CampaignEndToEndIntegrationTests {
 		}
 		if (site != null) {
 			site.close();
+		}
+		if (dns != null) {
+			dns.close();
 		}
 	}
 
@@ -87,7 +95,7 @@ class CampaignEndToEndIntegrationTests {
 		Ipv4Range range = range();
 		Map<String, Object> created = server.http().post().uri("/api/campaigns").headers((h) -> h.setBearerAuth(ADMIN))
 			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("name", "e2e", "ranges", List.of(range.toString()), "blockSize", 16))
+			.bodyValue(Map.of("name", "e2e", "ranges", List.of(range.toString()), "blockSize", 16, "verify", true))
 			.exchange().expectStatus().isCreated()
 			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
 			}).returnResult().getResponseBody();
@@ -104,6 +112,8 @@ class CampaignEndToEndIntegrationTests {
 		csv.lines().skip(1).forEach((line) -> {
 			String[] columns = line.split(",");
 			assertThat(columns[7]).as("every record names its source").isEqualTo("hackertarget");
+			assertThat(columns[4]).as("verification of " + columns[1] + " on " + columns[0])
+				.isEqualTo(world.forwardConfirms(columns[1], columns[0]) ? "VERIFIED" : "FAILED");
 			stored.computeIfAbsent(columns[0], (k) -> new HashSet<>()).add(columns[1]);
 		});
 		int withDomains = 0;
@@ -117,9 +127,15 @@ class CampaignEndToEndIntegrationTests {
 			}
 			else {
 				withDomains++;
+				String domain = expected.iterator().next();
+				server.http().get().uri("/api/ips/{ip}/domains", ip).exchange().expectBody()
+					.jsonPath("$.domains[0].domain").isEqualTo(domain)
+					.jsonPath("$.domains[0].verification")
+					.isEqualTo(world.forwardConfirms(domain, ip) ? "VERIFIED" : "FAILED");
 			}
 		}
 		assertThat(withDomains).as("the range is not trivially empty").isPositive();
+		assertThat(csv).as("some names fail forward confirmation").contains(",FAILED,");
 		assertThat(site.requests()).as("the probes asked the site").hasSizeGreaterThanOrEqualTo((int) range.size());
 	}
 }

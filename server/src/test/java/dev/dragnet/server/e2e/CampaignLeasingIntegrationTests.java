@@ -7,6 +7,7 @@ import java.util.Map;
 
 import dev.dragnet.net.Ipv4Range;
 import dev.dragnet.protocol.BlockAck;
+import dev.dragnet.protocol.BlockGiveUp;
 import dev.dragnet.protocol.BlockLease;
 import dev.dragnet.protocol.BlockResult;
 import dev.dragnet.protocol.CampaignNotice;
@@ -26,6 +27,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -187,6 +189,42 @@ class CampaignLeasingIntegrationTests {
 		}
 		// The campaign ends just after the last acknowledgement goes out.
 		await().atMost(Duration.ofSeconds(5)).until(() -> "DONE".equals(campaign(id).get("state")));
+	}
+
+	@SuppressWarnings("unchecked")
+	private static long blocks(long id, String state) {
+		Map<String, Object> progress = (Map<String, Object>) campaign(id).get("progress");
+		return ((Number) ((Map<String, Object>) progress.get("blocks")).get(state)).longValue();
+	}
+
+	@Test
+	void aBlockGivenUpGoesBackAtOnceOnlyFromItsHolderAndFailsAfterTheLastAttempt() throws Exception {
+		long id = createAndStart("give-up", "203.0.113.64/28");
+		try (RawProbe quitter = probe("lease-probe-quitter"); RawProbe bystander = probe("lease-probe-bystander")) {
+			for (int attempt = 1; attempt <= 3; attempt++) {
+				quitter.send(new WantBlocks(1));
+				BlockLease lease = quitter.next(BlockLease.class, Duration.ofSeconds(5));
+				assertThat(lease).isNotNull();
+				assertThat(lease.campaignId()).isEqualTo(id);
+				bystander.send(new BlockGiveUp(lease.leaseId(), "not mine to give"));
+				await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3))
+					.until(() -> blocks(id, "leased") == 1);
+				quitter.send(new BlockGiveUp(lease.leaseId(), "every source rests"));
+				if (attempt < 3) {
+					// The lease lasts 5 minutes: only the give-up can bring the block back this soon.
+					await().atMost(Duration.ofSeconds(3)).until(() -> blocks(id, "pending") == 1);
+				}
+			}
+			await().atMost(Duration.ofSeconds(5)).until(() -> "FAILED".equals(campaign(id).get("state")));
+		}
+		assertThat(blocks(id, "failed")).isOne();
+		String reason = server.getBean(DatabaseClient.class)
+			.sql("SELECT failure_reason FROM work_block WHERE campaign_id = :id")
+			.bind("id", id)
+			.map((row) -> row.get("failure_reason", String.class))
+			.one()
+			.block(Duration.ofSeconds(5));
+		assertThat(reason).isEqualTo("probe lease-probe-quitter gave up: every source rests (attempt 3)");
 	}
 
 	@Test

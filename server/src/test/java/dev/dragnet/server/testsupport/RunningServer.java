@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import dev.dragnet.probe.ProbeAgent;
 import dev.dragnet.probe.ProbeConfig;
@@ -89,10 +90,15 @@ public final class RunningServer implements AutoCloseable {
 
 	/** Starts a probe agent (private servers allowed, quick reconnects) that is closed with the server. */
 	public ProbeAgent startProbe(String name, String token, int concurrency) {
+		return startProbe(name, token, concurrency, UnaryOperator.identity());
+	}
+
+	/** As {@link #startProbe(String, String, int)}, its configuration changed by {@code tweak} first. */
+	public ProbeAgent startProbe(String name, String token, int concurrency, UnaryOperator<ProbeConfig> tweak) {
 		ProbeConfig config = ProbeConfig.of(URI.create("ws://127.0.0.1:" + this.port + Protocol.PATH), token, name,
 				concurrency, true)
 			.withReconnect(Duration.ofMillis(100), Duration.ofMillis(500));
-		ProbeAgent agent = new ProbeAgent(config).start();
+		ProbeAgent agent = new ProbeAgent(tweak.apply(config)).start();
 		this.agents.add(agent);
 		return agent;
 	}

@@ -7,7 +7,8 @@ import java.util.Map;
 import dev.dragnet.protocol.Pace;
 
 /**
- * The built-in definitions of the five scraped source families of {@code REVERSE-IP-NOTES.md}, each pointed at a base
+ * The built-in definitions of the five scraped source families of {@code REVERSE-IP-NOTES.md} and of a keyed
+ * passive-DNS service, each pointed at a base
  * URL (the real site's, a mirror's, or a testbed fake's). Every one carries the blocking pages all families share (B2
  * HTTP 429, B3 Cloudflare's block and challenge pages, B4 captcha and page-visit limit), its own quota text (B1) and
  * header-gate answers (B6), its "nothing hosted" text, and a layout check, so that a new template (B10) reads as
@@ -16,6 +17,12 @@ import dev.dragnet.protocol.Pace;
  * <p>Caps: {@value #MAX_RESULTS} names an address; more marks the answer truncated (B7).
  */
 public final class SourceCatalogue {
+
+	/**
+	 * The source every probe has built in, with no definition: the address's PTR record, asked of the probe's name
+	 * servers. A campaign uses it only when it names it; no stored definition may take the name.
+	 */
+	public static final String PTR = "ptr";
 
 	/** Most names taken for one address by the built-in sources. */
 	public static final int MAX_RESULTS = 10_000;
@@ -113,6 +120,29 @@ public final class SourceCatalogue {
 				new Extractor(Extractor.Kind.CSS, "#b_results li h2 a[href]", "href", true, "span.sb_count"),
 				new Pagination(1, 1, 10, 50), markers, List.of("There are no results for"), "#b_results",
 				new Pace(5_000, 1), MAX_RESULTS)
+			.withBase(base);
+	}
+
+	/**
+	 * Family 6, a keyed passive-DNS service, DNSDB style: {@code GET {base}dnsdb/v2/lookup/rdata/ip/{ip}?limit=N}
+	 * with the probe's key in {@code X-API-Key} ({@code {key}}: each probe brings its own, see
+	 * {@link SourceRequest#withKey}); the answer streams NDJSON, {@code {"cond":"begin"}}, one
+	 * {@code {"obj":{"rrname":"x.example.","rrtype":"A","rdata":"192.0.2.1",...}}} line per name, then
+	 * {@code {"cond":"succeeded"}} or {@code {"cond":"limited",...}}. A refused key (401, 403) is
+	 * {@link Verdict#KEY_REFUSED}; a spent quota is HTTP 429 with {@code Retry-After}. Passive DNS does not ban
+	 * silently, so it has no canary.
+	 */
+	public static SourceDefinition passiveDns(String base) {
+		List<BlockMarker> markers = new ArrayList<>();
+		markers.add(BlockMarker.bodyContains("Quota exceeded", Verdict.QUOTA));
+		markers.add(BlockMarker.status(401, Verdict.KEY_REFUSED));
+		markers.add(BlockMarker.status(403, Verdict.KEY_REFUSED));
+		markers.addAll(common());
+		return new SourceDefinition("dnsdb", 1,
+				SourceRequest.get("{base}dnsdb/v2/lookup/rdata/ip/{ip}?limit=" + MAX_RESULTS,
+						Map.of("X-API-Key", SourceRequest.KEY, "Accept", "application/x-ndjson")),
+				new Extractor(Extractor.Kind.NDJSON, "/obj/rrname", null, false, null), null, markers, List.of(),
+				"/obj/rdata", new Pace(500, 2), MAX_RESULTS)
 			.withBase(base);
 	}
 

@@ -3,6 +3,7 @@ package dev.dragnet.protocol.source;
 import java.util.List;
 import java.util.Objects;
 
+import dev.dragnet.net.Addresses;
 import dev.dragnet.protocol.Pace;
 import org.jspecify.annotations.Nullable;
 
@@ -24,14 +25,18 @@ import org.jspecify.annotations.Nullable;
  * ({@code "No DNS A records found"}); checked after the block markers and before the layout check
  * @param layoutCheck what an answer in the expected layout always has, read as the extractor reads: {@link Extractor.Kind#CSS}
  * a selector that must match, {@link Extractor.Kind#JSON_POINTER} a pointer that must be present,
+ * {@link Extractor.Kind#NDJSON} a pointer every record line must have,
  * {@link Extractor.Kind#REGEX} a pattern that must be found, {@link Extractor.Kind#LINES} a pattern every non-blank
  * line must match in full; or {@code null} for no check (not advised: a changed page then reads as "none")
  * @param pace how this probe paces its requests to the source's host
  * @param maxResults most names taken for one address (B7: more available marks the answer truncated)
+ * @param canary an address (IPv4 or IPv6 literal) the source is known to list names for, or {@code null}. A probe asks
+ * about it when the source's "no names" answers pile up, to tell a silent ban (B5: normal pages with zero rows) from
+ * genuinely empty addresses; without one, a source's empty answers are taken as they come
  */
 public record SourceDefinition(String name, int version, SourceRequest request, Extractor extractor,
 		@Nullable Pagination pagination, List<BlockMarker> blockMarkers, List<String> emptyMarkers,
-		@Nullable String layoutCheck, Pace pace, int maxResults) {
+		@Nullable String layoutCheck, Pace pace, int maxResults, @Nullable String canary) {
 
 	/** Checks the required parts and copies the lists. */
 	public SourceDefinition {
@@ -53,6 +58,20 @@ public record SourceDefinition(String name, int version, SourceRequest request, 
 		if (layoutCheck != null && (extractor.kind() == Extractor.Kind.REGEX || extractor.kind() == Extractor.Kind.LINES)) {
 			java.util.regex.Pattern.compile(layoutCheck);
 		}
+		if (layoutCheck != null && extractor.kind() == Extractor.Kind.NDJSON && !layoutCheck.startsWith("/")) {
+			throw new IllegalArgumentException("an NDJSON layout check is a JSON pointer, not " + layoutCheck);
+		}
+		if (canary != null && Addresses.parseLiteral(canary.trim()) == null) {
+			throw new IllegalArgumentException("a canary is an IP address, not " + canary);
+		}
+	}
+
+	/** A definition without a canary. */
+	public SourceDefinition(String name, int version, SourceRequest request, Extractor extractor,
+			@Nullable Pagination pagination, List<BlockMarker> blockMarkers, List<String> emptyMarkers,
+			@Nullable String layoutCheck, Pace pace, int maxResults) {
+		this(name, version, request, extractor, pagination, blockMarkers, emptyMarkers, layoutCheck, pace, maxResults,
+				null);
 	}
 
 	/** This definition with {@code {base}} and {@code {origin}} filled in; see {@link SourceRequest#withBase}. */
@@ -60,16 +79,32 @@ public record SourceDefinition(String name, int version, SourceRequest request, 
 		return withRequest(this.request.withBase(base));
 	}
 
+	/** Whether asking this source needs an API key ({@code {key}} in its request). */
+	public boolean needsKey() {
+		return this.request.needsKey();
+	}
+
+	/** This definition with {@code {key}} filled in; see {@link SourceRequest#withKey}. */
+	public SourceDefinition withKey(String key) {
+		return withRequest(this.request.withKey(key));
+	}
+
 	/** This definition with another request. */
 	public SourceDefinition withRequest(SourceRequest other) {
 		return new SourceDefinition(this.name, this.version, other, this.extractor, this.pagination, this.blockMarkers,
-				this.emptyMarkers, this.layoutCheck, this.pace, this.maxResults);
+				this.emptyMarkers, this.layoutCheck, this.pace, this.maxResults, this.canary);
 	}
 
 	/** This definition with another pace. */
 	public SourceDefinition withPace(Pace other) {
 		return new SourceDefinition(this.name, this.version, this.request, this.extractor, this.pagination,
-				this.blockMarkers, this.emptyMarkers, this.layoutCheck, other, this.maxResults);
+				this.blockMarkers, this.emptyMarkers, this.layoutCheck, other, this.maxResults, this.canary);
+	}
+
+	/** This definition with another canary address ({@code null}: none). */
+	public SourceDefinition withCanary(@Nullable String address) {
+		return new SourceDefinition(this.name, this.version, this.request, this.extractor, this.pagination,
+				this.blockMarkers, this.emptyMarkers, this.layoutCheck, this.pace, this.maxResults, address);
 	}
 
 	/** This definition with other caps: {@code maxPages} (ignored without pagination) and {@code maxResults}. */
@@ -77,7 +112,7 @@ public record SourceDefinition(String name, int version, SourceRequest request, 
 		Pagination paging = (this.pagination != null) ? new Pagination(this.pagination.first(), this.pagination.step(),
 				this.pagination.perPage(), maxPages) : null;
 		return new SourceDefinition(this.name, this.version, this.request, this.extractor, paging, this.blockMarkers,
-				this.emptyMarkers, this.layoutCheck, this.pace, maxResults);
+				this.emptyMarkers, this.layoutCheck, this.pace, maxResults, this.canary);
 	}
 
 }

@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
  * {@code {ip}} the address asked about; {@code {page}} and {@code {first}} the page (see {@link Pagination}; without
  * pagination 1 and 0); {@code {base}} the site's base URL with its trailing slash ({@code https://site.example/}) and
  * {@code {origin}} the same without path ({@code https://site.example}), both filled in by {@link #withBase}, so one
- * definition can be stored once and pointed at a mirror or a test site. A probe refuses a request that still holds
- * {@code {base}} or {@code {origin}}.
+ * definition can be stored once and pointed at a mirror or a test site; {@code {key}} the API key of a keyed
+ * service, filled in by each probe from its own keys ({@link #withKey}), so keys never travel with definitions. A
+ * probe refuses a request that still holds {@code {base}}, {@code {origin}} or {@code {key}}.
  *
  * @param method {@code GET} or {@code POST}
  * @param urlTemplate the absolute URL with placeholders, e.g. {@code {base}sameip/{ip}?page={page}}
@@ -26,6 +27,9 @@ import org.jspecify.annotations.Nullable;
  */
 public record SourceRequest(String method, String urlTemplate, Map<String, String> headers,
 		@Nullable String formBody) {
+
+	/** The placeholder of the API key. */
+	public static final String KEY = "{key}";
 
 	/** Checks the method and copies the headers (insertion order kept). */
 	public SourceRequest {
@@ -63,6 +67,32 @@ public record SourceRequest(String method, String urlTemplate, Map<String, Strin
 		this.headers.forEach((name, value) -> filled.put(name, fill(value, slashed, origin)));
 		String body = (this.formBody != null) ? fill(this.formBody, slashed, origin) : null;
 		return new SourceRequest(this.method, fill(this.urlTemplate, slashed, origin), filled, body);
+	}
+
+	/** Whether the request needs an API key: its URL, a header or the body holds {@code {key}}. */
+	public boolean needsKey() {
+		return this.urlTemplate.contains(KEY) || this.headers.values().stream().anyMatch((v) -> v.contains(KEY))
+				|| (this.formBody != null && this.formBody.contains(KEY));
+	}
+
+	/**
+	 * This request with {@code {key}} filled in with {@code key}, sent as given.
+	 * @throws IllegalArgumentException when the key is blank or holds white space or control characters (it would
+	 * break the header it goes into)
+	 */
+	public SourceRequest withKey(String key) {
+		if (!isValidKey(key)) {
+			throw new IllegalArgumentException("an API key is one word without spaces or control characters");
+		}
+		Map<String, String> filled = new LinkedHashMap<>();
+		this.headers.forEach((name, value) -> filled.put(name, value.replace(KEY, key)));
+		String body = (this.formBody != null) ? this.formBody.replace(KEY, key) : null;
+		return new SourceRequest(this.method, this.urlTemplate.replace(KEY, key), filled, body);
+	}
+
+	/** Whether {@code key} can be sent as an API key: not blank, no white space, no control characters. */
+	public static boolean isValidKey(String key) {
+		return !key.isBlank() && key.chars().noneMatch((c) -> Character.isWhitespace(c) || Character.isISOControl(c));
 	}
 
 	/** This request with header {@code name} set to {@code value} (an empty value: not sent). */

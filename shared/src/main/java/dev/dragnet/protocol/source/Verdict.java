@@ -22,6 +22,9 @@ public enum Verdict {
 	NEEDS_BROWSER,
 
 	/** B5: a silent ban, seen as a canary address that is known to host names answering none. */
-	BANNED
+	BANNED,
+
+	/** A keyed service refused the API key (missing, wrong or expired): waiting will not help, the key needs fixing. */
+	KEY_REFUSED
 
 }

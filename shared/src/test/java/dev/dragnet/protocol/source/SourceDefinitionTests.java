@@ -24,12 +24,25 @@ class SourceDefinitionTests {
 	@Test
 	void everyBuiltInDefinitionSurvivesARoundTrip() {
 		List<SourceDefinition> all = List.of(SourceCatalogue.plainText(BASE), SourceCatalogue.formJson(BASE),
-				SourceCatalogue.pagedTable(BASE), SourceCatalogue.chineseList(BASE), SourceCatalogue.searchResults(BASE));
+				SourceCatalogue.pagedTable(BASE), SourceCatalogue.chineseList(BASE), SourceCatalogue.searchResults(BASE),
+				SourceCatalogue.passiveDns(BASE));
 		for (SourceDefinition definition : all) {
 			String json = this.mapper.writeValueAsString(definition);
 			assertThat(this.mapper.readValue(json, SourceDefinition.class)).as(json).isEqualTo(definition);
 		}
 		assertThat(all).extracting(SourceDefinition::name).doesNotHaveDuplicates();
+	}
+
+	@Test
+	void aCanaryTravelsWithTheDefinitionAndMustBeAnAddress() {
+		SourceDefinition watched = SourceCatalogue.chineseList(BASE).withCanary("192.0.2.7");
+		String json = this.mapper.writeValueAsString(watched);
+		assertThat(json).contains("\"canary\":\"192.0.2.7\"");
+		assertThat(this.mapper.readValue(json, SourceDefinition.class)).isEqualTo(watched);
+		assertThat(SourceCatalogue.chineseList(BASE).canary()).isNull();
+		assertThat(watched.withPace(new Pace(1, 1)).withLimits(1, 1).withBase(BASE).canary()).isEqualTo("192.0.2.7");
+		assertThatThrownBy(() -> watched.withCanary("canary.example")).isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("canary.example");
 	}
 
 	@Test
@@ -54,6 +67,7 @@ class SourceDefinitionTests {
 		assertThat(definition.emptyMarkers()).isEmpty();
 		assertThat(definition.pagination()).isNull();
 		assertThat(definition.layoutCheck()).isNull();
+		assertThat(definition.canary()).isNull();
 	}
 
 	@Test
@@ -72,7 +86,7 @@ class SourceDefinitionTests {
 	void everyFamilyKnowsTheSharedBlockingPagesAndHasALayoutCheck() {
 		for (SourceDefinition definition : List.of(SourceCatalogue.plainText(BASE), SourceCatalogue.formJson(BASE),
 				SourceCatalogue.pagedTable(BASE), SourceCatalogue.chineseList(BASE),
-				SourceCatalogue.searchResults(BASE))) {
+				SourceCatalogue.searchResults(BASE), SourceCatalogue.passiveDns(BASE))) {
 			assertThat(definition.layoutCheck()).as(definition.name()).isNotBlank();
 			assertThat(definition.blockMarkers()).as(definition.name())
 				.extracting(BlockMarker::verdict)
@@ -105,6 +119,26 @@ class SourceDefinitionTests {
 		String json = this.mapper.writeValueAsString(SourceCatalogue.plainText(BASE)).replace("\"429\"", "\"soon\"");
 		assertThatThrownBy(() -> this.mapper.readValue(json, SourceDefinition.class))
 			.hasMessageContaining("HTTP status code");
+	}
+
+	@Test
+	void aKeyedSourceGetsEachProbesKeyAndNeverABrokenOne() {
+		SourceDefinition keyed = SourceCatalogue.passiveDns(BASE);
+		assertThat(keyed.needsKey()).isTrue();
+		assertThat(keyed.request().headers()).containsEntry("X-API-Key", "{key}");
+		assertThat(keyed.extractor().kind()).isEqualTo(Extractor.Kind.NDJSON);
+		assertThat(keyed.blockMarkers()).contains(BlockMarker.status(401, Verdict.KEY_REFUSED));
+		SourceDefinition filled = keyed.withKey("k-123");
+		assertThat(filled.needsKey()).isFalse();
+		assertThat(filled.request().headers()).containsEntry("X-API-Key", "k-123");
+		assertThat(SourceCatalogue.plainText(BASE).needsKey()).isFalse();
+		for (String bad : new String[] { "", " ", "a b", "k\r\nX-Evil: 1" }) {
+			assertThatThrownBy(() -> keyed.withKey(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+		}
+		assertThatThrownBy(() -> new Extractor(Extractor.Kind.NDJSON, "/obj/rrname", "/x", false, null))
+			.isInstanceOf(IllegalArgumentException.class);
+		assertThatThrownBy(() -> new Extractor(Extractor.Kind.NDJSON, "obj", null, false, null))
+			.isInstanceOf(IllegalArgumentException.class);
 	}
 
 	@Test

@@ -5,6 +5,8 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.dragnet.protocol.source.SourceCatalogue;
+import dev.dragnet.protocol.source.SourceDefinition;
 import org.jspecify.annotations.Nullable;
 
 import static dev.dragnet.testbed.reverseip.SitePages.escape;
@@ -40,6 +42,11 @@ public final class ChineseListSite extends FakeSite<ChineseListSite> {
 	/** Starts a site serving {@code world} on {@code 127.0.0.1} and a free port; its Referer gate is on. */
 	public static ChineseListSite start(ReverseIpWorld world) {
 		return new ChineseListSite(world).bind();
+	}
+
+	@Override
+	SourceDefinition catalogueDefinition(String base) {
+		return SourceCatalogue.chineseList(base);
 	}
 
 	@Override

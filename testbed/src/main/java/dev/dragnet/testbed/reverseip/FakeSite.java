@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.dragnet.protocol.source.SourceCatalogue;
+import dev.dragnet.protocol.source.SourceDefinition;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -32,7 +34,7 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * What the five fake reverse-IP sites share: a Reactor Netty {@link HttpServer} on {@code 127.0.0.1} and a free port,
+ * What the fake reverse-IP sites share: a Reactor Netty {@link HttpServer} on {@code 127.0.0.1} and a free port,
  * plain HTTP, answering lookups from a {@link ReverseIpWorld} in its family's format, with per-client blocking.
  *
  * <p>Every lookup is counted per client address, the remote address of its connection, so a test that binds its
@@ -155,6 +157,14 @@ public abstract class FakeSite<S extends FakeSite<S>> implements AutoCloseable {
 		return this.baseUrl + (path.startsWith("/") ? path.substring(1) : path);
 	}
 
+	/**
+	 * The built-in definition of this site's family ({@link SourceCatalogue}) pointed at this site, with
+	 * {@link ReverseIpWorld#CANARY}, which hosts names in every world, as its canary.
+	 */
+	public final SourceDefinition sourceDefinition() {
+		return catalogueDefinition(this.baseUrl).withCanary(ReverseIpWorld.CANARY);
+	}
+
 	/** The URL of the first (or only) page of the lookup of {@code ip}; a POST site gives the URL to post to. */
 	public abstract String lookupUrl(String ip);
 
@@ -270,6 +280,9 @@ public abstract class FakeSite<S extends FakeSite<S>> implements AutoCloseable {
 	}
 
 	// The family's part.
+
+	/** The family's built-in definition pointed at {@code base}. */
+	abstract SourceDefinition catalogueDefinition(String base);
 
 	/** The lookup {@code request} asks for, or {@code null} when its path is not a lookup path (a 404). */
 	abstract @Nullable Lookup parse(SiteRequest request);

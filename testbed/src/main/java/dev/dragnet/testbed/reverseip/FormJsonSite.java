@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import dev.dragnet.protocol.source.SourceCatalogue;
+import dev.dragnet.protocol.source.SourceDefinition;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.jspecify.annotations.Nullable;
 
@@ -70,6 +72,11 @@ public final class FormJsonSite extends FakeSite<FormJsonSite> {
 	}
 
 	/** The URL to post to: {@code <baseUrl>domains.php}, whatever the address. */
+	@Override
+	SourceDefinition catalogueDefinition(String base) {
+		return SourceCatalogue.formJson(base);
+	}
+
 	@Override
 	public String lookupUrl(String ip) {
 		return url(PATH);

@@ -2,6 +2,8 @@ package dev.dragnet.testbed.reverseip;
 
 import java.util.List;
 
+import dev.dragnet.protocol.source.SourceCatalogue;
+import dev.dragnet.protocol.source.SourceDefinition;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.jspecify.annotations.Nullable;
 
@@ -46,6 +48,11 @@ public final class PagedTableSite extends FakeSite<PagedTableSite> {
 	/** Starts a site serving {@code world} on {@code 127.0.0.1} and a free port. */
 	public static PagedTableSite start(ReverseIpWorld world) {
 		return new PagedTableSite(world).bind();
+	}
+
+	@Override
+	SourceDefinition catalogueDefinition(String base) {
+		return SourceCatalogue.pagedTable(base);
 	}
 
 	@Override

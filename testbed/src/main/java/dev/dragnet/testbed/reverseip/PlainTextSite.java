@@ -4,6 +4,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import dev.dragnet.protocol.source.SourceCatalogue;
+import dev.dragnet.protocol.source.SourceDefinition;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.jspecify.annotations.Nullable;
 
@@ -43,6 +45,11 @@ public final class PlainTextSite extends FakeSite<PlainTextSite> {
 	/** The body for an address that hosts nothing: {@code No DNS A records found for {ip}}. */
 	public static String noRecords(String ip) {
 		return "No DNS A records found for " + ip;
+	}
+
+	@Override
+	SourceDefinition catalogueDefinition(String base) {
+		return SourceCatalogue.plainText(base);
 	}
 
 	@Override

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import dev.dragnet.protocol.source.SourceCatalogue;
+import dev.dragnet.protocol.source.SourceDefinition;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.jspecify.annotations.Nullable;
 
@@ -46,6 +48,11 @@ public final class SearchResultsSite extends FakeSite<SearchResultsSite> {
 	/** Starts a site serving {@code world} on {@code 127.0.0.1} and a free port. */
 	public static SearchResultsSite start(ReverseIpWorld world) {
 		return new SearchResultsSite(world).bind();
+	}
+
+	@Override
+	SourceDefinition catalogueDefinition(String base) {
+		return SourceCatalogue.searchResults(base);
 	}
 
 	@Override

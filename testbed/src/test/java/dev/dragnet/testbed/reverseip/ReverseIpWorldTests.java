@@ -27,6 +27,19 @@ class ReverseIpWorldTests {
 	private final ReverseIpWorld world = new ReverseIpWorld(42);
 
 	@Test
+	void theCanaryHostsNamesInEveryWorldAndTheSitesNameIt() {
+		for (long seed = 0; seed < 200; seed++) {
+			ReverseIpWorld any = new ReverseIpWorld(seed);
+			assertThat(any.tierOf(ReverseIpWorld.CANARY)).as("seed " + seed).isNotEqualTo(Tier.EMPTY);
+			assertThat(any.domainsOf(ReverseIpWorld.CANARY)).as("seed " + seed).isNotEmpty();
+		}
+		try (PlainTextSite site = PlainTextSite.start(this.world)) {
+			assertThat(site.sourceDefinition().canary()).isEqualTo(ReverseIpWorld.CANARY);
+			assertThat(site.sourceDefinition().request().urlTemplate()).startsWith(site.baseUrl());
+		}
+	}
+
+	@Test
 	void theSameSeedGivesTheSameWorldAndAnotherSeedAnother() {
 		ReverseIpWorld again = new ReverseIpWorld(42);
 		ReverseIpWorld other = new ReverseIpWorld(43);
