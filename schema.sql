@@ -151,3 +151,7 @@ CREATE TABLE IF NOT EXISTS source (
 
 -- Tasks a probe ended THROTTLED (the server it asked refused it as too frequent); a part of its failed count.
 ALTER TABLE probe ADD COLUMN IF NOT EXISTS throttled bigint NOT NULL DEFAULT 0;
+
+-- The probe session a block is leased to, so the end of an old session of a probe does not give back the
+-- blocks its newer session holds.
+ALTER TABLE work_block ADD COLUMN IF NOT EXISTS lease_session text;

@@ -27,7 +27,7 @@ class BlockRepository {
 			    failure_reason = CASE WHEN w.attempts + 1 >= :max
 			                          THEN :reason || ' (attempt ' || (w.attempts + 1) || ')'
 			                          ELSE w.failure_reason END,
-			    lease_holder = NULL, lease_id = NULL, lease_expires_at = NULL, updated_at = now()
+			    lease_holder = NULL, lease_session = NULL, lease_id = NULL, lease_expires_at = NULL, updated_at = now()
 			FROM work_block old
 			WHERE old.id = w.id AND w.state = 'LEASED' AND %s
 			RETURNING w.id, w.campaign_id, w.state, old.lease_holder, old.lease_id
@@ -41,11 +41,12 @@ class BlockRepository {
 	}
 
 	/**
-	 * Leases up to {@code wanted} pending blocks of running campaigns to {@code probe}, never taking it past
+	 * Leases up to {@code wanted} pending blocks of running campaigns to {@code probe} (its session
+	 * {@code session}), never taking it past
 	 * {@code maxHeld} blocks at once. {@code SKIP LOCKED} lets concurrent leasers pass each other without ever
 	 * leasing one block twice.
 	 */
-	Flux<Leased> lease(String probe, int wanted, int maxHeld, Duration duration) {
+	Flux<Leased> lease(String probe, String session, int wanted, int maxHeld, Duration duration) {
 		return this.db.sql("""
 				WITH held AS (SELECT count(*) AS n FROM work_block WHERE state = 'LEASED' AND lease_holder = :probe),
 				picked AS (
@@ -54,13 +55,15 @@ class BlockRepository {
 				    ORDER BY b.campaign_id, b.id
 				    LIMIT GREATEST(0, LEAST(:wanted, :maxHeld - (SELECT n FROM held)))
 				    FOR UPDATE OF b SKIP LOCKED)
-				UPDATE work_block w SET state = 'LEASED', lease_holder = :probe, lease_id = gen_random_uuid(),
+				UPDATE work_block w SET state = 'LEASED', lease_holder = :probe, lease_session = :session,
+				    lease_id = gen_random_uuid(),
 				    lease_expires_at = now() + make_interval(secs => :seconds), updated_at = now()
 				FROM picked, campaign c
 				WHERE w.id = picked.id AND c.id = w.campaign_id
 				RETURNING w.id, w.campaign_id, w.first_num, w.last_num, w.lease_id, c.sources, c.verify
 				""")
 			.bind("probe", probe)
+			.bind("session", session)
 			.bind("wanted", wanted)
 			.bind("maxHeld", maxHeld)
 			.bind("seconds", (double) duration.toMillis() / 1000)
@@ -114,7 +117,7 @@ class BlockRepository {
 		return this.db.sql("""
 				WITH lease AS (
 				    UPDATE work_block SET state = 'DONE', ips_done = last_num - first_num + 1, domains_found = :found,
-				        lease_holder = NULL, lease_id = NULL, lease_expires_at = NULL, updated_at = now()
+				        lease_holder = NULL, lease_session = NULL, lease_id = NULL, lease_expires_at = NULL, updated_at = now()
 				    WHERE lease_id = :lease AND lease_holder = :probe AND state = 'LEASED'
 				    RETURNING id, campaign_id, range_id, last_num - first_num + 1 AS size),
 				d AS (
@@ -153,19 +156,29 @@ class BlockRepository {
 	}
 
 	/**
-	 * Gives blocks back: those {@code probe} holds (when {@code probe} is set) or those whose lease expired.
-	 * Each goes back to PENDING with one more attempt, or to FAILED with {@code reason} after the last one.
-	 * Returns the leases given back.
+	 * Gives back the blocks leased to one session of {@code probe}: not those a newer session of the same probe
+	 * holds. Each goes back to PENDING with one more attempt, or to FAILED with {@code reason} after the last
+	 * one. Returns the leases given back.
 	 */
-	Flux<Released> release(@Nullable String probe, String reason, int maxAttempts) {
-		String which = (probe != null) ? "w.lease_holder = :probe" : "w.lease_expires_at < now()";
-		DatabaseClient.GenericExecuteSpec spec = this.db.sql(RETURN_BLOCKS.formatted(which))
+	Flux<Released> release(String probe, String session, String reason, int maxAttempts) {
+		// Leases from before sessions were recorded have none; they go with any session of their probe.
+		return this.db.sql(RETURN_BLOCKS.formatted(
+				"w.lease_holder = :probe AND (w.lease_session = :session OR w.lease_session IS NULL)"))
 			.bind("max", maxAttempts)
-			.bind("reason", reason);
-		if (probe != null) {
-			spec = spec.bind("probe", probe);
-		}
-		return spec.map(BlockRepository::released).all();
+			.bind("reason", reason)
+			.bind("probe", probe)
+			.bind("session", session)
+			.map(BlockRepository::released)
+			.all();
+	}
+
+	/** Gives back the blocks whose lease expired, like {@link #release(String, String, String, int)}. */
+	Flux<Released> releaseExpired(String reason, int maxAttempts) {
+		return this.db.sql(RETURN_BLOCKS.formatted("w.lease_expires_at < now()"))
+			.bind("max", maxAttempts)
+			.bind("reason", reason)
+			.map(BlockRepository::released)
+			.all();
 	}
 
 	private static Released released(Readable row) {

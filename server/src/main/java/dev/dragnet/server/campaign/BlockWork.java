@@ -107,14 +107,19 @@ class BlockWork implements CampaignFrames {
 
 	@Override
 	public Mono<Void> sessionEnded(ProbeSession session, String reason) {
-		return release(this.blocks.release(session.name(), "probe " + session.name() + " went away: " + reason,
-				this.properties.maxAttempts()))
-			.doFinally((signal) -> this.held.forget(session.name()));
+		String why = "probe " + session.name() + " went away: " + reason;
+		return release(this.blocks.release(session.name(), session.id(), why, this.properties.maxAttempts()))
+			.doFinally((signal) -> {
+				// A newer session of the same probe keeps what it holds.
+				if (this.registry.session(session.name()).map((current) -> current == session).orElse(true)) {
+					this.held.forget(session.name());
+				}
+			});
 	}
 
 	/** Gives back every block whose lease expired. */
 	Mono<Void> sweep() {
-		return release(this.blocks.release(null, "lease expired", this.properties.maxAttempts())
+		return release(this.blocks.releaseExpired("lease expired", this.properties.maxAttempts())
 			.doOnNext((lease) -> this.metrics.leaseExpired())
 			.doOnNext((lease) -> logger.info("probe {} let its lease on block {} of campaign {} expire; {}",
 					lease.holder(), lease.blockId(), lease.campaignId(),
@@ -131,7 +136,7 @@ class BlockWork implements CampaignFrames {
 			return Mono.empty();
 		}
 		return this.blocks
-			.lease(session.name(), Math.min(wanted, this.properties.maxLeasesPerProbe()),
+			.lease(session.name(), session.id(), Math.min(wanted, this.properties.maxLeasesPerProbe()),
 					this.properties.maxLeasesPerProbe(), this.properties.leaseDuration())
 			.doOnNext((block) -> this.held.leased(session.name(), block))
 			.doOnNext((block) -> session.deliver(new BlockLease(block.leaseId(), block.blockId(), block.campaignId(),

@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,6 +44,11 @@ public final class ProbeSession {
 	private final Hello hello;
 
 	private final Instant connectedSince;
+
+	// Random enough to tell sessions apart across server instances; ThreadLocalRandom never blocks an event loop,
+	// unlike UUID.randomUUID() and its SecureRandom.
+	private final String id = new UUID(ThreadLocalRandom.current().nextLong(), ThreadLocalRandom.current().nextLong())
+		.toString();
 
 	private final Clock clock;
 
@@ -103,6 +110,11 @@ public final class ProbeSession {
 
 	public int maxConcurrency() {
 		return this.hello.maxConcurrency();
+	}
+
+	/** Tells this session from an earlier or later one of the same probe. */
+	public String id() {
+		return this.id;
 	}
 
 	public Instant connectedSince() {

@@ -102,7 +102,7 @@ class OperationsIntegrationTests {
 		server.http().post().uri("/api/campaigns/{id}/start", created.get("id")).headers((h) -> h.setBearerAuth(ADMIN))
 			.exchange().expectStatus().isOk();
 		// No probe here can do reverse-IP work, so the campaign runs with every block pending.
-		await().atMost(Duration.ofSeconds(10)).until(() -> metric(prometheus(), "dragnet_campaign_ips", campaign,
+		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> metric(prometheus(), "dragnet_campaign_ips", campaign,
 				"state=\"pending\"") == 32);
 		String metrics = prometheus();
 		assertThat(metric(metrics, "dragnet_campaign_blocks", campaign, "state=\"pending\"")).isEqualTo(2);
