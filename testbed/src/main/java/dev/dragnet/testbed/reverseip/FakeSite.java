@@ -32,6 +32,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
 
 /**
  * What the fake reverse-IP sites share: a Reactor Netty {@link HttpServer} on {@code 127.0.0.1} and a free port,
@@ -111,6 +112,12 @@ public abstract class FakeSite<S extends FakeSite<S>> implements AutoCloseable {
 
 	private volatile @Nullable DisposableServer server;
 
+	/**
+	 * The site's own event loop: a test that stops and starts the Dragnet server in the same JVM must not take the
+	 * site down with it (Spring disposes Reactor Netty's JVM-wide loops when an application stops).
+	 */
+	private final LoopResources loops = LoopResources.create("fake-site", 1, true);
+
 	private volatile String baseUrl = "";
 
 	FakeSite(ReverseIpWorld world, String title) {
@@ -121,6 +128,7 @@ public abstract class FakeSite<S extends FakeSite<S>> implements AutoCloseable {
 	/** Binds the server; the static {@code start} factories call it once. */
 	final S bind() {
 		DisposableServer bound = HttpServer.create()
+			.runOn(this.loops)
 			.host(HOST)
 			.port(0)
 			.doOnConnection(this::track)
@@ -270,6 +278,7 @@ public abstract class FakeSite<S extends FakeSite<S>> implements AutoCloseable {
 		List<Connection> open = List.copyOf(this.openConnections);
 		open.forEach(Connection::dispose);
 		Mono.when(open.stream().map(Connection::onDispose).toList()).block(CLOSE_TIMEOUT);
+		this.loops.disposeLater(Duration.ZERO, CLOSE_TIMEOUT).block(CLOSE_TIMEOUT);
 		logger.debug("{} on {} closed after {} requests", getClass().getSimpleName(), this.baseUrl,
 				this.requests.size());
 	}
