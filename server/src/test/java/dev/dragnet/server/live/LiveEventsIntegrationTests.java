@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import reactor.core.publisher.Flux;
@@ -43,7 +44,14 @@ class LiveEventsIntegrationTests {
 				.doesNotContain("http://").doesNotContain("https://"));
 		server.http().get().uri("/dragnet.js").exchange().expectStatus().isOk().expectBody(String.class)
 			.value((js) -> assertThat(js).contains("new EventSource(").contains("'/api/events'").doesNotContain("https://"));
-		server.http().get().uri("/dragnet.css").exchange().expectStatus().isOk();
+		server.http().get().uri("/dragnet.css").exchange().expectStatus().isOk()
+			.expectHeader().contentTypeCompatibleWith("text/css");
+		// Browsers revalidate each load; an unchanged file costs a 304.
+		String etag = server.http().get().uri("/dragnet.js").exchange().expectStatus().isOk()
+			.expectHeader().contentTypeCompatibleWith("text/javascript")
+			.expectHeader().cacheControl(CacheControl.noCache())
+			.returnResult(String.class).getResponseHeaders().getETag();
+		server.http().get().uri("/dragnet.js").header("If-None-Match", etag).exchange().expectStatus().isNotModified();
 	}
 
 	@Test
