@@ -192,12 +192,16 @@ class CampaignRotationEndToEndIntegrationTests {
 						+ " and has PTR " + ptr + " yet was stored empty").isTrue();
 			}
 		}
-		assertThat(answeredBy.keySet()).as("every source answered some address: " + answeredBy)
-			.containsAll(List.of("hackertarget", "ip138", "yougetsignal", SourceCatalogue.PTR));
+		// Which web source gets to answer with names depends on timing (a source resting on a Retry-After may
+		// only ever give zeros, which carry no source): at least two of them did, and PTR took over the rest.
+		assertThat(answeredBy).as("sources that answered some address with names").containsKey(SourceCatalogue.PTR);
+		assertThat(answeredBy.keySet().stream().filter(WEB_SOURCES::contains).count())
+			.as("web sources that answered some address with names: " + answeredBy)
+			.isGreaterThanOrEqualTo(2);
+		assertThat(throttling.requests()).as("the throttling site was asked").isNotEmpty();
 		assertThat(captcha.requests()).as("the captcha site was asked past its limit").hasSizeGreaterThan(40);
 		assertThat(silent.requests()).as("the silent site's canary was checked")
 			.anySatisfy((request) -> assertThat(request.path()).isEqualTo("/" + ReverseIpWorld.CANARY + "/"));
 		assertThat(silent.requests()).as("the silent site was asked past its quota").hasSizeGreaterThan(50);
 	}
-
 }
