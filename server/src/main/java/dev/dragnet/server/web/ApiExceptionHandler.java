@@ -52,6 +52,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		}
 		HttpHeaders headers = new HttpHeaders();
 		ex.headers().forEach((name, values) -> headers.put(name, values));
+		if (ex.status().is5xxServerError()) {
+			// The connection is closed after a server-side failure: a client must not queue its next request on a
+			// connection whose exchange may still be winding down (a full test run saw a request sent right after
+			// a 503 on a kept-alive connection wait past its timeout).
+			headers.setConnection("close");
+		}
 		return createResponseEntity(ProblemDetails.of(ex), headers, ex.status(), exchange);
 	}
 
