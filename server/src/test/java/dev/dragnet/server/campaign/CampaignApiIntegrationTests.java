@@ -8,6 +8,7 @@ import dev.dragnet.protocol.source.SourceCatalogue;
 import dev.dragnet.protocol.source.SourceDefinition;
 import dev.dragnet.server.DragnetServerApplication;
 import dev.dragnet.server.testsupport.TestDatabase;
+import dev.dragnet.server.testsupport.TestHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class CampaignApiIntegrationTests {
 		server = new SpringApplicationBuilder(DragnetServerApplication.class).properties(TestDatabase.springProperties())
 			.run("--server.port=0", "--dragnet.admin.token=" + ADMIN_TOKEN, "--dragnet.campaigns.max-addresses=131072");
 		int port = Integer.parseInt(server.getEnvironment().getProperty("local.server.port"));
-		http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30)).build();
+		http = TestHttp.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30)).build();
 	}
 
 	@AfterAll

@@ -16,6 +16,7 @@ import dev.dragnet.server.campaign.CampaignEvents;
 import dev.dragnet.server.campaign.CampaignState;
 import dev.dragnet.server.campaign.CampaignStateChange;
 import dev.dragnet.server.testsupport.TestDatabase;
+import dev.dragnet.server.testsupport.TestHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class CampaignLeaseExpiryIntegrationTests {
 					"--dragnet.campaigns.lease-duration=1500ms", "--dragnet.campaigns.sweep-interval=200ms",
 					"--dragnet.campaigns.max-attempts=2");
 		port = Integer.parseInt(server.getEnvironment().getProperty("local.server.port"));
-		http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30)).build();
+		http = TestHttp.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30)).build();
 	}
 
 	@AfterAll

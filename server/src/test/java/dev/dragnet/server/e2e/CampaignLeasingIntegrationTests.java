@@ -19,6 +19,7 @@ import dev.dragnet.protocol.WantBlocks;
 import dev.dragnet.protocol.Welcome;
 import dev.dragnet.server.DragnetServerApplication;
 import dev.dragnet.server.testsupport.TestDatabase;
+import dev.dragnet.server.testsupport.TestHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,7 @@ class CampaignLeasingIntegrationTests {
 			.run("--server.port=0", "--dragnet.probes.tokens=" + TOKEN, "--dragnet.admin.token=" + ADMIN,
 					"--dragnet.campaigns.max-leases-per-probe=2", "--dragnet.campaigns.min-block-size=16");
 		port = Integer.parseInt(server.getEnvironment().getProperty("local.server.port"));
-		http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30)).build();
+		http = TestHttp.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30)).build();
 	}
 
 	@AfterAll

@@ -18,6 +18,7 @@ import dev.dragnet.protocol.Protocol;
 import dev.dragnet.protocol.Welcome;
 import dev.dragnet.server.DragnetServerApplication;
 import dev.dragnet.server.testsupport.TestDatabase;
+import dev.dragnet.server.testsupport.TestHttp;
 import dev.dragnet.testbed.whois.FakeWhoisServer;
 import dev.dragnet.testbed.whois.WhoisBehaviour;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -71,7 +72,7 @@ class WhoisEndToEndIntegrationTests {
 					"--dragnet.dispatch.attempt-timeout=4s", "--dragnet.whois.pace.min-interval=0ms",
 					"--dragnet.whois.pace.max-connections=64", "--dragnet.whois.default-policy=whois");
 		port = Integer.parseInt(server.getEnvironment().getProperty("local.server.port"));
-		http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30)).build();
+		http = TestHttp.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30)).build();
 		routeSuffixToFake("test", "%s");
 		routeSuffixToFake("de", "-T dn,ace %s");
 		agents.put("probe-a", startAgent("probe-a"));

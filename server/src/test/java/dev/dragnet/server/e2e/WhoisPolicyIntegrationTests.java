@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import dev.dragnet.server.DragnetServerApplication;
 import dev.dragnet.server.testsupport.TestDatabase;
+import dev.dragnet.server.testsupport.TestHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class WhoisPolicyIntegrationTests {
 			.run("--server.port=0", "--dragnet.probes.tokens=t",
 					"--dragnet.whois.allowed-servers=127.0.0.1,10.1.2.3,localhost,[::1],169.254.169.254");
 		port = Integer.parseInt(server.getEnvironment().getProperty("local.server.port"));
-		http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(20)).build();
+		http = TestHttp.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(20)).build();
 	}
 
 	@AfterAll

@@ -36,7 +36,7 @@ public final class RunningServer implements AutoCloseable {
 		this.context = context;
 		this.database = database;
 		this.port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
-		this.http = WebTestClient.bindToServer()
+		this.http = TestHttp.bindToServer()
 			.baseUrl("http://127.0.0.1:" + this.port)
 			.responseTimeout(Duration.ofSeconds(30))
 			.build();

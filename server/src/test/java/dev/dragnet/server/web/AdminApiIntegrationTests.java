@@ -7,6 +7,7 @@ import java.util.List;
 
 import dev.dragnet.server.DragnetServerApplication;
 import dev.dragnet.server.testsupport.TestDatabase;
+import dev.dragnet.server.testsupport.TestHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -344,6 +345,6 @@ class AdminApiIntegrationTests {
 
 	private static WebTestClient clientOf(ConfigurableApplicationContext app) {
 		String port = app.getEnvironment().getRequiredProperty("local.server.port");
-		return WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(10)).build();
+		return TestHttp.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(10)).build();
 	}
 }

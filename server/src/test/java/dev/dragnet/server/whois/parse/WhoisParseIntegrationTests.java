@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.dragnet.server.DragnetServerApplication;
 import dev.dragnet.server.testsupport.TestDatabase;
+import dev.dragnet.server.testsupport.TestHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class WhoisParseIntegrationTests {
 	static void startServer() {
 		app = new SpringApplicationBuilder(DragnetServerApplication.class).properties(TestDatabase.springProperties())
 			.run("--server.port=0", "--dragnet.admin.token=parse-test-token");
-		client = WebTestClient.bindToServer()
+		client = TestHttp.bindToServer()
 			.baseUrl("http://localhost:" + app.getEnvironment().getRequiredProperty("local.server.port"))
 			.responseTimeout(Duration.ofSeconds(10))
 			.build();
