@@ -87,7 +87,7 @@ public final class ProbeAgent implements AutoCloseable {
 		this.config = config;
 		// One pacer for both protocols: a host reached over WHOIS and RDAP is paced as one.
 		HostPacer pacer = new HostPacer();
-		this.whois = new WhoisClient(config.allowPrivateServers(), pacer);
+		this.whois = new WhoisClient(config.allowPrivateServers(), pacer, config.bindAddress());
 		this.rdap = new RdapClient(config.allowPrivateServers(), pacer, "dragnet-probe/" + VERSION);
 		this.sources = new SourceRunner(config.allowPrivateServers(), pacer, "Mozilla/5.0 (compatible; dragnet-probe/" + VERSION + ")");
 		this.nameServers = (config.dnsServer() != null) ? new NameServers(List.of(config.dnsServer()))

@@ -39,6 +39,8 @@ final class ProbeArguments {
 			  --source-keys NAME=KEY,.. API keys for keyed reverse-IP sources (dnsdb=...)   DRAGNET_SOURCE_KEYS
 			                            (prefer the variable; a source needing a key this
 			                            probe lacks is not used)
+			  --bind-address IP         local address outward WHOIS connections leave from   DRAGNET_BIND_ADDRESS
+			                            (a machine with several addresses)
 			  --log-level LEVEL         trace, debug, info, warn or error (default info)      DRAGNET_LOG_LEVEL
 			  --help                    print this help
 
@@ -49,7 +51,8 @@ final class ProbeArguments {
 
 	private static final Map<String, String> VALUE_OPTIONS = Map.of("--server", "DRAGNET_SERVER", "--token",
 			"DRAGNET_TOKEN", "--name", "DRAGNET_PROBE_NAME", "--concurrency", "DRAGNET_CONCURRENCY", "--log-level",
-			"DRAGNET_LOG_LEVEL", "--dns-server", "DRAGNET_DNS_SERVER", "--source-keys", "DRAGNET_SOURCE_KEYS");
+			"DRAGNET_LOG_LEVEL", "--dns-server", "DRAGNET_DNS_SERVER", "--source-keys", "DRAGNET_SOURCE_KEYS", "--bind-address",
+			"DRAGNET_BIND_ADDRESS");
 
 	private static final int DNS_PORT = 53;
 
@@ -85,7 +88,8 @@ final class ProbeArguments {
 		ProbeConfig config = config(serverUri(server), token, name != null ? name : hostName.get(),
 				concurrency(concurrency), allowPrivate)
 			.withDnsServer(dnsServer(value(options, env, "--dns-server")))
-			.withSourceKeys(sourceKeys(value(options, env, "--source-keys")));
+			.withSourceKeys(sourceKeys(value(options, env, "--source-keys")))
+			.withBindAddress(bindAddress(value(options, env, "--bind-address")));
 		return new Parsed(config, logLevel(value(options, env, "--log-level")));
 	}
 
@@ -194,6 +198,20 @@ final class ProbeArguments {
 	private static UsageException dnsServerUsage(String text) {
 		return new UsageException("dns server must be an IP address with an optional port (192.0.2.53:53, "
 				+ "[2001:db8::53]:53), not '" + text + "'");
+	}
+
+	/** An IP literal (no name: the probe must not ask a resolver which of its own addresses to use). */
+	private static @Nullable InetAddress bindAddress(@Nullable String text) {
+		if (text == null) {
+			return null;
+		}
+		String literal = (text.startsWith("[") && text.endsWith("]")) ? text.substring(1, text.length() - 1) : text;
+		InetAddress address = Addresses.parseLiteral(literal);
+		if (address == null) {
+			throw new UsageException("bind address must be an IP address of this machine (192.0.2.7, 2001:db8::7), not '"
+					+ text + "'");
+		}
+		return address;
 	}
 
 	/** {@code name=key,name=key}: each source once, each key one word. */

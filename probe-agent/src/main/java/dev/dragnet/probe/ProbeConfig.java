@@ -1,5 +1,6 @@
 package dev.dragnet.probe;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -30,10 +31,12 @@ import org.jspecify.annotations.Nullable;
  * system's resolvers
  * @param sourceKeys this probe's API keys for keyed reverse-IP sources, by source name; never printed. A source
  * that needs a key this probe does not have is not used by it
+ * @param bindAddress the local address outward WHOIS connections leave from (a machine with several
+ * addresses, or several probes on one machine), or {@code null} for the system's choice
  */
 public record ProbeConfig(URI server, String token, String name, int concurrency, boolean allowPrivateServers,
 		Duration reconnectMin, Duration reconnectMax, Duration connectTimeout, Duration welcomeTimeout,
-		@Nullable InetSocketAddress dnsServer, Map<String, String> sourceKeys) {
+		@Nullable InetSocketAddress dnsServer, Map<String, String> sourceKeys, @Nullable InetAddress bindAddress) {
 
 	/** Default ceiling of the first reconnect delay. */
 	public static final Duration DEFAULT_RECONNECT_MIN = Duration.ofSeconds(1);
@@ -90,31 +93,38 @@ public record ProbeConfig(URI server, String token, String name, int concurrency
 	/** A configuration with the default tunables. */
 	public static ProbeConfig of(URI server, String token, String name, int concurrency, boolean allowPrivateServers) {
 		return new ProbeConfig(server, token, name, concurrency, allowPrivateServers, DEFAULT_RECONNECT_MIN,
-				DEFAULT_RECONNECT_MAX, DEFAULT_CONNECT_TIMEOUT, DEFAULT_WELCOME_TIMEOUT, null, Map.of());
+				DEFAULT_RECONNECT_MAX, DEFAULT_CONNECT_TIMEOUT, DEFAULT_WELCOME_TIMEOUT, null, Map.of(), null);
 	}
 
 	/** This configuration with other reconnect delays. */
 	public ProbeConfig withReconnect(Duration min, Duration max) {
 		return new ProbeConfig(this.server, this.token, this.name, this.concurrency, this.allowPrivateServers, min, max,
-				this.connectTimeout, this.welcomeTimeout, this.dnsServer, this.sourceKeys);
+				this.connectTimeout, this.welcomeTimeout, this.dnsServer, this.sourceKeys, this.bindAddress);
 	}
 
 	/** This configuration with other connect and welcome timeouts. */
 	public ProbeConfig withTimeouts(Duration connect, Duration welcome) {
 		return new ProbeConfig(this.server, this.token, this.name, this.concurrency, this.allowPrivateServers,
-				this.reconnectMin, this.reconnectMax, connect, welcome, this.dnsServer, this.sourceKeys);
+				this.reconnectMin, this.reconnectMax, connect, welcome, this.dnsServer, this.sourceKeys, this.bindAddress);
 	}
 
 	/** This configuration asking {@code server} (an address, not a name) for PTR and forward lookups. */
 	public ProbeConfig withDnsServer(@Nullable InetSocketAddress server) {
 		return new ProbeConfig(this.server, this.token, this.name, this.concurrency, this.allowPrivateServers,
-				this.reconnectMin, this.reconnectMax, this.connectTimeout, this.welcomeTimeout, server, this.sourceKeys);
+				this.reconnectMin, this.reconnectMax, this.connectTimeout, this.welcomeTimeout, server, this.sourceKeys, this.bindAddress);
 	}
 
 	/** This configuration with these API keys for keyed sources, by source name. */
 	public ProbeConfig withSourceKeys(Map<String, String> keys) {
 		return new ProbeConfig(this.server, this.token, this.name, this.concurrency, this.allowPrivateServers,
-				this.reconnectMin, this.reconnectMax, this.connectTimeout, this.welcomeTimeout, this.dnsServer, keys);
+				this.reconnectMin, this.reconnectMax, this.connectTimeout, this.welcomeTimeout, this.dnsServer, keys, this.bindAddress);
+	}
+
+	/** This configuration with outward WHOIS connections leaving from {@code address} ({@code null}: the system's choice). */
+	public ProbeConfig withBindAddress(@Nullable InetAddress address) {
+		return new ProbeConfig(this.server, this.token, this.name, this.concurrency, this.allowPrivateServers,
+				this.reconnectMin, this.reconnectMax, this.connectTimeout, this.welcomeTimeout, this.dnsServer, this.sourceKeys,
+				address);
 	}
 
 	@Override
@@ -124,7 +134,8 @@ public record ProbeConfig(URI server, String token, String name, int concurrency
 				+ ", allowPrivateServers=" + this.allowPrivateServers + ", reconnect=" + this.reconnectMin + ".."
 				+ this.reconnectMax + ", connectTimeout=" + this.connectTimeout + ", welcomeTimeout="
 				+ this.welcomeTimeout + ", dnsServer=" + ((this.dnsServer != null) ? this.dnsServer : "system") + ", keysFor="
-				+ new TreeMap<>(this.sourceKeys).keySet() + "]";
+				+ new TreeMap<>(this.sourceKeys).keySet()
+				+ ((this.bindAddress != null) ? ", bindAddress=" + this.bindAddress.getHostAddress() : "") + "]";
 	}
 
 	private static void requirePositive(Duration duration, String name) {

@@ -126,6 +126,25 @@ class ProbeArgumentsTests {
 	}
 
 	@Test
+	void theBindAddressIsAnIpLiteral() {
+		String[] base = { "--server", "ws://h/ws/probe", "--token", "T" };
+		assertThat(parse(NO_ENV, base).config().bindAddress()).as("the system's choice").isNull();
+		assertThat(parse(NO_ENV, concat(base, "--bind-address", "127.0.0.2")).config().bindAddress().getHostAddress())
+			.isEqualTo("127.0.0.2");
+		assertThat(parse(NO_ENV, concat(base, "--bind-address=[2001:db8::7]")).config().bindAddress().getHostAddress())
+			.isEqualTo("2001:db8:0:0:0:0:0:7");
+		assertThat(parse(Map.of("DRAGNET_BIND_ADDRESS", "192.0.2.7"), base).config().bindAddress().getHostAddress())
+			.isEqualTo("192.0.2.7");
+		for (String bad : new String[] { "pc.example", "192.0.2.300", "127.0.0.2:43" }) {
+			assertThatThrownBy(() -> parse(NO_ENV, concat(base, "--bind-address", bad)))
+				.isInstanceOf(UsageException.class)
+				.hasMessageStartingWith("bind address must be an IP address")
+				.hasMessageContaining(bad);
+		}
+		assertThat(ProbeArguments.USAGE).contains("--bind-address").contains("DRAGNET_BIND_ADDRESS");
+	}
+
+	@Test
 	void sourceKeysAreNamedPairsAndNeverPrinted() {
 		String[] base = { "--server", "ws://h/ws/probe", "--token", "T" };
 		assertThat(parse(NO_ENV, base).config().sourceKeys()).isEmpty();

@@ -56,6 +56,8 @@ public final class WhoisClient {
 
 	private final HostPacer pacer;
 
+	private final @Nullable InetAddress bindAddress;
+
 	/**
 	 * A client with its own pacer.
 	 * @param allowPrivateServers whether loopback and private addresses may be contacted (tests, lab setups)
@@ -69,9 +71,19 @@ public final class WhoisClient {
 	 * @param pacer the probe's pacer, shared with its other clients
 	 */
 	public WhoisClient(boolean allowPrivateServers, HostPacer pacer) {
+		this(allowPrivateServers, pacer, null);
+	}
+
+	/**
+	 * @param allowPrivateServers whether loopback and private addresses may be contacted (tests, lab setups)
+	 * @param pacer the probe's pacer, shared with its other clients
+	 * @param bindAddress the local address connections leave from, or {@code null} for the system's choice
+	 */
+	public WhoisClient(boolean allowPrivateServers, HostPacer pacer, @Nullable InetAddress bindAddress) {
 		this.allowPrivateServers = allowPrivateServers;
 		this.resolver = new HostResolver();
 		this.pacer = pacer;
+		this.bindAddress = bindAddress;
 	}
 
 	/**
@@ -164,6 +176,10 @@ public final class WhoisClient {
 		TcpClient client = TcpClient.newConnection()
 			.remoteAddress(() -> target)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis);
+		if (this.bindAddress != null) {
+			InetSocketAddress local = new InetSocketAddress(this.bindAddress, 0);
+			client = client.bindAddress(() -> local);
+		}
 		SocksProxy socks = exchange.query.proxy();
 		if (proxy == null || socks == null) {
 			return client;

@@ -1,6 +1,7 @@
 package dev.dragnet.probe.whois;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import dev.dragnet.protocol.Pace;
 import dev.dragnet.protocol.TaskResult;
 import dev.dragnet.protocol.TaskResult.Outcome;
 import dev.dragnet.protocol.WhoisQuery;
+import dev.dragnet.testbed.whois.ClientRateLimit;
 import dev.dragnet.testbed.whois.FakeWhoisServer;
 import dev.dragnet.testbed.whois.WhoisBehaviour;
 import org.jspecify.annotations.Nullable;
@@ -244,6 +246,20 @@ class WhoisClientTests {
 			.expectComplete()
 			.verify(WAIT);
 		assertThat(this.whois.queries()).containsExactlyInAnyOrder("a", "b");
+	}
+
+	@Test
+	void connectionsLeaveFromTheBindAddress() throws Exception {
+		ClientRateLimit limit = ClientRateLimit.of(0.001, 1);
+		this.whois.fallback(WhoisBehaviour.perClient(limit, WhoisBehaviour.text("ok\r\n"),
+				WhoisBehaviour.text("limit exceeded\r\n")));
+		WhoisClient second = new WhoisClient(true, new HostPacer(), InetAddress.getByName("127.0.0.2"));
+		WhoisClient third = new WhoisClient(true, new HostPacer(), InetAddress.getByName("127.0.0.3"));
+		assertThat(queryWith(second, whoisQuery("a.bench", null, 65536), DEADLINE).text()).isEqualTo("ok\r\n");
+		assertThat(queryWith(second, whoisQuery("b.bench", null, 65536), DEADLINE).text())
+			.as("the registry counts 127.0.0.2 once").isEqualTo("limit exceeded\r\n");
+		assertThat(queryWith(third, whoisQuery("c.bench", null, 65536), DEADLINE).text())
+			.as("127.0.0.3 is another client").isEqualTo("ok\r\n");
 	}
 
 	private WhoisQuery whoisQuery(String line, Pace pace) {

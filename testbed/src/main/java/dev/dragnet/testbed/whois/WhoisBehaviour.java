@@ -123,6 +123,28 @@ public final class WhoisBehaviour {
 				(exchange) -> ((served.getAndIncrement() < times) ? first : then).respond(exchange));
 	}
 
+	/**
+	 * Answers {@code format} with every {@code %s} replaced by the query line, as UTF-8, then closes: a registry
+	 * that has a record for whatever it is asked.
+	 */
+	public static WhoisBehaviour template(String format) {
+		Objects.requireNonNull(format, "format");
+		return new WhoisBehaviour("template(" + format.length() + " chars)",
+				(exchange) -> exchange.send(format.replace("%s", exchange.query()).getBytes(StandardCharsets.UTF_8)));
+	}
+
+	/**
+	 * Behaves as {@code allowed} while the client's address is within {@code limit}, else as {@code refused}: a
+	 * registry that limits each source address, as real ones do.
+	 */
+	public static WhoisBehaviour perClient(ClientRateLimit limit, WhoisBehaviour allowed, WhoisBehaviour refused) {
+		Objects.requireNonNull(limit, "limit");
+		Objects.requireNonNull(allowed, "allowed");
+		Objects.requireNonNull(refused, "refused");
+		return new WhoisBehaviour("perClient(" + limit + ", " + allowed + ", " + refused + ")",
+				(exchange) -> (limit.tryAcquire(exchange.clientAddress()) ? allowed : refused).respond(exchange));
+	}
+
 	/** The answer of {@link #noMatch()} to {@code query}. */
 	static String noMatchText(String query) {
 		return "No match for \"" + query + "\".\r\n";

@@ -1,5 +1,7 @@
 package dev.dragnet.testbed.whois;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.buffer.Unpooled;
@@ -31,6 +33,12 @@ final class WhoisExchange {
 	/** The query line as received, without its line end. */
 	String query() {
 		return this.query;
+	}
+
+	/** The address the client connected from. */
+	String clientAddress() {
+		SocketAddress remote = this.connection.channel().remoteAddress();
+		return (remote instanceof InetSocketAddress inet) ? inet.getAddress().getHostAddress() : String.valueOf(remote);
 	}
 
 	/** Writes all of {@code bytes} and completes once they are handed to the socket. */

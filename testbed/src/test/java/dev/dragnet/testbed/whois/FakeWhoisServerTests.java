@@ -308,8 +308,41 @@ class FakeWhoisServerTests {
 	}
 
 	@Test
+	void templateAnswersWithTheQueryFilledIn() {
+		this.whois.fallback(WhoisBehaviour.template("Domain Name: %s\r\n"));
+		assertThat(ask("a.bench\r\n").map(FakeWhoisServerTests::utf8).block(TIMEOUT)).isEqualTo("Domain Name: a.bench\r\n");
+	}
+
+	@Test
+	void perClientLimitRefusesEachSourceAddressOnItsOwn() {
+		ClientRateLimit limit = ClientRateLimit.of(0.001, 1);
+		this.whois.fallback(WhoisBehaviour.perClient(limit, text("ok\r\n"), text("limit exceeded\r\n")));
+		assertThat(askFrom("127.0.0.2", "a.bench\r\n")).isEqualTo("ok\r\n");
+		assertThat(askFrom("127.0.0.2", "b.bench\r\n")).isEqualTo("limit exceeded\r\n");
+		assertThat(askFrom("127.0.0.3", "c.bench\r\n")).isEqualTo("ok\r\n");
+		assertThat(limit.allowed()).isEqualTo(2);
+		assertThat(limit.refused()).isEqualTo(1);
+	}
+
+	@Test
 	void queryWithALineBreakCannotBeScripted() {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.whois.answer("a.example\r\n", "a"));
+	}
+
+	/** Sends {@code request} from the loopback address {@code source} and returns the answer as UTF-8. */
+	private String askFrom(String source, String request) {
+		byte[] bytes = request.getBytes(StandardCharsets.UTF_8);
+		Mono<Connection> from = TcpClient.newConnection()
+			.host(this.whois.host())
+			.port(this.whois.port())
+			.bindAddress(() -> new InetSocketAddress(source, 0))
+			.connect()
+			.map(Connection.class::cast);
+		return Mono.usingWhen(from,
+				(connection) -> connection.outbound().sendByteArray(Mono.just(bytes)).then().then(readAll(connection)),
+				(connection) -> Mono.fromRunnable(connection::dispose))
+			.map(FakeWhoisServerTests::utf8)
+			.block(TIMEOUT);
 	}
 
 	private Mono<Connection> connect() {
