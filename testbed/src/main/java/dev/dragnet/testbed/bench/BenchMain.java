@@ -1,0 +1,46 @@
+package dev.dragnet.testbed.bench;
+
+import java.util.Arrays;
+
+/**
+ * {@code java -jar dragnet-testbed.jar BENCHMARK [options]}: runs one benchmark and prints its figures. Exit
+ * status 0 when it ran (whatever the figures), 1 when it could not run, 64 for bad arguments.
+ */
+public final class BenchMain {
+
+	static final String USAGE = """
+			Usage: java -jar dragnet-testbed.jar whois-pacing [options]
+
+			whois-pacing: a bulk WHOIS request through the server and real probe processes to one fake
+			registry that limits each source address, as real ones do. Prints throughput beside the
+			bound (probes x allowed rate), error lines, and throttle notices returned as data.
+			%s""".formatted(WhoisPacingBenchmark.Options.USAGE);
+
+	private BenchMain() {
+	}
+
+	public static void main(String[] args) {
+		if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+			System.out.println(USAGE);
+			System.exit(args.length == 0 ? 64 : 0);
+		}
+		String[] rest = Arrays.copyOfRange(args, 1, args.length);
+		try {
+			switch (args[0]) {
+				case "whois-pacing" -> WhoisPacingBenchmark.run(WhoisPacingBenchmark.Options.parse(rest));
+				default -> throw new IllegalArgumentException("unknown benchmark '" + args[0] + "'");
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			System.err.println("bench: " + ex.getMessage());
+			System.err.println(USAGE);
+			System.exit(64);
+		}
+		catch (Exception ex) {
+			System.err.println("bench: could not run: " + ex);
+			ex.printStackTrace();
+			System.exit(1);
+		}
+		System.exit(0);
+	}
+}
