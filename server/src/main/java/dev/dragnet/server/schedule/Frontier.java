@@ -191,6 +191,13 @@ public final class Frontier {
 		int ahead = ask.retry() ? 0 : interactive ? target.interactive.size() : target.queuedCount;
 		long now = now();
 		Estimate estimate = estimate(target, candidates, ahead, now);
+		if (interactive && estimate.allResting) {
+			// A single lookup does not wait out a throttle's rest: its caller hears when to come back.
+			return new WaitTooLong(ask.target(), Duration.ofMillis(estimate.firstRest),
+					"every probe that could ask " + ask.target() + " was throttled by it and is resting; the first may "
+							+ "ask again in " + Math.max(1, (estimate.firstRest + 999) / 1000) + "s",
+					true);
+		}
 		if (estimate.millis > ask.maxWait().toMillis()) {
 			return new WaitTooLong(ask.target(), Duration.ofMillis(estimate.millis), estimate.describe(ask, ahead),
 					estimate.resting);
@@ -212,10 +219,14 @@ public final class Frontier {
 		double rate = 0;
 		long first = Long.MAX_VALUE;
 		boolean resting = false;
+		boolean allResting = true;
+		long firstRest = Long.MAX_VALUE;
 		for (ProbeSession probe : candidates) {
 			Pair pair = target.pair(probe.name());
 			long interval = interval(target, pair, now);
 			long rest = this.cooldowns.earliestEnd(target.name, Set.of(probe.name())).map(Duration::toMillis).orElse(0L);
+			allResting &= rest > 0;
+			firstRest = Math.min(firstRest, rest);
 			long ready = Math.max(Math.max(pair.nextStart - now, rest), 0);
 			if (ready < first) {
 				first = ready;
@@ -224,7 +235,7 @@ public final class Frontier {
 			rate += probeRate(target, interval);
 		}
 		long millis = first + (long) Math.ceil(ahead * 1000.0 / rate);
-		return new Estimate(millis, rate, resting);
+		return new Estimate(millis, rate, resting, allResting, firstRest);
 	}
 
 	/** Queries per second one probe can run at a target: its pace, and its connections over the latency. */
@@ -559,7 +570,7 @@ public final class Frontier {
 		}
 	}
 
-	private record Estimate(long millis, double rate, boolean resting) {
+	private record Estimate(long millis, double rate, boolean resting, boolean allResting, long firstRest) {
 
 		String describe(Ask ask, int ahead) {
 			long seconds = Math.max(1, (this.millis + 999) / 1000);
@@ -569,7 +580,7 @@ public final class Frontier {
 			}
 			return ahead + " lookup(s) wait for " + ask.target() + " ahead of this one at about "
 					+ String.format(java.util.Locale.ROOT, "%.2f", this.rate) + " per second; the estimated wait of "
-					+ seconds + "s is more than the " + ask.maxWait().toSeconds() + "s this lookup may wait";
+					+ seconds + "s is more than the " + ask.maxWait().toMillis() + " ms this lookup may wait (maxWait)";
 		}
 	}
 

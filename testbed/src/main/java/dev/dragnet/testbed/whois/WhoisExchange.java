@@ -1,5 +1,6 @@
 package dev.dragnet.testbed.whois;
 
+import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.buffer.Unpooled;
@@ -31,6 +32,14 @@ final class WhoisExchange {
 	/** The query line as received, without its line end. */
 	String query() {
 		return this.query;
+	}
+
+	/** The client's IP address, as text ({@code 127.0.0.1}). */
+	String clientAddress() {
+		if (this.connection.channel().remoteAddress() instanceof InetSocketAddress remote) {
+			return remote.getAddress().getHostAddress();
+		}
+		return String.valueOf(this.connection.channel().remoteAddress());
 	}
 
 	/** Writes all of {@code bytes} and completes once they are handed to the socket. */
