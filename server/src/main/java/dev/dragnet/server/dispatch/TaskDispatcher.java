@@ -28,6 +28,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
@@ -44,7 +45,7 @@ import reactor.core.scheduler.Schedulers;
  * waiting for a turn never times an attempt out. See docs/SCHEDULING.md.
  */
 @Service
-public class TaskDispatcher {
+public class TaskDispatcher implements DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(TaskDispatcher.class);
 
@@ -139,6 +140,11 @@ public class TaskDispatcher {
 			flight.shared = Mono.from(source.flux().publish().refCount(1));
 			return flight.shared;
 		});
+	}
+
+	@Override
+	public void destroy() {
+		this.frontier.close();
 	}
 
 	/** Lookups that shared a query in flight, since start. */

@@ -72,6 +72,8 @@ public final class Frontier {
 
 	private final AtomicInteger queued = new AtomicInteger();
 
+	private final Disposable capacity;
+
 	public Frontier(ProbeRegistry registry, ScheduleProperties properties, Scheduler clock, Cooldowns cooldowns,
 			int maxQueued, @Nullable MeterRegistry meters) {
 		this.registry = registry;
@@ -80,6 +82,22 @@ public final class Frontier {
 		this.cooldowns = cooldowns;
 		this.maxQueued = maxQueued;
 		this.meters = meters;
+		// Credits coming back and probes connecting wake every waiting queue at once (the recheck timer is
+		// only the fallback). The registry's sink lives as long as the application, like this subscription.
+		this.capacity = registry.capacitySignals().subscribe((tick) -> drainWaiting(), (ex) -> { });
+	}
+
+	/** Stops listening to capacity signals (queues then wake on their recheck timers only). */
+	public void close() {
+		this.capacity.dispose();
+	}
+
+	private void drainWaiting() {
+		for (Target target : this.targets.values()) {
+			if (target.queuedCount > 0) {
+				drain(target);
+			}
+		}
 	}
 
 	/**
