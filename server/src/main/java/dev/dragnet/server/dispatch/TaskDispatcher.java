@@ -130,9 +130,13 @@ public class TaskDispatcher implements DisposableBean {
 			});
 			if (flight != created[0]) {
 				this.coalesced.increment();
+				if (lane.interactive()) {
+					flight.promote(this.frontier);
+				}
 				return flight.shared;
 			}
 			Run run = new Run(request, lane, arrived, flight);
+			flight.run = run;
 			Mono<Dispatched> source = Mono.defer(() -> attempt(run))
 				.doOnNext((done) -> this.flights.remove(key, flight))
 				.doOnError((ex) -> this.flights.remove(key, flight))
@@ -191,8 +195,10 @@ public class TaskDispatcher implements DisposableBean {
 		Duration maxWait = run.lane.interactive()
 				? ((run.lane.maxWait() != null) ? run.lane.maxWait() : this.schedule.defaultMaxWait())
 				: this.schedule.bulkMaxWait();
+		// A promoted bulk query keeps its bulk lane for retries: it must not be refused like a single lookup.
 		Frontier.Ask ask = new Frontier.Ask(run.request.target(), run.capability(), pace(run.request.work()), run.lane,
 				maxWait, Set.copyOf(run.tried), run.retry);
+		run.ask = ask;
 		Mono<Frontier.Grant> turn = this.frontier.turn(ask);
 		if (run.lane.interactive()) {
 			Duration bound = this.properties.acquireTimeout();
@@ -321,6 +327,21 @@ public class TaskDispatcher implements DisposableBean {
 
 		volatile Mono<Dispatched> shared = Mono.empty();
 
+		volatile @Nullable Run run;
+
+		/** A single lookup joined: the query's queued turn moves ahead of the bulk lines. */
+		void promote(Frontier frontier) {
+			Run current = this.run;
+			if (current == null || current.promoted || current.lane.interactive()) {
+				return;
+			}
+			current.promoted = true;
+			Frontier.Ask ask = current.ask;
+			if (ask != null) {
+				frontier.promote(ask);
+			}
+		}
+
 		/** A fresh lookup shares only a query whose answer will be newer than its own arrival. */
 		boolean joinable(boolean fresh, long arrived) {
 			long sent = this.sentAt;
@@ -348,6 +369,10 @@ public class TaskDispatcher implements DisposableBean {
 		volatile int requeues;
 
 		volatile boolean retry;
+
+		volatile boolean promoted;
+
+		volatile Frontier.@Nullable Ask ask;
 
 		Run(DispatchRequest request, Lane lane, long started, Flight flight) {
 			this.request = request;

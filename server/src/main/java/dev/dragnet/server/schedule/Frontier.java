@@ -145,6 +145,33 @@ public final class Frontier {
 		}
 	}
 
+	/**
+	 * Moves a bulk line's queued turn into the interactive lane: a single lookup joined its query and must not
+	 * wait behind bulk lines. Nothing happens when the turn is no longer queued.
+	 */
+	public void promote(Ask ask) {
+		Target target = this.targets.get(ask.target());
+		if (target == null || ask.lane().interactive()) {
+			return;
+		}
+		synchronized (target) {
+			ArrayDeque<Ticket> lane = target.bulk.get(ask.lane().bulk());
+			if (lane == null) {
+				return;
+			}
+			for (Ticket ticket : lane) {
+				if (ticket.ask == ask && ticket.state.get() == WAITING) {
+					target.remove(ticket);
+					ticket.interactive = true;
+					target.interactive.addLast(ticket);
+					target.queuedCount++;
+					break;
+				}
+			}
+		}
+		drain(target);
+	}
+
 	/** Lookups queued for their turn now, over every target. */
 	public int queued() {
 		return this.queued.get();
@@ -612,9 +639,13 @@ public final class Frontier {
 
 		volatile @Nullable Grant grant;
 
+		/** In the interactive lane: asked so, or promoted there when a single lookup joined it. */
+		boolean interactive;
+
 		Ticket(Ask ask, MonoSink<Grant> sink) {
 			this.ask = ask;
 			this.sink = sink;
+			this.interactive = ask.lane().interactive();
 		}
 	}
 
@@ -689,7 +720,7 @@ public final class Frontier {
 
 		boolean remove(Ticket ticket) {
 			boolean removed;
-			if (ticket.ask.lane().interactive()) {
+			if (ticket.interactive) {
 				removed = this.interactive.remove(ticket);
 			}
 			else {
@@ -708,7 +739,7 @@ public final class Frontier {
 		/** After a bulk lane was served, it goes to the back of the round. */
 		void rotate(Ticket served) {
 			String owner = served.ask.lane().bulk();
-			if (owner == null) {
+			if (owner == null || served.interactive) {
 				return;
 			}
 			ArrayDeque<Ticket> lane = this.bulk.remove(owner);

@@ -101,6 +101,22 @@ class FrontierTests {
 	}
 
 	@Test
+	void aBulkLineAnInteractiveLookupJoinedIsPromotedAheadOfTheOtherBulkLines() {
+		TestProbe.connect(this.registry, "a", 8);
+		Lane bulk = new Lane("x", null, false);
+		take("x0", bulk);
+		take("x1", bulk);
+		Frontier.Ask joined = ask("x2", bulk, Duration.ofMinutes(5));
+		this.running.add(this.frontier.turn(joined).subscribe((grant) -> {
+			this.granted.add("x2@" + grant.probe().name());
+			grant.release();
+		}));
+		this.frontier.promote(joined);
+		this.clock.advanceTimeBy(Duration.ofSeconds(5));
+		assertThat(this.granted).extracting((g) -> g.substring(0, g.indexOf('@'))).containsExactly("x0", "x2", "x1");
+	}
+
+	@Test
 	void aLookupWhoseEstimatedWaitExceedsItsMaxWaitIsRefusedWithTheEstimate() {
 		TestProbe.connect(this.registry, "a", 8);
 		for (int i = 0; i < 6; i++) {
