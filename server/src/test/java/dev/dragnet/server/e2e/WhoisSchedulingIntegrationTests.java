@@ -64,6 +64,8 @@ class WhoisSchedulingIntegrationTests {
 
 	private static FakeWhoisServer queue;
 
+	private static FakeWhoisServer strict;
+
 	@BeforeAll
 	static void start() {
 		slow = fake(WhoisBehaviour.delayed(Duration.ofMillis(300), WhoisBehaviour.text("Domain Name: SLOW\r\n")));
@@ -74,6 +76,9 @@ class WhoisSchedulingIntegrationTests {
 		idle = fake(WhoisBehaviour.text("Domain Name: IDLE\r\n"));
 		shared = fake(WhoisBehaviour.delayed(Duration.ofSeconds(1), WhoisBehaviour.text("Domain Name: SHARED\r\n")));
 		queue = fake(WhoisBehaviour.text("Domain Name: QUEUE\r\n"));
+		strict = fake(WhoisBehaviour.rateLimited(10, Duration.ofSeconds(1),
+				WhoisBehaviour.text("WHOIS LIMIT EXCEEDED - SEE WWW.PIR.ORG/WHOIS FOR DETAILS\r\n"),
+				WhoisBehaviour.text("Domain Name: STRICT\r\n")));
 		server = RunningServer.start("--dragnet.probes.tokens=" + PROBE_TOKEN, "--dragnet.admin.token=" + ADMIN_TOKEN,
 				"--dragnet.whois.allow-private-servers=true", "--dragnet.whois.default-policy=whois",
 				"--dragnet.dispatch.attempt-timeout=5s", "--dragnet.dispatch.throttle-cooldown=1s",
@@ -82,7 +87,9 @@ class WhoisSchedulingIntegrationTests {
 				"--dragnet.whois.suffix-pace[tight].min-interval=200ms",
 				"--dragnet.whois.suffix-pace[tight].max-connections=1",
 				"--dragnet.whois.suffix-pace[busy].min-interval=200ms", "--dragnet.whois.suffix-pace[busy].max-connections=1",
-				"--dragnet.whois.suffix-pace[queue].min-interval=1s", "--dragnet.whois.suffix-pace[queue].max-connections=1");
+				"--dragnet.whois.suffix-pace[queue].min-interval=1s", "--dragnet.whois.suffix-pace[queue].max-connections=1",
+				"--dragnet.whois.suffix-pace[strict].min-interval=100ms",
+				"--dragnet.whois.suffix-pace[strict].max-connections=1");
 		http = server.http();
 		client = WebClient.builder()
 			.baseUrl("http://127.0.0.1:" + server.port())
@@ -96,6 +103,7 @@ class WhoisSchedulingIntegrationTests {
 		route("idle", idle);
 		route("shared", shared);
 		route("queue", queue);
+		route("strict", strict);
 		startProbe();
 		startProbe();
 		awaitProbes(2);
@@ -135,6 +143,28 @@ class WhoisSchedulingIntegrationTests {
 		assertThat(answers).hasSize(40);
 		assertThat(answers).as("lines with an error").noneMatch((a) -> a.containsKey("error"));
 		assertThat(answers).allSatisfy((a) -> assertThat(String.valueOf(a.get("result"))).contains("TIGHT"));
+	}
+
+	@Test
+	void aPaceTwiceTooFastIsLearnedAndNoThrottleNoticeReachesTheCaller() {
+		StringBuilder body = new StringBuilder();
+		for (int i = 0; i < 40; i++) {
+			body.append("strict-").append(i).append(".strict\n");
+		}
+		List<Map<String, Object>> answers = bulk(body.toString()).collectList().block(Duration.ofSeconds(45));
+		assertThat(answers).hasSize(40).noneMatch((a) -> a.containsKey("error"));
+		// The answer's text is the registry's data; throttle notices show only in the attempts' details.
+		assertThat(answers).allSatisfy((a) -> assertThat(String.valueOf(((Map<?, ?>) a.get("result")).get("text")))
+			.isEqualTo("Domain Name: STRICT\r\n"));
+		Map<String, Object> stats = client.get()
+			.uri("/api/whois-servers/stats")
+			.retrieve()
+			.bodyToFlux(ANSWER)
+			.filter((s) -> ("127.0.0.1:" + strict.port()).equals(s.get("server")))
+			.blockFirst(Duration.ofSeconds(5));
+		assertThat(((Number) stats.get("throttles")).intValue()).as("throttles seen").isPositive();
+		assertThat(((Number) stats.get("learnedIntervalMillis")).longValue()).as("the pace learned")
+			.isGreaterThanOrEqualTo(200);
 	}
 
 	@Test
