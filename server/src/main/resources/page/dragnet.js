@@ -37,6 +37,16 @@ function millis(n) {
   return (n === null || n === undefined) ? '–' : number(n) + ' ms';
 }
 
+function rate(s) {
+  if (s.allowedRate === null || s.allowedRate === undefined) return '–';
+  return s.allowedRate.toFixed(2) + '/s' + (s.learnedIntervalMillis ? ' ↓' : '');
+}
+
+function learned(s) {
+  return s.learnedIntervalMillis ? 'slowed by throttles: one query per ' + number(s.learnedIntervalMillis)
+    + ' ms per probe' : 'at the configured pace';
+}
+
 function percent(part, whole) {
   return whole > 0 ? Math.floor((part * 100) / whole) : 0;
 }
@@ -139,7 +149,8 @@ function renderWhois() {
   for (const s of w.servers) {
     body.append(el('tr', {}, el('td', {}, s.server), el('td', { class: 'num' }, number(s.lookups)),
       el('td', { class: 'num' }, number(s.successes)), el('td', { class: 'num' }, number(s.throttles)),
-      el('td', { class: 'num' }, number(s.failures)), el('td', { class: 'num' }, millis(s.medianLatencyMillis))));
+      el('td', { class: 'num' }, number(s.failures)), el('td', { class: 'num' }, millis(s.medianLatencyMillis)),
+      el('td', { class: 'num' }, number(s.queued)), el('td', { class: 'num', title: learned(s) }, rate(s))));
   }
 }
 

@@ -28,7 +28,8 @@ public class Cooldowns {
 		this(Schedulers.parallel());
 	}
 
-	Cooldowns(Scheduler clock) {
+	/** Rests timed on {@code clock} (virtual time in tests). */
+	public Cooldowns(Scheduler clock) {
 		this.clock = clock;
 	}
 

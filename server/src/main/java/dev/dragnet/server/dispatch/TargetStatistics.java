@@ -3,12 +3,16 @@ package dev.dragnet.server.dispatch;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 import dev.dragnet.protocol.TaskResult;
+import dev.dragnet.server.schedule.Frontier;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -33,6 +37,9 @@ public class TargetStatistics {
 	private final TrafficSeries traffic = new TrafficSeries(System::currentTimeMillis);
 
 	private final @Nullable MeterRegistry meters;
+
+	/** The scheduler's view of each target (queue, learned pace), merged into snapshots. */
+	private volatile Supplier<Map<String, Frontier.Load>> loads = Map::of;
 
 	/** Statistics kept in memory only. */
 	TargetStatistics() {
@@ -83,12 +90,21 @@ public class TargetStatistics {
 			.record(Duration.ofMillis(attempt.elapsedMillis()));
 	}
 
-	/** A snapshot of every target, busiest first. */
+	void loads(Supplier<Map<String, Frontier.Load>> loads) {
+		this.loads = loads;
+	}
+
+	/** A snapshot of every target, busiest first (lookups sent, then lookups waiting). */
 	public List<TargetStats> snapshot() {
-		return this.targets.entrySet()
-			.stream()
-			.map((e) -> e.getValue().snapshot(e.getKey()))
-			.sorted(Comparator.comparingLong(TargetStats::lookups).reversed().thenComparing(TargetStats::server))
+		Map<String, Frontier.Load> loads = this.loads.get();
+		Set<String> names = new HashSet<>(this.targets.keySet());
+		names.addAll(loads.keySet());
+		return names.stream()
+			.map((name) -> this.targets.getOrDefault(name, EMPTY).snapshot(name, loads.get(name)))
+			.sorted(Comparator.comparingLong(TargetStats::lookups)
+				.thenComparingInt(TargetStats::queued)
+				.reversed()
+				.thenComparing(TargetStats::server))
 			.toList();
 	}
 
@@ -101,10 +117,18 @@ public class TargetStatistics {
 	 * @param throttles attempts it refused as too frequent
 	 * @param failures attempts that timed out or failed otherwise
 	 * @param medianLatencyMillis median time of its recent successful answers, or null before the first
+	 * @param queued lookups waiting on this server for a turn at it
+	 * @param open queries open at it on probes
+	 * @param intervalMillis the configured least time between two queries from one probe, or null if unpaced
+	 * @param learnedIntervalMillis the slowest pace learned from its throttles that is still in force, or null
+	 * @param allowedRate queries per second the pace ledger allows at it now, over every usable probe
 	 */
 	public record TargetStats(String server, long lookups, long successes, long throttles, long failures,
-			Long medianLatencyMillis) {
+			Long medianLatencyMillis, int queued, int open, Long intervalMillis, Long learnedIntervalMillis,
+			Double allowedRate) {
 	}
+
+	private static final Counters EMPTY = new Counters();
 
 	private static final class Counters {
 
@@ -137,9 +161,11 @@ public class TargetStatistics {
 			return values[values.length / 2];
 		}
 
-		TargetStats snapshot(String target) {
+		TargetStats snapshot(String target, Frontier.@Nullable Load load) {
 			return new TargetStats(target, this.attempts.sum(), this.successes.sum(), this.throttles.sum(),
-					this.failures.sum(), median());
+					this.failures.sum(), median(), (load != null) ? load.queued() : 0, (load != null) ? load.open() : 0,
+					(load != null && load.configuredIntervalMillis() > 0) ? load.configuredIntervalMillis() : null,
+					(load != null) ? load.learnedIntervalMillis() : null, (load != null) ? load.allowedRate() : null);
 		}
 	}
 }

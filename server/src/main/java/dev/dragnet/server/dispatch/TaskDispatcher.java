@@ -2,45 +2,56 @@ package dev.dragnet.server.dispatch;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
+import dev.dragnet.protocol.Pace;
+import dev.dragnet.protocol.RdapQuery;
 import dev.dragnet.protocol.Task;
 import dev.dragnet.protocol.TaskResult;
 import dev.dragnet.protocol.TaskWork;
+import dev.dragnet.protocol.WhoisQuery;
 import dev.dragnet.server.probe.ProbeGoneException;
 import dev.dragnet.server.probe.ProbeRegistry;
 import dev.dragnet.server.probe.ProbeSession;
+import dev.dragnet.server.schedule.Frontier;
+import dev.dragnet.server.schedule.Lane;
+import dev.dragnet.server.schedule.ScheduleProperties;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
-import reactor.util.retry.Retry;
 
 /**
- * Sends a task to the least loaded effective probe with free credit and resolves with its result. An attempt
- * that times out, fails in a way another probe might not, or loses its probe is retried on a different probe,
- * up to {@code dragnet.dispatch.max-attempts}. When every probe is busy the task waits (bounded in time and
- * in number of waiters) for credit to come back.
+ * The single entry point of WHOIS and RDAP work: coalesces identical lookups in flight, waits in the
+ * {@link Frontier} for a probe that may start the query now, sends it, and resolves with the result. An attempt
+ * that times out or fails in a way another probe might not is retried on a different probe, up to
+ * {@code dragnet.dispatch.max-attempts}; an attempt lost to a probe's death or to a throttle does not count
+ * (bounded by {@code dragnet.schedule.max-requeues}). The attempt deadline starts when the task is sent, so
+ * waiting for a turn never times an attempt out. See docs/SCHEDULING.md.
  */
 @Service
-public class TaskDispatcher {
+public class TaskDispatcher implements DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(TaskDispatcher.class);
 
-	private static final Duration RECHECK = Duration.ofMillis(200);
-
-	private final ProbeRegistry registry;
-
 	private final DispatchProperties properties;
+
+	private final ScheduleProperties schedule;
 
 	private final Scheduler timer;
 
@@ -48,29 +59,46 @@ public class TaskDispatcher {
 
 	private final String idPrefix = Long.toString(System.currentTimeMillis(), 36) + "-";
 
-	private final AtomicInteger waiting = new AtomicInteger();
-
 	private final Cooldowns cooldowns;
 
 	private final TargetStatistics statistics;
 
+	private final Frontier frontier;
+
+	private final Map<FlightKey, Flight> flights = new ConcurrentHashMap<>();
+
+	private final LongAdder coalesced = new LongAdder();
+
 	@Autowired
-	TaskDispatcher(ProbeRegistry registry, DispatchProperties properties, Cooldowns cooldowns,
-			TargetStatistics statistics) {
-		this(registry, properties, Schedulers.parallel(), cooldowns, statistics);
+	TaskDispatcher(ProbeRegistry registry, DispatchProperties properties, ScheduleProperties schedule,
+			Cooldowns cooldowns, TargetStatistics statistics, ObjectProvider<MeterRegistry> meters) {
+		this(registry, properties, schedule, Schedulers.parallel(), cooldowns, statistics, meters.getIfAvailable());
 	}
 
 	TaskDispatcher(ProbeRegistry registry, DispatchProperties properties, Scheduler timer) {
-		this(registry, properties, timer, new Cooldowns(timer), new TargetStatistics());
+		this(registry, properties, ScheduleProperties.defaults(), timer, new Cooldowns(timer), new TargetStatistics(),
+				null);
 	}
 
 	TaskDispatcher(ProbeRegistry registry, DispatchProperties properties, Scheduler timer, Cooldowns cooldowns,
 			TargetStatistics statistics) {
-		this.registry = registry;
+		this(registry, properties, ScheduleProperties.defaults(), timer, cooldowns, statistics, null);
+	}
+
+	TaskDispatcher(ProbeRegistry registry, DispatchProperties properties, ScheduleProperties schedule, Scheduler timer,
+			Cooldowns cooldowns, TargetStatistics statistics, @Nullable MeterRegistry meters) {
 		this.properties = properties;
+		this.schedule = schedule;
 		this.timer = timer;
 		this.cooldowns = cooldowns;
 		this.statistics = statistics;
+		this.frontier = new Frontier(registry, schedule, timer, cooldowns, properties.maxWaiting(), meters);
+		statistics.loads(this.frontier::loads);
+		if (meters != null) {
+			FunctionCounter.builder("dragnet.schedule.coalesced", this.coalesced, LongAdder::sum)
+				.description("Lookups that shared a query already in flight instead of sending their own")
+				.register(meters);
+		}
 	}
 
 	/**
@@ -84,29 +112,121 @@ public class TaskDispatcher {
 	/**
 	 * Runs the request's work on a probe that has its capability and is not resting from its target. Each
 	 * answer passes the request's classifier first; a THROTTLED answer rests that probe for that target
-	 * (as long as the server asked, else {@code dragnet.dispatch.throttle-cooldown}) and the task moves on at
-	 * once.
+	 * (as long as the server asked, else {@code dragnet.dispatch.throttle-cooldown}), slows its pace there, and
+	 * the task moves on at once. The caller's {@link Lane} comes from the Reactor context.
 	 */
 	public Mono<Dispatched> dispatch(DispatchRequest request) {
-		return Mono.defer(() -> {
-			Run run = new Run(request, this.timer.now(TimeUnit.MILLISECONDS));
-			return attempt(run).retryWhen(Retry.max(this.properties.maxAttempts() - 1)
-				.filter(RetryElsewhere.class::isInstance)
-				.onRetryExhaustedThrow((spec, signal) -> new AttemptsExhaustedException(run.attempts)));
+		return Mono.deferContextual((context) -> {
+			Lane lane = Lane.of(context);
+			long arrived = this.timer.now(TimeUnit.MILLISECONDS);
+			FlightKey key = new FlightKey(request.capability(), request.target(), request.work());
+			Flight[] created = new Flight[1];
+			Flight flight = this.flights.compute(key, (k, current) -> {
+				if (current != null && current.joinable(lane.fresh(), arrived)) {
+					return current;
+				}
+				created[0] = new Flight();
+				return created[0];
+			});
+			if (flight != created[0]) {
+				this.coalesced.increment();
+				if (lane.interactive()) {
+					flight.promote(this.frontier);
+				}
+				return flight.shared;
+			}
+			Run run = new Run(request, lane, arrived, flight);
+			flight.run = run;
+			Mono<Dispatched> source = Mono.defer(() -> attempt(run))
+				.doOnNext((done) -> this.flights.remove(key, flight))
+				.doOnError((ex) -> this.flights.remove(key, flight))
+				.doOnCancel(() -> this.flights.remove(key, flight));
+			flight.shared = Mono.from(source.flux().publish().refCount(1));
+			return flight.shared;
 		});
 	}
 
+	@Override
+	public void destroy() {
+		this.frontier.close();
+	}
+
+	/** Lookups that shared a query in flight, since start. */
+	public long coalesced() {
+		return this.coalesced.sum();
+	}
+
 	private Mono<Dispatched> attempt(Run run) {
-		return acquire(run).flatMap((probe) -> {
-			run.tried.add(probe.name());
+		return turn(run).flatMap((grant) -> {
+			if (!grant.claim()) {
+				return Mono.error(new RetryElsewhere(false));
+			}
+			ProbeSession probe = grant.probe();
+			if (!probe.tryReserve()) {
+				// Another target took the probe's last credit in between: the turn goes back, nothing is lost.
+				grant.abandon();
+				return Mono.error(new RetryElsewhere(false));
+			}
 			long started = this.timer.now(TimeUnit.MILLISECONDS);
+			run.flight.sentAt = started;
 			Task task = new Task(this.idPrefix + this.ids.incrementAndGet(), probeDeadline().toMillis(),
-					run.request.work());
+					withPace(run.request.work(), grant.pace()));
 			return probe.send(task)
 				.timeout(this.properties.attemptTimeout(), this.timer)
+				.doFinally((signal) -> grant.release())
 				.onErrorMap((ex) -> failed(run, probe, task, started, ex))
 				.flatMap((result) -> answered(run, probe, started, result));
+		}).onErrorResume(RetryElsewhere.class, (retry) -> {
+			if (retry.counted) {
+				run.counted++;
+			}
+			else {
+				run.requeues++;
+			}
+			if (run.counted >= this.properties.maxAttempts() || run.requeues > this.schedule.maxRequeues()) {
+				return Mono.error(new AttemptsExhaustedException(run.attempts));
+			}
+			run.retry = true;
+			return attempt(run);
 		});
+	}
+
+	private Mono<Frontier.Grant> turn(Run run) {
+		Duration maxWait = run.lane.interactive()
+				? ((run.lane.maxWait() != null) ? run.lane.maxWait() : this.schedule.defaultMaxWait())
+				: this.schedule.bulkMaxWait();
+		// A promoted bulk query keeps its bulk lane for retries: it must not be refused like a single lookup.
+		Frontier.Ask ask = new Frontier.Ask(run.request.target(), run.capability(), pace(run.request.work()), run.lane,
+				maxWait, Set.copyOf(run.tried), run.retry);
+		run.ask = ask;
+		Mono<Frontier.Grant> turn = this.frontier.turn(ask);
+		if (run.lane.interactive()) {
+			Duration bound = this.properties.acquireTimeout();
+			turn = turn.timeout(bound, this.timer)
+				.onErrorMap(TimeoutException.class, (ex) -> new NoProbeAvailableException("no probe could start the "
+						+ "lookup at " + run.request.target() + " within " + bound.toSeconds() + "s: every probe that "
+						+ "may ask it stayed busy", bound));
+		}
+		return turn.onErrorMap(Frontier.NoCandidate.class, (ex) -> nobodyLeft(run))
+			.onErrorMap(Frontier.WaitTooLong.class,
+					(ex) -> new NoProbeAvailableException(ex.getMessage(), ex.estimate()));
+	}
+
+	private static @Nullable Pace pace(TaskWork work) {
+		if (work instanceof WhoisQuery whois) {
+			return whois.pace();
+		}
+		return ((RdapQuery) work).pace();
+	}
+
+	/** The work as sent: with the pace the probe's own pacer should keep, a little looser than the ledger's. */
+	private static TaskWork withPace(TaskWork work, @Nullable Pace pace) {
+		if (work instanceof WhoisQuery q) {
+			return new WhoisQuery(q.host(), q.port(), q.query(), q.charset(), q.maxBytes(), q.connectTimeoutMillis(),
+					q.proxy(), pace);
+		}
+		RdapQuery q = (RdapQuery) work;
+		return new RdapQuery(q.url(), q.maxBytes(), q.connectTimeoutMillis(), q.followRelated(), pace);
 	}
 
 	/** The probe's own deadline is a little shorter, so it reports its TIMEOUT before the server gives up. */
@@ -124,15 +244,17 @@ public class TaskDispatcher {
 		record(run, new Attempt(probe.name(), result.outcome().name(), detail, elapsed));
 		if (result.outcome() == TaskResult.Outcome.THROTTLED) {
 			Duration rest = rest(result);
-			this.cooldowns.coolDown(probe.name(), run.request.target(), rest);
-			logger.info("task {}: {} throttled probe {} ({}); the probe rests from that server for {}s and the task "
-					+ "tries another probe", answer.taskId(), run.request.target(), probe.name(), detail, rest.toSeconds());
-			return Mono.error(new RetryElsewhere());
+			this.frontier.throttled(probe.name(), run.request.target(), rest);
+			logger.info("task {}: {} throttled probe {} ({}); the probe rests from that server for {}s, its pace there "
+					+ "slows down, and the task tries another probe", answer.taskId(), run.request.target(), probe.name(),
+					detail, rest.toSeconds());
+			return Mono.error(new RetryElsewhere(false));
 		}
 		if (result.outcome().retryElsewhere()) {
 			logger.info("task {} for {} on probe {} ended {}: {}; trying another probe", answer.taskId(),
 					run.request.target(), probe.name(), result.outcome(), detail);
-			return Mono.error(new RetryElsewhere());
+			run.tried.add(probe.name());
+			return Mono.error(new RetryElsewhere(true));
 		}
 		long total = this.timer.now(TimeUnit.MILLISECONDS) - run.started;
 		return Mono.just(new Dispatched(result, probe.name(), List.copyOf(run.attempts), total));
@@ -156,50 +278,15 @@ public class TaskDispatcher {
 					"no answer within " + this.properties.attemptTimeout().toMillis() + " ms", elapsed));
 			logger.info("task {} for {}: probe {} did not answer within {} ms; trying another probe", task.id(),
 					run.request.target(), probe.name(), this.properties.attemptTimeout().toMillis());
-			return new RetryElsewhere();
+			run.tried.add(probe.name());
+			return new RetryElsewhere(true);
 		}
 		if (ex instanceof ProbeGoneException) {
+			// The probe's death, not the lookup's failure: shown, not counted.
 			record(run, new Attempt(probe.name(), "PROBE_LOST", ex.getMessage(), elapsed));
-			return new RetryElsewhere();
+			return new RetryElsewhere(false);
 		}
 		return ex;
-	}
-
-	/** Reserves a credit on an untried probe, waiting for one to free up if all are busy. */
-	private Mono<ProbeSession> acquire(Run run) {
-		return Mono.defer(() -> {
-			Set<String> excluded = run.excluded(this.cooldowns);
-			ProbeSession probe = this.registry.reserve(run.capability(), excluded).orElse(null);
-			if (probe != null) {
-				return Mono.just(probe);
-			}
-			if (!this.registry.hasCandidate(run.capability(), excluded)) {
-				return Mono.error(nobodyLeft(run));
-			}
-			return awaitCredit(run);
-		});
-	}
-
-	private Mono<ProbeSession> awaitCredit(Run run) {
-		if (this.waiting.incrementAndGet() > this.properties.maxWaiting()) {
-			this.waiting.decrementAndGet();
-			return Mono.error(new NoProbeAvailableException("all probes are busy and " + this.properties.maxWaiting()
-					+ " requests are already waiting for one", this.properties.acquireTimeout()));
-		}
-		return Mono.defer(() -> {
-			Set<String> excluded = run.excluded(this.cooldowns);
-			if (!this.registry.hasCandidate(run.capability(), excluded)) {
-				return Mono.error(nobodyLeft(run));
-			}
-			return Mono.justOrEmpty(this.registry.reserve(run.capability(), excluded));
-		})
-			// A capacity signal, or a periodic recheck in case the signal came before we listened.
-			.repeatWhenEmpty((empties) -> empties
-				.concatMap((n) -> this.registry.capacitySignals().next().or(Mono.delay(RECHECK, this.timer).thenReturn(Boolean.TRUE))))
-			.timeout(this.properties.acquireTimeout(), this.timer)
-			.onErrorMap(TimeoutException.class, (ex) -> new NoProbeAvailableException("every probe stayed busy for "
-					+ this.properties.acquireTimeout().toSeconds() + "s", this.properties.acquireTimeout()))
-			.doFinally((signal) -> this.waiting.decrementAndGet());
 	}
 
 	private RuntimeException nobodyLeft(Run run) {
@@ -218,9 +305,48 @@ public class TaskDispatcher {
 		return new AttemptsExhaustedException(run.attempts);
 	}
 
-	/** Tasks waiting for a probe with free credit right now. */
+	/** Lookups waiting for their turn at a target right now. */
 	public int waiting() {
-		return this.waiting.get();
+		return this.frontier.queued();
+	}
+
+	/** The scheduler's view of every target (queues, paces learned). */
+	public Map<String, Frontier.Load> loads() {
+		return this.frontier.loads();
+	}
+
+	/** Identical work to one target: the lookups that may share one outward query. */
+	private record FlightKey(String capability, String target, TaskWork work) {
+	}
+
+	/** A query in flight that identical lookups join. */
+	private static final class Flight {
+
+		/** When the first attempt was sent to a probe; -1 while it waits for its turn. */
+		volatile long sentAt = -1;
+
+		volatile Mono<Dispatched> shared = Mono.empty();
+
+		volatile @Nullable Run run;
+
+		/** A single lookup joined: the query's queued turn moves ahead of the bulk lines. */
+		void promote(Frontier frontier) {
+			Run current = this.run;
+			if (current == null || current.promoted || current.lane.interactive()) {
+				return;
+			}
+			current.promoted = true;
+			Frontier.Ask ask = current.ask;
+			if (ask != null) {
+				frontier.promote(ask);
+			}
+		}
+
+		/** A fresh lookup shares only a query whose answer will be newer than its own arrival. */
+		boolean joinable(boolean fresh, long arrived) {
+			long sent = this.sentAt;
+			return !fresh || sent < 0 || sent >= arrived;
+		}
 	}
 
 	/** The state of one dispatch across its attempts. */
@@ -228,34 +354,46 @@ public class TaskDispatcher {
 
 		final DispatchRequest request;
 
+		final Lane lane;
+
 		final long started;
+
+		final Flight flight;
 
 		final Set<String> tried = ConcurrentHashMap.newKeySet();
 
 		final List<Attempt> attempts = new CopyOnWriteArrayList<>();
 
-		Run(DispatchRequest request, long started) {
+		volatile int counted;
+
+		volatile int requeues;
+
+		volatile boolean retry;
+
+		volatile boolean promoted;
+
+		volatile Frontier.@Nullable Ask ask;
+
+		Run(DispatchRequest request, Lane lane, long started, Flight flight) {
 			this.request = request;
+			this.lane = lane;
 			this.started = started;
+			this.flight = flight;
 		}
 
 		String capability() {
 			return this.request.capability();
 		}
-
-		/** Probes this run must not use: tried already, or resting from the target. */
-		Set<String> excluded(Cooldowns cooldowns) {
-			Set<String> excluded = cooldowns.cooling(this.request.target());
-			excluded.addAll(this.tried);
-			return excluded;
-		}
 	}
 
-	/** Marks an attempt worth repeating on another probe. */
+	/** Marks an attempt worth repeating on another probe; {@code counted} when it used up one of the attempts. */
 	private static final class RetryElsewhere extends RuntimeException {
 
-		RetryElsewhere() {
+		final boolean counted;
+
+		RetryElsewhere(boolean counted) {
 			super(null, null, false, false);
+			this.counted = counted;
 		}
 	}
 }

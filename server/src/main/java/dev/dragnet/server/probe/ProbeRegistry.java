@@ -56,7 +56,7 @@ public class ProbeRegistry {
 	public Optional<ProbeSession> reserve(String capability, Set<String> exclude) {
 		List<ProbeSession> candidates = this.sessions.values()
 			.stream()
-			.filter((s) -> s.isEffective() && s.can(capability) && !exclude.contains(s.name()))
+			.filter((s) -> eligible(s, capability) && !exclude.contains(s.name()))
 			.sorted(Comparator.comparingInt(ProbeSession::inFlight)
 				.thenComparing(Comparator.comparingInt(ProbeSession::availableCredits).reversed()))
 			.toList();
@@ -72,7 +72,17 @@ public class ProbeRegistry {
 	public boolean hasCandidate(String capability, Set<String> exclude) {
 		return this.sessions.values()
 			.stream()
-			.anyMatch((s) -> s.isEffective() && s.can(capability) && !exclude.contains(s.name()));
+			.anyMatch((s) -> eligible(s, capability) && !exclude.contains(s.name()));
+	}
+
+	/** Every session that may be given a task of this kind now, busy or not (the scheduler's choice of probes). */
+	public List<ProbeSession> candidates(String capability) {
+		return this.sessions.values().stream().filter((s) -> eligible(s, capability)).toList();
+	}
+
+	/** The one rule of which sessions may get tasks of a kind. */
+	private static boolean eligible(ProbeSession session, String capability) {
+		return session.isEffective() && session.can(capability);
 	}
 
 	/** Sends {@code frame} to every effective probe that has {@code capability}. */

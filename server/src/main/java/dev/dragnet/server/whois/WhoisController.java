@@ -1,10 +1,16 @@
 package dev.dragnet.server.whois;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.dragnet.protocol.TaskResult;
 import dev.dragnet.server.dispatch.TargetStatistics;
+import dev.dragnet.server.schedule.Lane;
+import dev.dragnet.server.schedule.ScheduleProperties;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -31,9 +37,14 @@ class WhoisController {
 
 	private final NetworkWhoisService network;
 
+	private final ScheduleProperties schedule;
+
+	private static final Pattern MAX_WAIT = Pattern.compile("(\\d+)(ms|s|m)?");
+
 	WhoisController(WhoisService whois, WhoisProperties properties, TargetStatistics statistics,
-			NetworkWhoisService network) {
+			NetworkWhoisService network, ScheduleProperties schedule) {
 		this.whois = whois;
+		this.schedule = schedule;
 		this.network = network;
 		this.properties = properties;
 		this.statistics = statistics;
@@ -41,11 +52,11 @@ class WhoisController {
 
 	@GetMapping(path = "/WHOIS/{spec}", produces = MediaType.TEXT_PLAIN_VALUE)
 	Mono<ResponseEntity<String>> text(@PathVariable String spec, @RequestParam(required = false) @Nullable String policy,
-			@RequestParam(defaultValue = "false") boolean fresh) {
+			@RequestParam(defaultValue = "false") boolean fresh, @RequestParam(required = false) @Nullable String maxWait) {
 		int colon = spec.indexOf(':');
 		String domain = (colon < 0) ? spec : spec.substring(0, colon);
 		String server = (colon < 0) ? null : spec.substring(colon + 1);
-		return this.whois.lookup(request(domain, server, policy, fresh))
+		return waiting(maxWait, () -> this.whois.lookup(request(domain, server, policy, fresh)))
 			.map((lookup) -> ResponseEntity.ok()
 				.contentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8))
 				.header("Dragnet-Probe", lookup.probe())
@@ -58,18 +69,58 @@ class WhoisController {
 
 	@GetMapping(path = "/api/whois/{domain}", produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<WhoisLookup> json(@PathVariable String domain, @RequestParam(required = false) @Nullable String server,
-			@RequestParam(required = false) @Nullable String policy, @RequestParam(defaultValue = "false") boolean fresh) {
-		return this.whois.lookup(request(domain, server, policy, fresh));
+			@RequestParam(required = false) @Nullable String policy, @RequestParam(defaultValue = "false") boolean fresh,
+			@RequestParam(required = false) @Nullable String maxWait) {
+		return waiting(maxWait, () -> this.whois.lookup(request(domain, server, policy, fresh)));
 	}
 
 	@GetMapping(path = "/api/whois/ip/{address}", produces = MediaType.APPLICATION_JSON_VALUE)
-	Mono<NetworkLookup> address(@PathVariable String address, @RequestParam(required = false) @Nullable String server) {
-		return this.network.address(address, server);
+	Mono<NetworkLookup> address(@PathVariable String address, @RequestParam(required = false) @Nullable String server,
+			@RequestParam(required = false) @Nullable String maxWait) {
+		return waiting(maxWait, () -> this.network.address(address, server));
 	}
 
 	@GetMapping(path = "/api/whois/asn/{asn}", produces = MediaType.APPLICATION_JSON_VALUE)
-	Mono<NetworkLookup> asn(@PathVariable String asn, @RequestParam(required = false) @Nullable String server) {
-		return this.network.asn(asn, server);
+	Mono<NetworkLookup> asn(@PathVariable String asn, @RequestParam(required = false) @Nullable String server,
+			@RequestParam(required = false) @Nullable String maxWait) {
+		return waiting(maxWait, () -> this.network.asn(asn, server));
+	}
+
+	/** Runs a lookup that waits at most {@code maxWait} (estimated) for its turn; a bad value is a 400 problem. */
+	private <T> Mono<T> waiting(@Nullable String maxWait, Supplier<Mono<T>> lookup) {
+		if (maxWait == null) {
+			return Mono.defer(lookup);
+		}
+		Duration parsed;
+		try {
+			parsed = parseMaxWait(maxWait, this.schedule.maxMaxWait());
+		}
+		catch (WhoisProblems.InvalidMaxWait ex) {
+			return Mono.error(ex);
+		}
+		return Mono.defer(lookup).contextWrite(Lane.maxWait(parsed));
+	}
+
+	/** {@code 30}, {@code 30s}, {@code 500ms} or {@code 2m}; from 0 to {@code dragnet.schedule.max-max-wait}. */
+	static Duration parseMaxWait(String text, Duration most) {
+		Matcher matcher = MAX_WAIT.matcher(text.strip());
+		String shown = text.replaceAll("\\p{Cntrl}", "?");
+		if (!matcher.matches() || matcher.group(1).length() > 9) {
+			throw new WhoisProblems.InvalidMaxWait("maxWait '" + shown + "' is not a duration: give seconds (30), or a "
+					+ "number with ms, s or m (500ms, 30s, 2m)");
+		}
+		long amount = Long.parseLong(matcher.group(1));
+		String unit = (matcher.group(2) != null) ? matcher.group(2) : "s";
+		Duration parsed = switch (unit) {
+			case "ms" -> Duration.ofMillis(amount);
+			case "m" -> Duration.ofMinutes(amount);
+			default -> Duration.ofSeconds(amount);
+		};
+		if (parsed.compareTo(most) > 0) {
+			throw new WhoisProblems.InvalidMaxWait("maxWait '" + shown + "' is longer than the " + most.toSeconds()
+					+ "s a lookup may wait");
+		}
+		return parsed;
 	}
 
 	@GetMapping(path = "/api/whois-servers/stats", produces = MediaType.APPLICATION_JSON_VALUE)

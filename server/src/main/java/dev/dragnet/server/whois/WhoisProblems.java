@@ -41,4 +41,12 @@ final class WhoisProblems {
 			super(HttpStatus.BAD_GATEWAY, "probe-refused", "The probe refused the lookup", detail);
 		}
 	}
+
+	/** The caller's {@code maxWait} is not a duration the server accepts. */
+	static final class InvalidMaxWait extends ProblemException {
+
+		InvalidMaxWait(String detail) {
+			super(HttpStatus.BAD_REQUEST, "invalid-max-wait", "Invalid maxWait", detail);
+		}
+	}
 }

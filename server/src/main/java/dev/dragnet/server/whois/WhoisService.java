@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import dev.dragnet.net.DomainNames;
 import dev.dragnet.protocol.TaskResult;
+import dev.dragnet.server.schedule.Lane;
 import dev.dragnet.server.whois.directory.WhoisServerDirectory;
 import dev.dragnet.server.whois.directory.WhoisServerEntry;
 import dev.dragnet.server.whois.parse.ParsedWhois;
@@ -73,7 +74,7 @@ public class WhoisService {
 			WhoisCache.Key key = WhoisCache.Key.of(domain, server, policy);
 			Mono<WhoisLookup> fetched = Mono.defer(() -> fetch(domain, server, policy, key));
 			if (request.fresh()) {
-				return fetched;
+				return fetched.contextWrite(Lane.freshOnly());
 			}
 			return this.cache.find(key)
 				.publishOn(Schedulers.parallel())

@@ -3,8 +3,11 @@ package dev.dragnet.testbed.whois;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -143,6 +146,38 @@ public final class WhoisBehaviour {
 		Objects.requireNonNull(refused, "refused");
 		return new WhoisBehaviour("perClient(" + limit + ", " + allowed + ", " + refused + ")",
 				(exchange) -> (limit.tryAcquire(exchange.clientAddress()) ? allowed : refused).respond(exchange));
+	}
+
+	/**
+	 * A registry's per-client rate limit: behaves as {@code then} for at most {@code limit} queries per client
+	 * address in any sliding {@code window}, and as {@code throttled} (a throttle notice, say) for the queries
+	 * beyond, which do not count. Clients are told apart by their IP address, so probes on one machine share
+	 * one limit, as they would at a real registry.
+	 */
+	public static WhoisBehaviour rateLimited(int limit, Duration window, WhoisBehaviour throttled, WhoisBehaviour then) {
+		if (limit < 1) {
+			throw new IllegalArgumentException("limit must be at least 1: " + limit);
+		}
+		requirePositive(window, "window");
+		Objects.requireNonNull(throttled, "throttled");
+		Objects.requireNonNull(then, "then");
+		Map<String, ArrayDeque<Long>> recent = new ConcurrentHashMap<>();
+		return new WhoisBehaviour("rateLimited(" + limit + " per " + window + ", " + throttled + ", " + then + ")",
+				(exchange) -> {
+					ArrayDeque<Long> starts = recent.computeIfAbsent(exchange.clientAddress(), (c) -> new ArrayDeque<>());
+					long now = System.nanoTime();
+					boolean allowed;
+					synchronized (starts) {
+						while (!starts.isEmpty() && now - starts.peekFirst() >= window.toNanos()) {
+							starts.pollFirst();
+						}
+						allowed = starts.size() < limit;
+						if (allowed) {
+							starts.addLast(now);
+						}
+					}
+					return (allowed ? then : throttled).respond(exchange);
+				});
 	}
 
 	/** The answer of {@link #noMatch()} to {@code query}. */

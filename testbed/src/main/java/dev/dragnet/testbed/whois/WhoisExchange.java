@@ -1,7 +1,6 @@
 package dev.dragnet.testbed.whois;
 
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.buffer.Unpooled;
@@ -35,10 +34,12 @@ final class WhoisExchange {
 		return this.query;
 	}
 
-	/** The address the client connected from. */
+	/** The client's IP address, as text ({@code 127.0.0.1}). */
 	String clientAddress() {
-		SocketAddress remote = this.connection.channel().remoteAddress();
-		return (remote instanceof InetSocketAddress inet) ? inet.getAddress().getHostAddress() : String.valueOf(remote);
+		if (this.connection.channel().remoteAddress() instanceof InetSocketAddress remote) {
+			return remote.getAddress().getHostAddress();
+		}
+		return String.valueOf(this.connection.channel().remoteAddress());
 	}
 
 	/** Writes all of {@code bytes} and completes once they are handed to the socket. */

@@ -7,13 +7,13 @@ import org.springframework.util.unit.DataSize;
 /**
  * How {@code POST /api/whois/bulk} reads and answers.
  *
- * @param concurrency lookups one bulk request runs at once; the request body is read no faster than they
- * complete and their answers are taken by the client
+ * @param concurrency lookups one bulk request has under way at once, most of them queued for their server's
+ * pace; the request body is read no faster than they complete and their answers are taken by the client
  * @param maxLineLength the longest input line, in bytes without its line end; a longer line is answered with a
  * {@code /problems/line-too-long} error and reading goes on with the next line
  */
 @ConfigurationProperties("dragnet.whois.bulk")
-record BulkProperties(@DefaultValue("64") int concurrency, @DefaultValue("1KB") DataSize maxLineLength) {
+record BulkProperties(@DefaultValue("1024") int concurrency, @DefaultValue("1KB") DataSize maxLineLength) {
 
 	BulkProperties {
 		if (concurrency < 1) {

@@ -6,6 +6,7 @@ import dev.dragnet.server.whois.WhoisLookup;
 import dev.dragnet.server.whois.WhoisProperties;
 import dev.dragnet.server.whois.WhoisRequest;
 import dev.dragnet.server.whois.WhoisService;
+import dev.dragnet.server.schedule.Lane;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -17,7 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Answers a bulk request: splits the body into lines as it arrives, reads each line's lookup, runs at most
- * {@code dragnet.whois.bulk.concurrency} lookups at once, and emits one {@link BulkAnswer} per line that asks
+ * {@code dragnet.whois.bulk.concurrency} lookups at once (most of them waiting their turn in the scheduler's
+ * bulk lane of their server, which costs little, so lines to other servers keep flowing past a slow one), and emits one {@link BulkAnswer} per line that asks
  * something, in the order the lookups complete.
  *
  * <p>Nothing is buffered beyond one body buffer and one answer per running lookup: the body is read one buffer
@@ -53,7 +55,10 @@ class BulkService {
 	Flux<BulkAnswer> answer(Flux<DataBuffer> body, BulkFormat format, String requestId) {
 		return lines(body).<ParsedLine>handle((line, sink) -> this.parser.parse(line, format).ifPresent(sink::next))
 			// prefetch 1: an inner is a single lookup, and no more than one answer per lookup should wait
-			.flatMap((line) -> answer(line, requestId), this.properties.concurrency(), 1);
+			.flatMap((line) -> answer(line, requestId), this.properties.concurrency(), 1)
+			// Every line waits in the bulk lanes of the scheduler: behind interactive lookups, round robin
+			// with other bulk requests, and never failed for waiting.
+			.contextWrite(Lane.bulk(requestId));
 	}
 
 	/** The body's lines as its buffers arrive; one buffer is asked for only when the lines before are taken. */
