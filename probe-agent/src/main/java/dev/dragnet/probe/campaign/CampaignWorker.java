@@ -22,6 +22,7 @@ import dev.dragnet.protocol.BlockResult;
 import dev.dragnet.protocol.CampaignNotice;
 import dev.dragnet.protocol.ProbeFrame;
 import dev.dragnet.protocol.SourceList;
+import dev.dragnet.protocol.SourceRests;
 import dev.dragnet.protocol.WantBlocks;
 import dev.dragnet.protocol.source.SourceCatalogue;
 import dev.dragnet.protocol.source.SourceDefinition;
@@ -29,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -38,8 +40,12 @@ import reactor.core.scheduler.Schedulers;
  * counts; a source that blocks, throttles, changes its page or silently bans this probe (B5, seen through its canary)
  * rests while the others carry on. The built-in source {@value SourceCatalogue#PTR} answers from the address's PTR
  * record through the probe's name servers; it is used only when the lease names it. When no source can answer an
- * address the worker gives the block up ({@link BlockGiveUp}), so the server hands it to another probe at once, and
- * after that asks for no more work while every source it has rests. When the lease asks
+ * address right now, the worker waits for the soonest rest to end when that is within the lease's length (progress
+ * frames keep the lease alive), and asks again. When every source rests longer, it gives the block up
+ * ({@link BlockGiveUp}) with the time they rest, so the server hands the block to another probe at once without
+ * counting an attempt, and after that asks for no more work until a source is usable again (it wakes itself then).
+ * Each change of a rest goes to the server as {@link SourceRests}, and a changed definition ends its source's rest
+ * (an operator fixed it). When the lease asks
  * for verification, each domain found is forward-resolved through the probe's name servers ({@link ForwardChecks}).
  * One worker per session; its state is the sources, the leases it runs, and the rests ({@link SourcePool}).
  */
@@ -60,6 +66,9 @@ public final class CampaignWorker {
 	static final int SUSPICIOUS_ZEROS = 10;
 
 	private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+
+	/** Shortest gap between progress frames, however short the lease. */
+	private static final Duration MIN_PROGRESS_EVERY = Duration.ofMillis(200);
 
 	/** Forward confirmations of one address in flight at once. */
 	private static final int VERIFY_CONCURRENCY = 8;
@@ -87,6 +96,9 @@ public final class CampaignWorker {
 	/** Set by a give-up, cleared by a finished block: the probe's sources could not serve the work it got. */
 	private volatile boolean gaveUp;
 
+	/** Waits after which the worker asks for work again (a rest that made it give a block up ends then). */
+	private final Sinks.Many<Duration> wakeups = Sinks.many().multicast().directBestEffort();
+
 	/**
 	 * @param runner asks the declarative sources
 	 * @param nameServers answer PTR lookups and forward verification
@@ -110,14 +122,17 @@ public final class CampaignWorker {
 		this.parallelism = parallelism;
 		this.suspiciousZeros = suspiciousZeros;
 		this.clock = clock;
+		this.pool.onChange(this::reportRests);
 	}
 
 	/**
-	 * While the session lasts, asks for work every {@code every} when a slot is free: a safety net for blocks
-	 * that came back to the pool while nobody asked. Never completes; cancel it with the session.
+	 * While the session lasts, asks for work every {@code every} when a slot is free (a safety net for blocks that
+	 * came back to the pool while nobody asked), and as soon as a rest that made it give a block up is over. Never
+	 * completes; cancel it with the session.
 	 */
 	public Mono<Void> poll(Duration every) {
-		return Flux.interval(every, this.clock).doOnNext((tick) -> askForBlocks()).then();
+		Flux<Long> wake = this.wakeups.asFlux().flatMap((wait) -> Mono.delay(wait, this.clock), 16);
+		return Flux.merge(Flux.interval(every, this.clock), wake).doOnNext((tick) -> askForBlocks()).then();
 	}
 
 	/**
@@ -139,9 +154,13 @@ public final class CampaignWorker {
 						definition.name(), definition.name());
 			}
 		}
-		this.sources.set(List.copyOf(usable));
+		List<SourceDefinition> old = this.sources.getAndSet(List.copyOf(usable));
 		log.info("received {} reverse-IP source(s), using {}", list.sources().size(),
 				usable.stream().map(SourceDefinition::name).toList());
+		// A new version of a definition ends its rest: the operator changed it, maybe because of what made it rest.
+		usable.stream().filter((definition) -> old.stream().anyMatch((o) -> o.name().equals(definition.name())
+				&& !o.equals(definition))).forEach((definition) -> this.pool.endRest(definition.name()));
+		reportRests();
 		askForBlocks();
 	}
 
@@ -163,10 +182,12 @@ public final class CampaignWorker {
 		this.running.incrementAndGet();
 		long first = Ipv4Range.address(lease.first(), "block");
 		long last = Ipv4Range.address(lease.last(), "block");
-		BlockRun block = new BlockRun(this.pool, usable(lease), first, last, this.parallelism, this.suspiciousZeros);
+		Duration leaseLength = Duration.ofMillis(Math.max(1, lease.leaseMillis()));
+		BlockRun block = new BlockRun(this.pool, usable(lease), first, last, this.parallelism, this.suspiciousZeros,
+				leaseLength);
 		log.info("block {} of campaign {}: {} addresses, {} to {}", lease.blockId(), lease.campaignId(), last - first + 1,
 				lease.first(), lease.last());
-		Flux<Long> progress = Flux.interval(PROGRESS_EVERY, this.clock)
+		Flux<Long> progress = Flux.interval(progressEvery(leaseLength), this.clock)
 			.doOnNext((tick) -> this.send.accept(new BlockProgress(lease.leaseId(), block.done())));
 		return block.answers()
 			.flatMap((answers) -> result(lease, answers))
@@ -175,9 +196,7 @@ public final class CampaignWorker {
 			.doOnNext((r) -> log.info("block {} done: {} address(es) with domains, {} without", lease.blockId(),
 					r.found().size(), r.empty().size()))
 			.onErrorResume((ex) -> {
-				log.warn("giving up block {}: {}", lease.blockId(), ex.getMessage());
-				this.gaveUp = true;
-				this.send.accept(new BlockGiveUp(lease.leaseId(), String.valueOf(ex.getMessage())));
+				giveUp(lease, ex);
 				return Mono.empty();
 			})
 			.takeUntilOther(progress.then())
@@ -186,6 +205,39 @@ public final class CampaignWorker {
 				askForBlocks();
 			})
 			.then();
+	}
+
+	/**
+	 * Progress often enough that the lease never lapses while the block runs (or waits out a rest): three frames per
+	 * lease, at most every {@link #PROGRESS_EVERY}.
+	 */
+	static Duration progressEvery(Duration lease) {
+		Duration third = lease.dividedBy(3);
+		return (third.compareTo(PROGRESS_EVERY) > 0) ? PROGRESS_EVERY
+				: (third.compareTo(MIN_PROGRESS_EVERY) < 0) ? MIN_PROGRESS_EVERY : third;
+	}
+
+	/**
+	 * Hands a block back. When only rests stopped it, the frame says how long they last (no attempt is counted),
+	 * and the worker wakes itself to ask for work when they end.
+	 */
+	private void giveUp(BlockLease lease, Throwable ex) {
+		Duration resting = (ex instanceof UnanswerableBlockException unanswerable) ? unanswerable.resting() : null;
+		log.warn("giving up block {}: {}", lease.blockId(), ex.getMessage());
+		this.gaveUp = true;
+		this.send.accept(new BlockGiveUp(lease.leaseId(), String.valueOf(ex.getMessage()),
+				(resting != null) ? resting.toMillis() : null));
+		if (resting != null) {
+			synchronized (this.wakeups) {
+				this.wakeups.tryEmitNext(resting.plusMillis(1));
+			}
+		}
+	}
+
+	/** Tells the server where every source this probe has stands (resting until when, or usable). */
+	private void reportRests() {
+		List<String> names = this.sources.get().stream().map(SourceDefinition::name).toList();
+		this.send.accept(new SourceRests(this.pool.report(names)));
 	}
 
 	/**

@@ -2,6 +2,7 @@ package dev.dragnet.probe.campaign;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +13,7 @@ import dev.dragnet.probe.reverseip.PtrLookup;
 import dev.dragnet.probe.reverseip.SourceAnswer;
 import dev.dragnet.probe.reverseip.SourceAnswer.Status;
 import dev.dragnet.probe.reverseip.SourceRunner;
+import dev.dragnet.protocol.SourceRests;
 import dev.dragnet.protocol.source.SourceDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +45,11 @@ final class SourcePool {
 
 	private final Scheduler clock;
 
-	private final Map<String, Long> restingUntil = new ConcurrentHashMap<>();
+	private final Map<String, Rest> rests = new ConcurrentHashMap<>();
+
+	/** Told when a rest begins, grows or is ended early; never for a rest that simply runs out. */
+	private volatile Runnable onChange = () -> {
+	};
 
 	/** Sources whose current rest began with a refusal they showed (a quota text, a captcha, a 429). */
 	private final Set<String> refusedOpenly = ConcurrentHashMap.newKeySet();
@@ -53,6 +59,11 @@ final class SourcePool {
 		this.ptr = ptr;
 		this.canary = new CanaryCheck(runner);
 		this.clock = clock;
+	}
+
+	/** The clock rests are measured on (virtual in tests). */
+	Scheduler clock() {
+		return this.clock;
 	}
 
 	/** What {@code source} says about {@code ip}; never errors. */
@@ -80,6 +91,11 @@ final class SourcePool {
 		return !restLeft(source).isZero();
 	}
 
+	/** Whom to tell when a rest begins, grows or ends early (the worker reports rests to the server). */
+	void onChange(Runnable listener) {
+		this.onChange = listener;
+	}
+
 	/** Whether every one of {@code sources} rests now (true for none). */
 	boolean allResting(Collection<String> sources) {
 		return sources.stream().allMatch(this::resting);
@@ -87,20 +103,25 @@ final class SourcePool {
 
 	/** How long {@code source} still rests; zero when it does not. */
 	Duration restLeft(String source) {
-		Long until = this.restingUntil.get(source);
-		long left = (until != null) ? until - this.clock.now(TimeUnit.MILLISECONDS) : 0;
+		Rest rest = this.rests.get(source);
+		long left = (rest != null) ? rest.until() - now() : 0;
 		return (left > 0) ? Duration.ofMillis(left) : Duration.ZERO;
 	}
 
 	/**
 	 * Rests {@code source} for {@code duration} unless it already rests longer; logs when a rest begins, not for
 	 * the answers of requests that were already in flight.
+	 * @param verdict the kind of refusal ({@code THROTTLED}, {@code CAPTCHA}, {@code PAGE_CHANGED}, ...)
 	 * @param openly whether the source showed its refusal (anything but a silent ban or a changed page)
 	 */
-	void rest(String source, Duration duration, String why, boolean openly) {
+	void rest(String source, Duration duration, String verdict, String why, boolean openly) {
 		boolean wasResting = resting(source);
-		long until = this.clock.now(TimeUnit.MILLISECONDS) + duration.toMillis();
-		this.restingUntil.merge(source, until, Math::max);
+		long until = now() + duration.toMillis();
+		Rest merged = this.rests.merge(source, new Rest(until, verdict, why),
+				(old, fresh) -> (old.until() >= fresh.until() && old.until() > now()) ? old : fresh);
+		if (!wasResting || merged.until() == until) {
+			this.onChange.run();
+		}
 		if (!wasResting) {
 			if (openly) {
 				this.refusedOpenly.add(source);
@@ -115,12 +136,45 @@ final class SourcePool {
 		}
 	}
 
+	/** Ends the rest of {@code source} now (its definition changed: the reason it rested may be gone). */
+	void endRest(String source) {
+		Rest ended = this.rests.remove(source);
+		this.refusedOpenly.remove(source);
+		if (ended != null && ended.until() > now()) {
+			log.info("source {} has a new definition; its rest ({}) is over", source, ended.why());
+			this.onChange.run();
+		}
+	}
+
+	/** The soonest moment, as a wait from now, at which one of {@code sources} is usable; zero when one is now. */
+	Duration soonestUsable(Collection<String> sources) {
+		return sources.stream().map(this::restLeft).min(Duration::compareTo).orElse(Duration.ZERO);
+	}
+
+	/** Where each of {@code sources} stands now: the rest left (zero when usable), with its verdict and reason. */
+	List<SourceRests.Rest> report(Collection<String> sources) {
+		return sources.stream().map((name) -> {
+			Duration left = restLeft(name);
+			Rest rest = this.rests.get(name);
+			return (left.isZero() || rest == null) ? new SourceRests.Rest(name, 0, null, null)
+					: new SourceRests.Rest(name, left.toMillis(), rest.verdict(), rest.why());
+		}).toList();
+	}
+
+	private long now() {
+		return this.clock.now(TimeUnit.MILLISECONDS);
+	}
+
 	/**
 	 * Whether {@code source} rests because it refused openly. Such a source says when it stops answering, so the empty
 	 * answers it gave before are taken at its word; a silent ban or a changed page gives no such assurance.
 	 */
 	boolean restsAfterOpenRefusal(String source) {
 		return resting(source) && this.refusedOpenly.contains(source);
+	}
+
+	/** One rest: until when (on the pool's clock), the kind of refusal, and why in words. */
+	private record Rest(long until, String verdict, String why) {
 	}
 
 }
