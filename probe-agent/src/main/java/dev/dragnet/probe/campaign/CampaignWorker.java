@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -93,6 +94,16 @@ public final class CampaignWorker {
 
 	private final AtomicInteger running = new AtomicInteger();
 
+	/**
+	 * Blocks asked for and not arrived yet, so a probe that asks twice before the first answer does not take more
+	 * blocks than it has slots. The server may answer with fewer (or none), so this is forgotten whenever the probe
+	 * has reason to ask afresh: on the poll, on a campaign notice, and on new sources.
+	 */
+	private final AtomicInteger asked = new AtomicInteger();
+
+	/** The blocks running now, by lease id, each with the signal that stops it when the server says its lease ended. */
+	private final Map<String, Sinks.One<Boolean>> leases = new ConcurrentHashMap<>();
+
 	/** Set by a give-up, cleared by a finished block: the probe's sources could not serve the work it got. */
 	private volatile boolean gaveUp;
 
@@ -132,7 +143,8 @@ public final class CampaignWorker {
 	 */
 	public Mono<Void> poll(Duration every) {
 		Flux<Long> wake = this.wakeups.asFlux().flatMap((wait) -> Mono.delay(wait, this.clock), 16);
-		return Flux.merge(Flux.interval(every, this.clock), wake).doOnNext((tick) -> askForBlocks()).then();
+		Flux<Long> ticks = Flux.interval(every, this.clock).doOnNext((tick) -> this.asked.set(0));
+		return Flux.merge(ticks, wake).doOnNext((tick) -> askForBlocks()).then();
 	}
 
 	/**
@@ -161,18 +173,33 @@ public final class CampaignWorker {
 		usable.stream().filter((definition) -> old.stream().anyMatch((o) -> o.name().equals(definition.name())
 				&& !o.equals(definition))).forEach((definition) -> this.pool.endRest(definition.name()));
 		reportRests();
+		this.asked.set(0);
 		askForBlocks();
 	}
 
 	public void notice(CampaignNotice notice) {
 		log.info("campaign {} {}", notice.campaignId(), notice.state().toLowerCase(Locale.ROOT));
 		if (CampaignNotice.STARTED.equals(notice.state())) {
+			this.asked.set(0);
 			askForBlocks();
 		}
 	}
 
+	/**
+	 * The server's answer to a result, or to progress on a lease it no longer honours (it lapsed or went to another
+	 * probe): a block still running under such a lease is stopped, since its result would be refused.
+	 */
 	public void ack(BlockAck ack) {
-		if (!ack.accepted()) {
+		if (ack.accepted()) {
+			return;
+		}
+		Sinks.One<Boolean> running = this.leases.get(ack.leaseId());
+		if (running != null) {
+			log.warn("stopping the block of lease {}: the server no longer holds it for this probe ({})", ack.leaseId(),
+					ack.reason());
+			running.tryEmitValue(Boolean.TRUE);
+		}
+		else {
 			log.warn("the server refused the result of lease {}: {}", ack.leaseId(), ack.reason());
 		}
 	}
@@ -180,6 +207,9 @@ public final class CampaignWorker {
 	/** Runs a leased block to its result, or gives it up; completes when done, never errors. */
 	public Mono<Void> run(BlockLease lease) {
 		this.running.incrementAndGet();
+		this.asked.updateAndGet((n) -> Math.max(0, n - 1));
+		Sinks.One<Boolean> lost = Sinks.one();
+		this.leases.put(lease.leaseId(), lost);
 		long first = Ipv4Range.address(lease.first(), "block");
 		long last = Ipv4Range.address(lease.last(), "block");
 		Duration leaseLength = Duration.ofMillis(Math.max(1, lease.leaseMillis()));
@@ -199,8 +229,9 @@ public final class CampaignWorker {
 				giveUp(lease, ex);
 				return Mono.empty();
 			})
-			.takeUntilOther(progress.then())
+			.takeUntilOther(Mono.firstWithSignal(progress.then(), lost.asMono()))
 			.doFinally((signal) -> {
+				this.leases.remove(lease.leaseId());
 				this.running.decrementAndGet();
 				askForBlocks();
 			})
@@ -246,9 +277,18 @@ public final class CampaignWorker {
 	 * definitions all rest still takes blocks that may name it).
 	 */
 	private void askForBlocks() {
-		int free = this.slots - this.running.get();
 		List<String> names = this.sources.get().stream().map(SourceDefinition::name).toList();
-		if (free > 0 && !names.isEmpty() && !(this.gaveUp && this.pool.allResting(names))) {
+		if (names.isEmpty() || (this.gaveUp && this.pool.allResting(names))) {
+			return;
+		}
+		int free;
+		synchronized (this.asked) {
+			free = this.slots - this.running.get() - this.asked.get();
+			if (free > 0) {
+				this.asked.addAndGet(free);
+			}
+		}
+		if (free > 0) {
 			this.send.accept(new WantBlocks(free));
 		}
 	}

@@ -77,7 +77,12 @@ class BlockWork implements CampaignFrames {
 			return lease(session, want.blocks());
 		}
 		if (frame instanceof BlockProgress progress) {
+			// Progress on a lease this probe no longer holds (it lapsed, or the block went elsewhere): the probe hears
+			// so and stops the block, rather than finish work whose result would be refused.
 			return this.blocks.extend(session.name(), progress.leaseId(), progress.done(), this.properties.leaseDuration())
+				.filter((extended) -> !extended)
+				.doOnNext((lost) -> session.deliver(new BlockAck(progress.leaseId(), false,
+						"the lease is no longer this probe's (it lapsed or was given back); stop the block")))
 				.then();
 		}
 		if (frame instanceof BlockGiveUp giveUp) {
