@@ -48,7 +48,8 @@ import reactor.core.scheduler.Schedulers;
  * Each change of a rest goes to the server as {@link SourceRests}, and a changed definition ends its source's rest
  * (an operator fixed it). When the lease asks
  * for verification, each domain found is forward-resolved through the probe's name servers ({@link ForwardChecks}).
- * One worker per session; its state is the sources, the leases it runs, and the rests ({@link SourcePool}).
+ * One worker per session; its state is the sources and the leases it runs. The rests live in the {@link SourcePool},
+ * which the agent keeps across sessions.
  */
 public final class CampaignWorker {
 
@@ -120,13 +121,33 @@ public final class CampaignWorker {
 	 */
 	public CampaignWorker(SourceRunner runner, NameServers nameServers, Map<String, String> keys,
 			Consumer<ProbeFrame> send, int slots, int parallelism) {
-		this(runner, nameServers, keys, send, slots, parallelism, SUSPICIOUS_ZEROS, Schedulers.parallel());
+		this(SourcePool.of(runner, nameServers), nameServers, keys, send, slots, parallelism);
+	}
+
+	/**
+	 * A worker for one session of a probe whose {@code pool} outlives its sessions (the rests it knows carry over).
+	 * @param pool the agent's sources and their rests
+	 * @param nameServers answer forward verification
+	 * @param keys this probe's API keys for keyed sources, by source name
+	 * @param send where frames for the server go
+	 * @param slots blocks run at once
+	 * @param parallelism addresses of one block resolved at once
+	 */
+	public CampaignWorker(SourcePool pool, NameServers nameServers, Map<String, String> keys,
+			Consumer<ProbeFrame> send, int slots, int parallelism) {
+		this(pool, nameServers, keys, send, slots, parallelism, SUSPICIOUS_ZEROS, pool.clock());
 	}
 
 	CampaignWorker(SourceRunner runner, NameServers nameServers, Map<String, String> keys, Consumer<ProbeFrame> send,
 			int slots, int parallelism, int suspiciousZeros, Scheduler clock) {
+		this(new SourcePool(runner, new PtrLookup(nameServers), clock), nameServers, keys, send, slots, parallelism,
+				suspiciousZeros, clock);
+	}
+
+	private CampaignWorker(SourcePool pool, NameServers nameServers, Map<String, String> keys,
+			Consumer<ProbeFrame> send, int slots, int parallelism, int suspiciousZeros, Scheduler clock) {
 		this.keys = Map.copyOf(keys);
-		this.pool = new SourcePool(runner, new PtrLookup(nameServers), clock);
+		this.pool = pool;
 		this.checks = new ForwardChecks(new ForwardVerifier(nameServers), VERIFY_CONCURRENCY);
 		this.send = send;
 		this.slots = slots;

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.dragnet.probe.reverseip.CanaryCheck;
+import dev.dragnet.probe.reverseip.NameServers;
 import dev.dragnet.probe.reverseip.PtrLookup;
 import dev.dragnet.probe.reverseip.SourceAnswer;
 import dev.dragnet.probe.reverseip.SourceAnswer.Status;
@@ -19,13 +20,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The probe's way to every source, shared by the blocks it runs: asks a declarative source through the
  * {@link SourceRunner} or the built-in PTR lookup, runs canary checks, and keeps which sources rest and until when.
  * A source rests on this probe only; other probes, with other addresses, carry on using it.
+ *
+ * <p>One pool lives as long as the probe agent and serves its sessions one after another, so a probe that reconnects
+ * still knows which sources rest and does not go back at once to a site that just blocked it; each new session
+ * reports those rests to the server when it gets its sources.
  */
-final class SourcePool {
+public final class SourcePool {
 
 	private static final Logger log = LoggerFactory.getLogger(SourcePool.class);
 
@@ -53,6 +59,11 @@ final class SourcePool {
 
 	/** Sources whose current rest began with a refusal they showed (a quota text, a captcha, a 429). */
 	private final Set<String> refusedOpenly = ConcurrentHashMap.newKeySet();
+
+	/** The pool of one probe agent: its source runner, PTR lookups through its name servers, rests on real time. */
+	public static SourcePool of(SourceRunner runner, NameServers nameServers) {
+		return new SourcePool(runner, new PtrLookup(nameServers), Schedulers.parallel());
+	}
 
 	SourcePool(SourceRunner runner, PtrLookup ptr, Scheduler clock) {
 		this.runner = runner;

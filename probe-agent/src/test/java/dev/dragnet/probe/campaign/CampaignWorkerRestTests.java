@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.dragnet.net.Ipv4Range;
 import dev.dragnet.probe.pace.HostPacer;
 import dev.dragnet.probe.reverseip.NameServers;
+import dev.dragnet.probe.reverseip.PtrLookup;
 import dev.dragnet.probe.reverseip.SourceRunner;
 import dev.dragnet.protocol.BlockGiveUp;
 import dev.dragnet.protocol.BlockLease;
@@ -127,6 +128,27 @@ class CampaignWorkerRestTests {
 		this.worker.sources(new SourceList(List.of(fixed)));
 		assertThat(lastReport().restingMillis()).as("a changed definition ends the rest").isZero();
 		assertThat(this.frames.of(WantBlocks.class)).as("and the worker asks for work at once").hasSize(asked + 1);
+	}
+
+	@Test
+	void aNewSessionOfTheProbeStillKnowsWhichSourcesRest() {
+		SourcePool pool = new SourcePool(new SourceRunner(true, new HostPacer(), "dragnet-test"),
+				new PtrLookup(this.nameServers), this.clock);
+		this.site.behaviour(Blocking.throttleEvery(2, Duration.ofHours(1)));
+		CampaignWorker first = new CampaignWorker(pool, this.nameServers, Map.of(), this.frames, 1, 1);
+		first.sources(new SourceList(List.of(this.plain)));
+		first.run(lease("first-session")).as(StepVerifier::create).expectComplete().verify(Blocks.WAIT);
+		assertThat(this.frames.of(BlockGiveUp.class)).hasSize(1);
+
+		Blocks.Frames reconnected = new Blocks.Frames();
+		CampaignWorker second = new CampaignWorker(pool, this.nameServers, Map.of(), reconnected, 1, 1);
+		second.sources(new SourceList(List.of(this.plain)));
+		assertThat(reconnected.of(SourceRests.class)).singleElement().satisfies((report) -> {
+			assertThat(report.sources()).singleElement().satisfies((rest) -> {
+				assertThat(rest.source()).isEqualTo(this.plain.name());
+				assertThat(rest.restingMillis()).as("the rest outlives the session").isPositive();
+			});
+		});
 	}
 
 	@Test

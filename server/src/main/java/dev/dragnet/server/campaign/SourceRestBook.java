@@ -24,8 +24,8 @@ import org.springframework.stereotype.Component;
  * waits. It also holds back a probe that gave a block up because its sources rest: nothing is leased to it until the
  * rest it named is over, or until it reports a usable source (a definition was fixed).
  *
- * <p>In memory, per probe session: a probe that reconnects starts with a clean slate, as its rests do (they live in
- * the probe's session). Bounded by the connected probes times their sources.
+ * <p>In memory, per probe session: what an ended session reported is dropped; the probe keeps its rests across
+ * reconnects and reports them again in its new session. Bounded by the connected probes times their sources.
  */
 @Component
 class SourceRestBook {
