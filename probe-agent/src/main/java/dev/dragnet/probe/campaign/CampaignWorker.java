@@ -187,12 +187,11 @@ public final class CampaignWorker {
 						definition.name(), definition.name());
 			}
 		}
-		List<SourceDefinition> old = this.sources.getAndSet(List.copyOf(usable));
+		this.sources.set(List.copyOf(usable));
 		log.info("received {} reverse-IP source(s), using {}", list.sources().size(),
 				usable.stream().map(SourceDefinition::name).toList());
 		// A new version of a definition ends its rest: the operator changed it, maybe because of what made it rest.
-		usable.stream().filter((definition) -> old.stream().anyMatch((o) -> o.name().equals(definition.name())
-				&& !o.equals(definition))).forEach((definition) -> this.pool.endRest(definition.name()));
+		usable.forEach(this.pool::definition);
 		reportRests();
 		this.asked.set(0);
 		askForBlocks();

@@ -57,6 +57,9 @@ public final class SourcePool {
 	private volatile Runnable onChange = () -> {
 	};
 
+	/** The latest definition of each source, to tell a new version from the same one sent again. */
+	private final Map<String, SourceDefinition> definitions = new ConcurrentHashMap<>();
+
 	/** Sources whose current rest began with a refusal they showed (a quota text, a captcha, a 429). */
 	private final Set<String> refusedOpenly = ConcurrentHashMap.newKeySet();
 
@@ -144,6 +147,17 @@ public final class SourcePool {
 		}
 		else if (!openly) {
 			this.refusedOpenly.remove(source);
+		}
+	}
+
+	/**
+	 * Notes the definition the server sent for a source; when it differs from the one seen before (in this session
+	 * or an earlier one), the source's rest ends: the operator changed it, maybe because of what made it rest.
+	 */
+	void definition(SourceDefinition definition) {
+		SourceDefinition before = this.definitions.put(definition.name(), definition);
+		if (before != null && !before.equals(definition)) {
+			endRest(definition.name());
 		}
 	}
 
