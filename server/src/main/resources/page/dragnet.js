@@ -181,6 +181,25 @@ function renderChart(seconds) {
 
 const ACTIONS = { CREATED: ['start', 'cancel'], RUNNING: ['pause', 'cancel'], PAUSED: ['resume', 'cancel'] };
 
+// Why a running campaign makes no progress, its capacity now, and what failed: one line each, empty when nothing to say.
+function notes(c) {
+  const lines = [];
+  if (c.waiting) {
+    const until = c.waiting.until ? ' until ' + new Date(c.waiting.until).toLocaleTimeString() : '';
+    lines.push(el('p', { class: 'waiting', role: 'status' }, 'Waiting' + until + ': ' + c.waiting.reason));
+  }
+  if (c.capacity) {
+    lines.push(el('p', { class: 'capacity' }, 'Capacity now: ' + c.capacity.probes + ' probe(s), '
+      + c.capacity.usableSources + ' usable source(s)' + (c.capacity.resting.length ? ', '
+      + c.capacity.resting.length + ' resting' : '')));
+  }
+  if (c.failures) {
+    lines.push(el('p', { class: 'failures', role: 'alert' }, number(c.failures.ips) + ' addresses in '
+      + number(c.failures.blocks) + ' blocks FAILED' + (c.failures.reasons.length ? ': ' + c.failures.reasons.join('; ') : '')));
+  }
+  return el('div', { class: 'notes' }, lines);
+}
+
 function eta(c) {
   if (c.state !== 'RUNNING' || !c.progress.eta) return '';
   const seconds = Math.max(0, Math.round((Date.parse(c.progress.eta) - Date.now()) / 1000));
@@ -209,17 +228,20 @@ function renderCampaigns() {
       number(c.progress.blocks.failed) + ' blocks failed', number(c.progress.domainsFound) + ' domains found',
       rate, eta(c)].filter(Boolean).join(' · '));
     let node = existing.get(String(c.id));
-    if (node && node.dataset.state === c.state) {
+    if (node && node.dataset.state === c.state && node.dataset.failed === String(Boolean(c.failures))) {
       // Same state: only the figures change; the buttons and any error message stay, so a click is never lost.
       node.querySelector('h3').replaceWith(heading);
       node.querySelector('.bar').replaceWith(bar);
       node.querySelector('.facts').replaceWith(facts);
+      node.querySelector('.notes').replaceWith(notes(c));
     }
     else {
-      const buttons = (ACTIONS[c.state] || []).map((action) =>
+      const actions = (ACTIONS[c.state] || []).concat(c.failures ? ['retry-failed'] : []);
+      const buttons = actions.map((action) =>
         el('button', { type: 'button', 'data-action': action, onclick: () => control(c.id, action) }, action));
-      node = el('div', { class: 'campaign', id: 'campaign-' + c.id, 'data-campaign': c.id, 'data-state': c.state },
-        heading, bar, facts, el('div', { class: 'actions' }, buttons), el('div', { class: 'error', role: 'alert' }));
+      node = el('div', { class: 'campaign', id: 'campaign-' + c.id, 'data-campaign': c.id, 'data-state': c.state,
+        'data-failed': String(Boolean(c.failures)) },
+        heading, bar, facts, notes(c), el('div', { class: 'actions' }, buttons), el('div', { class: 'error', role: 'alert' }));
     }
     box.append(node);
   }

@@ -9,6 +9,7 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.dragnet.probe.campaign.SourcePool;
 import dev.dragnet.probe.pace.HostPacer;
 import dev.dragnet.probe.reverseip.NameServers;
 import dev.dragnet.probe.reverseip.SourceRunner;
@@ -66,6 +67,9 @@ public final class ProbeAgent implements AutoCloseable {
 
 	private final NameServers nameServers;
 
+	/** The sources and their rests, kept across sessions so a reconnect does not forget which sources rest. */
+	private final SourcePool sourcePool;
+
 	private final HttpClient http;
 
 	private final Sinks.Many<ProbeState> states = Sinks.many().replay().latest();
@@ -92,6 +96,7 @@ public final class ProbeAgent implements AutoCloseable {
 		this.sources = new SourceRunner(config.allowPrivateServers(), pacer, "Mozilla/5.0 (compatible; dragnet-probe/" + VERSION + ")");
 		this.nameServers = (config.dnsServer() != null) ? new NameServers(List.of(config.dnsServer()))
 				: NameServers.system();
+		this.sourcePool = SourcePool.of(this.sources, this.nameServers);
 		this.http = HttpClient.newConnection()
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
 			.headers(headers -> headers.set(HttpHeaderNames.USER_AGENT, "dragnet-probe/" + VERSION))
@@ -162,7 +167,7 @@ public final class ProbeAgent implements AutoCloseable {
 
 	private Mono<ProbeSession.End> session() {
 		changeState(ProbeState.CONNECTING, "connecting to {} as {}", this.config.server(), this.config.name());
-		return new ProbeSession(this.config, this.codec, this.whois, this.rdap, this.sources, this.nameServers,
+		return new ProbeSession(this.config, this.codec, this.whois, this.rdap, this.sourcePool, this.nameServers,
 				this.http, new SessionListener()).run();
 	}
 

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.dragnet.probe.rdap.RdapClient;
 import dev.dragnet.probe.whois.WhoisClient;
 import dev.dragnet.probe.campaign.CampaignWorker;
+import dev.dragnet.probe.campaign.SourcePool;
 import dev.dragnet.probe.reverseip.NameServers;
-import dev.dragnet.probe.reverseip.SourceRunner;
 import dev.dragnet.protocol.BlockAck;
 import dev.dragnet.protocol.BlockLease;
 import dev.dragnet.protocol.CampaignNotice;
@@ -118,7 +118,7 @@ final class ProbeSession {
 
 	private final CampaignWorker campaigns;
 
-	ProbeSession(ProbeConfig config, FrameCodec codec, WhoisClient whois, RdapClient rdap, SourceRunner sources,
+	ProbeSession(ProbeConfig config, FrameCodec codec, WhoisClient whois, RdapClient rdap, SourcePool sources,
 			NameServers nameServers, HttpClient http, Listener listener) {
 		this.campaigns = new CampaignWorker(sources, nameServers, config.sourceKeys(), this::send, BLOCK_SLOTS,
 				BLOCK_PARALLELISM);

@@ -13,7 +13,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 		@JsonSubTypes.Type(value = WantBlocks.class, name = "want-blocks"),
 		@JsonSubTypes.Type(value = BlockProgress.class, name = "progress"),
 		@JsonSubTypes.Type(value = BlockResult.class, name = "block-result"),
-		@JsonSubTypes.Type(value = BlockGiveUp.class, name = "block-give-up") })
+		@JsonSubTypes.Type(value = BlockGiveUp.class, name = "block-give-up"),
+		@JsonSubTypes.Type(value = SourceRests.class, name = "source-rests") })
 public sealed interface ProbeFrame permits Hello, Pong, CreditGrant, TaskResult, ErrorFrame, WantBlocks, BlockProgress,
-		BlockResult, BlockGiveUp {
+		BlockResult, BlockGiveUp, SourceRests {
 }

@@ -20,7 +20,10 @@ class FrameCodecTests {
 						List.of(new BlockResult.IpFinding("192.0.2.1",
 								List.of(new BlockResult.DomainFinding("example.com", List.of("ptr"), true)))),
 						List.of("192.0.2.2")),
-				new BlockGiveUp("l-2", "no source could answer for 192.0.2.9: ip138 (resting 600 s)"));
+				new BlockGiveUp("l-2", "no source could answer for 192.0.2.9: ip138 (resting 600 s)"),
+				new BlockGiveUp("l-3", "every source rests", 600_000L),
+				new SourceRests(List.of(new SourceRests.Rest("ip138", 600_000, "CAPTCHA", "blocked (CAPTCHA)"),
+						new SourceRests.Rest("plain", 0, null, null))));
 		for (ProbeFrame frame : frames) {
 			assertThat(this.codec.decodeProbeFrame(this.codec.encode(frame))).isEqualTo(frame);
 		}
@@ -46,6 +49,13 @@ class FrameCodecTests {
 			.contains("\"type\":\"task\"", "\"kind\":\"whois\"");
 		assertThat(this.codec.encode(new BlockGiveUp("l-1", "every source rests")))
 			.isEqualTo("{\"type\":\"block-give-up\",\"leaseId\":\"l-1\",\"reason\":\"every source rests\"}");
+		assertThat(this.codec.encode(new BlockGiveUp("l-1", "every source rests", 1500L))).contains("\"restingMillis\":1500");
+	}
+
+	@Test
+	void aGiveUpFromAnOlderProbeHasNoRestingTime() {
+		assertThat(this.codec.decodeProbeFrame("{\"type\":\"block-give-up\",\"leaseId\":\"l\",\"reason\":\"r\"}"))
+			.isEqualTo(new BlockGiveUp("l", "r", null));
 	}
 
 	@Test

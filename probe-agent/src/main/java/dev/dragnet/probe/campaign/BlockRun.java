@@ -14,6 +14,7 @@ import dev.dragnet.net.Ipv4Range;
 import dev.dragnet.probe.reverseip.SourceAnswer;
 import dev.dragnet.probe.reverseip.SourceAnswer.Status;
 import dev.dragnet.protocol.source.Verdict;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -38,11 +39,19 @@ import reactor.core.publisher.Mono;
  * come: a banned source shows none. Passes repeat until no address is left to ask again; each repeat has one source
  * fewer for each address it holds, so they end.
  *
- * <p>When no source is left for an address the run fails with {@link UnanswerableBlockException}.
+ * <p><b>Rests are waited out.</b> When every source left for an address rests, and the soonest of those rests ends
+ * within {@code maxWait} (the lease's length: progress frames keep the lease alive meanwhile), the address waits for
+ * it and is asked again: a one-second throttle costs a second, not the block. Only when every source rests longer
+ * than that does the run fail with {@link UnanswerableBlockException} carrying the wait, so the block goes back with
+ * no attempt counted. When a source is left that failed outright (an error, not a rest), or whose answers were not
+ * trusted, the run fails the same way without a wait: that is a real failure of the block.
  */
 final class BlockRun {
 
 	private static final Logger log = LoggerFactory.getLogger(BlockRun.class);
+
+	/** The verdict a source rests with when its page no longer has the layout its definition expects. */
+	static final String PAGE_CHANGED = "PAGE_CHANGED";
 
 	private final SourcePool pool;
 
@@ -53,6 +62,8 @@ final class BlockRun {
 	private final int parallelism;
 
 	private final int suspiciousZeros;
+
+	private final Duration maxWait;
 
 	private final Map<String, Answer> answers = new ConcurrentHashMap<>();
 
@@ -69,8 +80,11 @@ final class BlockRun {
 	 * @param last the block's last address
 	 * @param parallelism addresses asked at once
 	 * @param suspiciousZeros "none" answers in a row from one source after which its canary is checked
+	 * @param maxWait the longest rest an address waits out before the block is given up (the lease's length)
 	 */
-	BlockRun(SourcePool pool, List<Source> sources, long first, long last, int parallelism, int suspiciousZeros) {
+	BlockRun(SourcePool pool, List<Source> sources, long first, long last, int parallelism, int suspiciousZeros,
+			Duration maxWait) {
+		this.maxWait = maxWait;
 		this.pool = pool;
 		this.sources = List.copyOf(sources);
 		List<String> all = new ArrayList<>((int) (last - first + 1));
@@ -107,15 +121,48 @@ final class BlockRun {
 			.then(Mono.fromCallable(this::takeAskAgain));
 	}
 
-	/** Asks the sources in turn until one answers {@code ip} (or its answer is queued for another pass). */
+	/**
+	 * Asks the sources in turn until one answers {@code ip} (or its answer is queued for another pass); when none
+	 * could, waits out the soonest rest if that is short enough, else fails.
+	 */
 	private Mono<Void> resolve(String ip) {
 		return Flux.fromIterable(this.sources)
 			.filter((source) -> !this.pool.resting(source.name()) && !distrusts(ip, source))
 			.concatMap((source) -> this.pool.ask(source, ip).flatMap((answer) -> judge(source, ip, answer)), 1)
 			.filter(Boolean::booleanValue)
 			.next()
-			.switchIfEmpty(Mono.error(() -> new UnanswerableBlockException(ip, why(ip))))
+			.switchIfEmpty(Mono.defer(() -> waitOrGiveUp(ip)))
 			.then();
+	}
+
+	/** No source answered {@code ip} just now: wait for the soonest rest to end and ask again, or give up. */
+	private Mono<Boolean> waitOrGiveUp(String ip) {
+		Decision decision = decide(ip);
+		if (decision.waitFor() != null) {
+			log.debug("every source for {} rests; waiting {} ms for the first to be usable", ip,
+					decision.waitFor().toMillis());
+			return Mono.delay(decision.waitFor(), this.pool.clock()).then(Mono.defer(() -> resolve(ip))).thenReturn(true);
+		}
+		return Mono.error(new UnanswerableBlockException(ip, why(ip), decision.resting()));
+	}
+
+	/**
+	 * What to do about an address no source could answer just now. Wait when every source still allowed for it
+	 * rests and the soonest rest ends within {@code maxWait}; give up with that rest when it is longer (the sources'
+	 * fault, not the block's); give up without one when a source that does not rest failed, or none is left.
+	 */
+	Decision decide(String ip) {
+		List<String> candidates = this.sources.stream()
+			.filter((source) -> !distrusts(ip, source))
+			.map(Source::name)
+			.toList();
+		if (candidates.isEmpty() || !this.pool.allResting(candidates)) {
+			return new Decision(null, null);
+		}
+		Duration soonest = this.pool.soonestUsable(candidates);
+		// A millisecond more than the rest left, so the source is surely usable when the address is asked again.
+		return (soonest.compareTo(this.maxWait) <= 0) ? new Decision(soonest.plusMillis(1), null)
+				: new Decision(null, soonest);
 	}
 
 	/** Takes in one answer; true when {@code ip} needs no other source now. */
@@ -136,8 +183,8 @@ final class BlockRun {
 				restBlocked(source, answer, "blocked (" + answer.blockedAs() + ")");
 				return Mono.just(false);
 			case PAGE_CHANGED:
-				this.pool.rest(source.name(), CampaignWorker.PAGE_CHANGED_REST, "its page changed: " + answer.detail(),
-						false);
+				this.pool.rest(source.name(), CampaignWorker.PAGE_CHANGED_REST, PAGE_CHANGED,
+						"its page changed: " + answer.detail(), false);
 				return Mono.just(false);
 			default:
 				log.debug("source {} failed for {}: {} {}", source.name(), ip, answer.status(), answer.detail());
@@ -185,8 +232,8 @@ final class BlockRun {
 				restBlocked(source, canary, "blocked (" + canary.blockedAs() + "): " + canary.detail());
 			}
 			else if (canary.status() == Status.PAGE_CHANGED) {
-				this.pool.rest(source.name(), CampaignWorker.PAGE_CHANGED_REST, "its page changed: " + canary.detail(),
-						false);
+				this.pool.rest(source.name(), CampaignWorker.PAGE_CHANGED_REST, PAGE_CHANGED,
+						"its page changed: " + canary.detail(), false);
 			}
 			if (this.pool.restsAfterOpenRefusal(source.name())) {
 				watch.trusted(covered);
@@ -200,7 +247,8 @@ final class BlockRun {
 	private void restBlocked(Source source, SourceAnswer refusal, String why) {
 		Duration rest = (refusal.retryAfter() != null) ? refusal.retryAfter()
 				: (refusal.blockedAs() == Verdict.KEY_REFUSED) ? CampaignWorker.PAGE_CHANGED_REST : CampaignWorker.REST;
-		this.pool.rest(source.name(), rest, why, refusal.blockedAs() != Verdict.BANNED);
+		String verdict = (refusal.blockedAs() != null) ? refusal.blockedAs().name() : "BLOCKED";
+		this.pool.rest(source.name(), rest, verdict, why, refusal.blockedAs() != Verdict.BANNED);
 	}
 
 	/** Drops the zero answers of {@code source} for {@code ips} and queues the addresses for the next pass. */
@@ -247,6 +295,13 @@ final class BlockRun {
 
 	private Suspects suspectsOf(Source source) {
 		return this.suspects.computeIfAbsent(source.name(), (name) -> new Suspects());
+	}
+
+	/**
+	 * What to do about an address no source answered: wait {@code waitFor} and ask again; or give the block up,
+	 * because its sources rest for {@code resting} (not the block's fault) or, with both null, because they failed.
+	 */
+	record Decision(@Nullable Duration waitFor, @Nullable Duration resting) {
 	}
 
 	/** What one address resolved to, and by which source (no names: checked, none). */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -22,6 +23,7 @@ import dev.dragnet.protocol.BlockResult;
 import dev.dragnet.protocol.CampaignNotice;
 import dev.dragnet.protocol.ProbeFrame;
 import dev.dragnet.protocol.SourceList;
+import dev.dragnet.protocol.SourceRests;
 import dev.dragnet.protocol.WantBlocks;
 import dev.dragnet.protocol.source.SourceCatalogue;
 import dev.dragnet.protocol.source.SourceDefinition;
@@ -29,6 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -38,10 +41,15 @@ import reactor.core.scheduler.Schedulers;
  * counts; a source that blocks, throttles, changes its page or silently bans this probe (B5, seen through its canary)
  * rests while the others carry on. The built-in source {@value SourceCatalogue#PTR} answers from the address's PTR
  * record through the probe's name servers; it is used only when the lease names it. When no source can answer an
- * address the worker gives the block up ({@link BlockGiveUp}), so the server hands it to another probe at once, and
- * after that asks for no more work while every source it has rests. When the lease asks
+ * address right now, the worker waits for the soonest rest to end when that is within the lease's length (progress
+ * frames keep the lease alive), and asks again. When every source rests longer, it gives the block up
+ * ({@link BlockGiveUp}) with the time they rest, so the server hands the block to another probe at once without
+ * counting an attempt, and after that asks for no more work until a source is usable again (it wakes itself then).
+ * Each change of a rest goes to the server as {@link SourceRests}, and a changed definition ends its source's rest
+ * (an operator fixed it). When the lease asks
  * for verification, each domain found is forward-resolved through the probe's name servers ({@link ForwardChecks}).
- * One worker per session; its state is the sources, the leases it runs, and the rests ({@link SourcePool}).
+ * One worker per session; its state is the sources and the leases it runs. The rests live in the {@link SourcePool},
+ * which the agent keeps across sessions.
  */
 public final class CampaignWorker {
 
@@ -60,6 +68,9 @@ public final class CampaignWorker {
 	static final int SUSPICIOUS_ZEROS = 10;
 
 	private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+
+	/** Shortest gap between progress frames, however short the lease. */
+	private static final Duration MIN_PROGRESS_EVERY = Duration.ofMillis(200);
 
 	/** Forward confirmations of one address in flight at once. */
 	private static final int VERIFY_CONCURRENCY = 8;
@@ -84,8 +95,21 @@ public final class CampaignWorker {
 
 	private final AtomicInteger running = new AtomicInteger();
 
+	/**
+	 * Blocks asked for and not arrived yet, so a probe that asks twice before the first answer does not take more
+	 * blocks than it has slots. The server may answer with fewer (or none), so this is forgotten whenever the probe
+	 * has reason to ask afresh: on the poll, on a campaign notice, and on new sources.
+	 */
+	private final AtomicInteger asked = new AtomicInteger();
+
+	/** The blocks running now, by lease id, each with the signal that stops it when the server says its lease ended. */
+	private final Map<String, Sinks.One<Boolean>> leases = new ConcurrentHashMap<>();
+
 	/** Set by a give-up, cleared by a finished block: the probe's sources could not serve the work it got. */
 	private volatile boolean gaveUp;
+
+	/** Waits after which the worker asks for work again (a rest that made it give a block up ends then). */
+	private final Sinks.Many<Duration> wakeups = Sinks.many().multicast().directBestEffort();
 
 	/**
 	 * @param runner asks the declarative sources
@@ -97,27 +121,51 @@ public final class CampaignWorker {
 	 */
 	public CampaignWorker(SourceRunner runner, NameServers nameServers, Map<String, String> keys,
 			Consumer<ProbeFrame> send, int slots, int parallelism) {
-		this(runner, nameServers, keys, send, slots, parallelism, SUSPICIOUS_ZEROS, Schedulers.parallel());
+		this(SourcePool.of(runner, nameServers), nameServers, keys, send, slots, parallelism);
+	}
+
+	/**
+	 * A worker for one session of a probe whose {@code pool} outlives its sessions (the rests it knows carry over).
+	 * @param pool the agent's sources and their rests
+	 * @param nameServers answer forward verification
+	 * @param keys this probe's API keys for keyed sources, by source name
+	 * @param send where frames for the server go
+	 * @param slots blocks run at once
+	 * @param parallelism addresses of one block resolved at once
+	 */
+	public CampaignWorker(SourcePool pool, NameServers nameServers, Map<String, String> keys,
+			Consumer<ProbeFrame> send, int slots, int parallelism) {
+		this(pool, nameServers, keys, send, slots, parallelism, SUSPICIOUS_ZEROS, pool.clock());
 	}
 
 	CampaignWorker(SourceRunner runner, NameServers nameServers, Map<String, String> keys, Consumer<ProbeFrame> send,
 			int slots, int parallelism, int suspiciousZeros, Scheduler clock) {
+		this(new SourcePool(runner, new PtrLookup(nameServers), clock), nameServers, keys, send, slots, parallelism,
+				suspiciousZeros, clock);
+	}
+
+	private CampaignWorker(SourcePool pool, NameServers nameServers, Map<String, String> keys,
+			Consumer<ProbeFrame> send, int slots, int parallelism, int suspiciousZeros, Scheduler clock) {
 		this.keys = Map.copyOf(keys);
-		this.pool = new SourcePool(runner, new PtrLookup(nameServers), clock);
+		this.pool = pool;
 		this.checks = new ForwardChecks(new ForwardVerifier(nameServers), VERIFY_CONCURRENCY);
 		this.send = send;
 		this.slots = slots;
 		this.parallelism = parallelism;
 		this.suspiciousZeros = suspiciousZeros;
 		this.clock = clock;
+		this.pool.onChange(this::reportRests);
 	}
 
 	/**
-	 * While the session lasts, asks for work every {@code every} when a slot is free: a safety net for blocks
-	 * that came back to the pool while nobody asked. Never completes; cancel it with the session.
+	 * While the session lasts, asks for work every {@code every} when a slot is free (a safety net for blocks that
+	 * came back to the pool while nobody asked), and as soon as a rest that made it give a block up is over. Never
+	 * completes; cancel it with the session.
 	 */
 	public Mono<Void> poll(Duration every) {
-		return Flux.interval(every, this.clock).doOnNext((tick) -> askForBlocks()).then();
+		Flux<Long> wake = this.wakeups.asFlux().flatMap((wait) -> Mono.delay(wait, this.clock), 16);
+		Flux<Long> ticks = Flux.interval(every, this.clock).doOnNext((tick) -> this.asked.set(0));
+		return Flux.merge(ticks, wake).doOnNext((tick) -> askForBlocks()).then();
 	}
 
 	/**
@@ -142,18 +190,36 @@ public final class CampaignWorker {
 		this.sources.set(List.copyOf(usable));
 		log.info("received {} reverse-IP source(s), using {}", list.sources().size(),
 				usable.stream().map(SourceDefinition::name).toList());
+		// A new version of a definition ends its rest: the operator changed it, maybe because of what made it rest.
+		usable.forEach(this.pool::definition);
+		reportRests();
+		this.asked.set(0);
 		askForBlocks();
 	}
 
 	public void notice(CampaignNotice notice) {
 		log.info("campaign {} {}", notice.campaignId(), notice.state().toLowerCase(Locale.ROOT));
 		if (CampaignNotice.STARTED.equals(notice.state())) {
+			this.asked.set(0);
 			askForBlocks();
 		}
 	}
 
+	/**
+	 * The server's answer to a result, or to progress on a lease it no longer honours (it lapsed or went to another
+	 * probe): a block still running under such a lease is stopped, since its result would be refused.
+	 */
 	public void ack(BlockAck ack) {
-		if (!ack.accepted()) {
+		if (ack.accepted()) {
+			return;
+		}
+		Sinks.One<Boolean> running = this.leases.get(ack.leaseId());
+		if (running != null) {
+			log.warn("stopping the block of lease {}: the server no longer holds it for this probe ({})", ack.leaseId(),
+					ack.reason());
+			running.tryEmitValue(Boolean.TRUE);
+		}
+		else {
 			log.warn("the server refused the result of lease {}: {}", ack.leaseId(), ack.reason());
 		}
 	}
@@ -161,12 +227,17 @@ public final class CampaignWorker {
 	/** Runs a leased block to its result, or gives it up; completes when done, never errors. */
 	public Mono<Void> run(BlockLease lease) {
 		this.running.incrementAndGet();
+		this.asked.updateAndGet((n) -> Math.max(0, n - 1));
+		Sinks.One<Boolean> lost = Sinks.one();
+		this.leases.put(lease.leaseId(), lost);
 		long first = Ipv4Range.address(lease.first(), "block");
 		long last = Ipv4Range.address(lease.last(), "block");
-		BlockRun block = new BlockRun(this.pool, usable(lease), first, last, this.parallelism, this.suspiciousZeros);
+		Duration leaseLength = Duration.ofMillis(Math.max(1, lease.leaseMillis()));
+		BlockRun block = new BlockRun(this.pool, usable(lease), first, last, this.parallelism, this.suspiciousZeros,
+				leaseLength);
 		log.info("block {} of campaign {}: {} addresses, {} to {}", lease.blockId(), lease.campaignId(), last - first + 1,
 				lease.first(), lease.last());
-		Flux<Long> progress = Flux.interval(PROGRESS_EVERY, this.clock)
+		Flux<Long> progress = Flux.interval(progressEvery(leaseLength), this.clock)
 			.doOnNext((tick) -> this.send.accept(new BlockProgress(lease.leaseId(), block.done())));
 		return block.answers()
 			.flatMap((answers) -> result(lease, answers))
@@ -175,17 +246,49 @@ public final class CampaignWorker {
 			.doOnNext((r) -> log.info("block {} done: {} address(es) with domains, {} without", lease.blockId(),
 					r.found().size(), r.empty().size()))
 			.onErrorResume((ex) -> {
-				log.warn("giving up block {}: {}", lease.blockId(), ex.getMessage());
-				this.gaveUp = true;
-				this.send.accept(new BlockGiveUp(lease.leaseId(), String.valueOf(ex.getMessage())));
+				giveUp(lease, ex);
 				return Mono.empty();
 			})
-			.takeUntilOther(progress.then())
+			.takeUntilOther(Mono.firstWithSignal(progress.then(), lost.asMono()))
 			.doFinally((signal) -> {
+				this.leases.remove(lease.leaseId());
 				this.running.decrementAndGet();
 				askForBlocks();
 			})
 			.then();
+	}
+
+	/**
+	 * Progress often enough that the lease never lapses while the block runs (or waits out a rest): three frames per
+	 * lease, at most every {@link #PROGRESS_EVERY}.
+	 */
+	static Duration progressEvery(Duration lease) {
+		Duration third = lease.dividedBy(3);
+		return (third.compareTo(PROGRESS_EVERY) > 0) ? PROGRESS_EVERY
+				: (third.compareTo(MIN_PROGRESS_EVERY) < 0) ? MIN_PROGRESS_EVERY : third;
+	}
+
+	/**
+	 * Hands a block back. When only rests stopped it, the frame says how long they last (no attempt is counted),
+	 * and the worker wakes itself to ask for work when they end.
+	 */
+	private void giveUp(BlockLease lease, Throwable ex) {
+		Duration resting = (ex instanceof UnanswerableBlockException unanswerable) ? unanswerable.resting() : null;
+		log.warn("giving up block {}: {}", lease.blockId(), ex.getMessage());
+		this.gaveUp = true;
+		this.send.accept(new BlockGiveUp(lease.leaseId(), String.valueOf(ex.getMessage()),
+				(resting != null) ? resting.toMillis() : null));
+		if (resting != null) {
+			synchronized (this.wakeups) {
+				this.wakeups.tryEmitNext(resting.plusMillis(1));
+			}
+		}
+	}
+
+	/** Tells the server where every source this probe has stands (resting until when, or usable). */
+	private void reportRests() {
+		List<String> names = this.sources.get().stream().map(SourceDefinition::name).toList();
+		this.send.accept(new SourceRests(this.pool.report(names)));
 	}
 
 	/**
@@ -194,9 +297,18 @@ public final class CampaignWorker {
 	 * definitions all rest still takes blocks that may name it).
 	 */
 	private void askForBlocks() {
-		int free = this.slots - this.running.get();
 		List<String> names = this.sources.get().stream().map(SourceDefinition::name).toList();
-		if (free > 0 && !names.isEmpty() && !(this.gaveUp && this.pool.allResting(names))) {
+		if (names.isEmpty() || (this.gaveUp && this.pool.allResting(names))) {
+			return;
+		}
+		int free;
+		synchronized (this.asked) {
+			free = this.slots - this.running.get() - this.asked.get();
+			if (free > 0) {
+				this.asked.addAndGet(free);
+			}
+		}
+		if (free > 0) {
 			this.send.accept(new WantBlocks(free));
 		}
 	}

@@ -98,12 +98,18 @@ final class AlertMessages {
 	Alert campaignEnded(CampaignStateChange change) {
 		CampaignView campaign = change.campaign();
 		boolean done = change.state() == CampaignState.DONE;
+		CampaignView.Failures failures = campaign.failures();
 		String subject = this.prefix + "campaign " + campaign.id() + " '" + campaign.name() + "' "
-				+ (done ? "is done" : "failed");
+				+ (!done ? "failed" : (failures != null) ? "is done with " + failures.ips() + " addresses failed"
+						: "is done");
 		CampaignView.Progress progress = campaign.progress();
 		StringBuilder body = new StringBuilder();
 		body.append("Campaign ").append(campaign.id()).append(" '").append(campaign.name()).append("' ended ")
-			.append(change.state()).append(done ? ": no block is left to do.\n\n" : ": every block failed.\n\n");
+			.append(change.state())
+			.append(!done ? ": every block failed.\n\n" : (failures != null)
+					? ", but " + failures.blocks() + " block(s) with " + failures.ips() + " addresses FAILED: no answer "
+							+ "was stored for them. POST /api/campaigns/" + campaign.id() + "/retry-failed runs them again.\n\n"
+					: ": no block is left to do.\n\n");
 		line(body, "addresses", progress.ips().done() + " done, " + progress.ips().failed() + " failed, of "
 				+ campaign.totalIps());
 		line(body, "blocks", progress.blocks().done() + " done, " + progress.blocks().failed() + " failed, of "
@@ -113,6 +119,10 @@ final class AlertMessages {
 			line(body, "started", TIME.format(campaign.startedAt()));
 		}
 		line(body, "ended", TIME.format((campaign.finishedAt() != null) ? campaign.finishedAt() : change.at()));
+		if (failures != null && !failures.reasons().isEmpty()) {
+			body.append("\nWhy blocks failed (most frequent first):\n");
+			failures.reasons().forEach((reason) -> body.append("  - ").append(reason).append('\n'));
+		}
 		body.append("\nDetails: GET /api/campaigns/").append(campaign.id()).append("; results: GET /api/campaigns/")
 			.append(campaign.id()).append("/results.csv\n");
 		return new Alert(done ? Alert.Kind.CAMPAIGN_DONE : Alert.Kind.CAMPAIGN_FAILED, change.at(), subject,

@@ -33,6 +33,17 @@ class BlockRepository {
 			RETURNING w.id, w.campaign_id, w.state, old.lease_holder, old.lease_id
 			""";
 
+	/**
+	 * Leased blocks (those the condition in {@code %s}, on {@code w}, picks) back to PENDING with no attempt counted:
+	 * they were not tried, only waited for (their probe's sources rest, or its session that held them is gone).
+	 */
+	private static final String PUT_BACK = """
+			UPDATE work_block w SET state = 'PENDING',
+			    lease_holder = NULL, lease_session = NULL, lease_id = NULL, lease_expires_at = NULL, updated_at = now()
+			FROM work_block old
+			WHERE old.id = w.id AND w.state = 'LEASED' AND %s
+			RETURNING w.id, w.campaign_id, w.state, old.lease_holder, old.lease_id
+			""";
 
 	private final DatabaseClient db;
 
@@ -200,6 +211,32 @@ class BlockRepository {
 			.bind("probe", probe)
 			.map(BlockRepository::released)
 			.one();
+	}
+
+	/**
+	 * Puts the block of one lease back, with no attempt counted, only while {@code probe} holds it: the probe could
+	 * not start it because every source it may use rests. Returns the lease put back, if it was.
+	 */
+	Mono<Released> putBack(String probe, String leaseId) {
+		return this.db.sql(PUT_BACK.formatted("w.lease_id = :lease AND w.lease_holder = :probe"))
+			.bind("lease", uuid(leaseId))
+			.bind("probe", probe)
+			.map(BlockRepository::released)
+			.one();
+	}
+
+	/**
+	 * Puts back, with no attempt counted, the blocks {@code probe} holds through sessions other than {@code session}:
+	 * a probe's block runs end with the session that leased them, so when the probe is back with a new session (its
+	 * connection dropped, the server restarted) nobody works on those blocks any more. Leases from before sessions
+	 * were recorded have none and are left to expire.
+	 */
+	Flux<Released> putBackOtherSessions(String probe, String session) {
+		return this.db.sql(PUT_BACK.formatted("w.lease_holder = :probe AND w.lease_session <> :session"))
+			.bind("probe", probe)
+			.bind("session", session)
+			.map(BlockRepository::released)
+			.all();
 	}
 
 	/**

@@ -17,6 +17,7 @@ import dev.dragnet.protocol.BlockResult;
 import dev.dragnet.protocol.CampaignNotice;
 import dev.dragnet.protocol.ProbeFrame;
 import dev.dragnet.protocol.Protocol;
+import dev.dragnet.protocol.SourceRests;
 import dev.dragnet.protocol.WantBlocks;
 import dev.dragnet.server.probe.CampaignFrames;
 import dev.dragnet.server.probe.ProbeRegistry;
@@ -56,8 +57,11 @@ class BlockWork implements CampaignFrames {
 
 	private final CampaignMetrics metrics;
 
+	private final SourceRestBook rests;
+
 	BlockWork(BlockRepository blocks, ProbeRegistry registry, CampaignProperties properties, SourceService sources,
-			HeldBlocks held, CampaignEvents events, CampaignMetrics metrics) {
+			HeldBlocks held, CampaignEvents events, CampaignMetrics metrics, SourceRestBook rests) {
+		this.rests = rests;
 		this.metrics = metrics;
 		this.sources = sources;
 		this.held = held;
@@ -73,11 +77,20 @@ class BlockWork implements CampaignFrames {
 			return lease(session, want.blocks());
 		}
 		if (frame instanceof BlockProgress progress) {
+			// Progress on a lease this probe no longer holds (it lapsed, or the block went elsewhere): the probe hears
+			// so and stops the block, rather than finish work whose result would be refused.
 			return this.blocks.extend(session.name(), progress.leaseId(), progress.done(), this.properties.leaseDuration())
+				.filter((extended) -> !extended)
+				.doOnNext((lost) -> session.deliver(new BlockAck(progress.leaseId(), false,
+						"the lease is no longer this probe's (it lapsed or was given back); stop the block")))
 				.then();
 		}
 		if (frame instanceof BlockGiveUp giveUp) {
 			return giveUp(session, giveUp);
+		}
+		if (frame instanceof SourceRests report) {
+			this.rests.reported(session, report);
+			return Mono.empty();
 		}
 		if (frame instanceof BlockResult result) {
 			// The probe hears its acknowledgement first, then (for the last block) that the campaign is over.
@@ -97,7 +110,11 @@ class BlockWork implements CampaignFrames {
 		if (!session.can(Protocol.CAPABILITY_REVERSE_IP)) {
 			return Mono.empty();
 		}
-		return this.sources.sourceList().doOnNext(session::deliver).then();
+		// The probe's block runs ended with its old session: what that session held goes back before it asks again.
+		Flux<BlockRepository.Released> orphaned = this.blocks.putBackOtherSessions(session.name(), session.id())
+			.doOnNext((lease) -> logger.info("probe {} is back with a new session; block {} of campaign {}, leased to "
+					+ "its old one, goes back to the pool", session.name(), lease.blockId(), lease.campaignId()));
+		return release(orphaned).then(this.sources.sourceList().doOnNext(session::deliver)).then();
 	}
 
 	@Override
@@ -108,6 +125,7 @@ class BlockWork implements CampaignFrames {
 	@Override
 	public Mono<Void> sessionEnded(ProbeSession session, String reason) {
 		String why = "probe " + session.name() + " went away: " + reason;
+		this.rests.ended(session);
 		return release(this.blocks.release(session.name(), session.id(), why, this.properties.maxAttempts()))
 			.doFinally((signal) -> {
 				// A newer session of the same probe keeps what it holds.
@@ -135,6 +153,11 @@ class BlockWork implements CampaignFrames {
 		if (!session.can(Protocol.CAPABILITY_REVERSE_IP) || wanted < 1) {
 			return Mono.empty();
 		}
+		if (this.rests.holdsBack(session)) {
+			logger.debug("probe {} asked for blocks while its sources rest; it gets none until one is usable",
+					session.name());
+			return Mono.empty();
+		}
 		return this.blocks
 			.lease(session.name(), session.id(), Math.min(wanted, this.properties.maxLeasesPerProbe()),
 					this.properties.maxLeasesPerProbe(), this.properties.leaseDuration())
@@ -145,8 +168,15 @@ class BlockWork implements CampaignFrames {
 			.then();
 	}
 
-	/** The lease holder cannot answer the block: it goes back at once, exactly as if its lease had lapsed. */
+	/**
+	 * The lease holder cannot answer the block. When only its sources' rests stopped it, the block goes back with no
+	 * attempt counted and the probe gets nothing more until they end; otherwise it goes back at once, exactly as if
+	 * its lease had lapsed.
+	 */
 	private Mono<Void> giveUp(ProbeSession session, BlockGiveUp giveUp) {
+		if (giveUp.restingMillis() != null) {
+			return restingGiveUp(session, giveUp);
+		}
 		String why = (giveUp.reason().length() > MAX_REASON) ? giveUp.reason().substring(0, MAX_REASON) + "..."
 				: giveUp.reason();
 		Mono<BlockRepository.Released> given = this.blocks.giveUp(session.name(), giveUp.leaseId(), "probe "
@@ -155,6 +185,16 @@ class BlockWork implements CampaignFrames {
 					giveUp.leaseId(), lease.blockId(), lease.campaignId(), why))
 			.switchIfEmpty(Mono.fromRunnable(() -> logger.debug("probe {} gave up lease {}, which it does not hold",
 					session.name(), giveUp.leaseId())));
+		return release(given.flux());
+	}
+
+	private Mono<Void> restingGiveUp(ProbeSession session, BlockGiveUp giveUp) {
+		long resting = giveUp.restingMillis();
+		this.rests.gaveUp(session, resting);
+		Mono<BlockRepository.Released> given = this.blocks.putBack(session.name(), giveUp.leaseId())
+			.doOnNext((lease) -> logger.info("probe {} put block {} of campaign {} back, no attempt counted: its sources "
+					+ "rest for {} s more ({}); it gets no blocks until then", session.name(), lease.blockId(),
+					lease.campaignId(), Math.max(1, resting / 1000), giveUp.reason()));
 		return release(given.flux());
 	}
 

@@ -84,6 +84,12 @@ class CampaignController {
 		});
 	}
 
+	/** FAILED blocks back to PENDING with fresh attempts; a campaign that had ended runs again. */
+	@PostMapping("/api/campaigns/{id}/retry-failed")
+	Mono<CampaignView> retryFailed(@PathVariable long id) {
+		return this.campaigns.retryFailed(id);
+	}
+
 	@PostMapping("/api/campaigns/{id}/{action}")
 	Mono<CampaignView> control(@PathVariable long id, @PathVariable String action) {
 		return this.campaigns.control(id, action);

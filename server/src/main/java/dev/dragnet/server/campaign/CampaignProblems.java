@@ -1,5 +1,7 @@
 package dev.dragnet.server.campaign;
 
+import java.util.Set;
+
 import dev.dragnet.server.web.ProblemException;
 import org.springframework.http.HttpStatus;
 
@@ -28,8 +30,21 @@ final class CampaignProblems {
 	static final class InvalidTransition extends ProblemException {
 
 		InvalidTransition(long id, String action, CampaignState state) {
+			this(id, action, state, CampaignState.from(action));
+		}
+
+		InvalidTransition(long id, String action, CampaignState state, Set<CampaignState> applies) {
 			super(HttpStatus.CONFLICT, "invalid-transition", "Not possible in this state", "campaign " + id + " is "
-					+ state + "; '" + action + "' applies only to " + CampaignState.from(action) + " campaigns");
+					+ state + "; '" + action + "' applies only to " + applies + " campaigns");
+		}
+	}
+
+	/** {@code retry-failed} on a campaign with no failed block. */
+	static final class NoFailedBlocks extends ProblemException {
+
+		NoFailedBlocks(long id) {
+			super(HttpStatus.CONFLICT, "no-failed-blocks", "No failed block",
+					"campaign " + id + " has no FAILED block to retry");
 		}
 	}
 }

@@ -27,6 +27,11 @@ class CampaignRepository {
 			    coalesce(sum(b.last_num - b.first_num + 1) FILTER (WHERE b.state = 'DONE'), 0) AS done_ips,
 			    coalesce(sum(b.last_num - b.first_num + 1) FILTER (WHERE b.state = 'FAILED'), 0) AS failed_ips,
 			    coalesce(sum(b.domains_found), 0) AS domains_found,
+			    (SELECT array_agg(r.line ORDER BY r.n DESC, r.line) FROM (
+			        SELECT coalesce(f.failure_reason, 'no reason recorded') || ' (' || count(*)
+			               || CASE WHEN count(*) = 1 THEN ' block)' ELSE ' blocks)' END AS line, count(*) AS n
+			        FROM work_block f WHERE f.campaign_id = c.id AND f.state = 'FAILED'
+			        GROUP BY f.failure_reason ORDER BY count(*) DESC LIMIT 5) r) AS failure_reasons,
 			    now() AS now
 			FROM campaign c LEFT JOIN work_block b ON b.campaign_id = c.id
 			""";
@@ -112,6 +117,27 @@ class CampaignRepository {
 			.one();
 	}
 
+	/**
+	 * Puts the campaign's FAILED blocks back to PENDING with fresh attempts and, when it had ended (DONE or
+	 * FAILED), runs it again. Returns how many blocks went back (0 when none had failed); empty for an unknown id.
+	 */
+	Mono<Long> retryFailed(long id) {
+		return this.db.sql("""
+				WITH retried AS (
+				    UPDATE work_block SET state = 'PENDING', attempts = 0, failure_reason = NULL, updated_at = now()
+				    WHERE campaign_id = :id AND state = 'FAILED'
+				    RETURNING 1),
+				reopened AS (
+				    UPDATE campaign SET state = 'RUNNING', finished_at = NULL
+				    WHERE id = :id AND state IN ('DONE', 'FAILED') AND EXISTS (SELECT 1 FROM retried)
+				    RETURNING 1)
+				SELECT (SELECT count(*) FROM retried) AS retried FROM campaign WHERE id = :id
+				""")
+			.bind("id", id)
+			.map((row) -> number(row, "retried"))
+			.one();
+	}
+
 	Mono<CampaignState> stateOf(long id) {
 		return this.db.sql("SELECT state FROM campaign WHERE id = :id")
 			.bind("id", id)
@@ -138,12 +164,16 @@ class CampaignRepository {
 				new CampaignView.ByState(number(row, "pending_ips"), remaining - number(row, "pending_ips"), doneIps,
 						number(row, "failed_ips")),
 				number(row, "domains_found"), rate, eta);
+		String[] reasons = row.get("failure_reasons", String[].class);
+		CampaignView.Failures failures = (number(row, "failed_blocks") == 0) ? null
+				: new CampaignView.Failures(number(row, "failed_blocks"), number(row, "failed_ips"),
+						(reasons != null) ? List.of(reasons) : List.of());
 		return new CampaignView(row.get("id", Long.class), row.get("name", String.class),
 				CampaignState.valueOf(row.get("state", String.class)), row.get("block_size", Integer.class),
 				(sources != null) ? List.of(sources) : List.of(), Boolean.TRUE.equals(row.get("verify", Boolean.class)),
 				row.get("total_ips", Long.class), row.get("total_blocks", Integer.class),
 				instant(row.get("created_at", OffsetDateTime.class)), started,
-				instant(row.get("finished_at", OffsetDateTime.class)), progress);
+				instant(row.get("finished_at", OffsetDateTime.class)), progress, failures, null, null);
 	}
 
 	private static long number(Readable row, String column) {

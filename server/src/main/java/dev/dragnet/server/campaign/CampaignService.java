@@ -1,8 +1,10 @@
 package dev.dragnet.server.campaign;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 import dev.dragnet.protocol.CampaignNotice;
 import dev.dragnet.server.source.SourceService;
@@ -19,6 +21,10 @@ public class CampaignService {
 
 	private static final Logger logger = LoggerFactory.getLogger(CampaignService.class);
 
+	/** The states in which failed blocks can be retried. */
+	private static final Set<CampaignState> RETRYABLE = EnumSet.of(CampaignState.RUNNING,
+			CampaignState.PAUSED, CampaignState.DONE, CampaignState.FAILED);
+
 	private final CampaignRepository repository;
 
 	private final CampaignProperties limits;
@@ -29,8 +35,11 @@ public class CampaignService {
 
 	private final SourceService sources;
 
+	private final SourceRestBook rests;
+
 	CampaignService(CampaignRepository repository, CampaignProperties limits, BlockWork work, CampaignEvents events,
-			SourceService sources) {
+			SourceService sources, SourceRestBook rests) {
+		this.rests = rests;
 		this.events = events;
 		this.repository = repository;
 		this.limits = limits;
@@ -93,11 +102,42 @@ public class CampaignService {
 
 	/** Every campaign with its progress, newest first. */
 	public Flux<CampaignView> campaigns() {
-		return this.repository.findAll();
+		return this.repository.findAll().map(this::live);
 	}
 
 	Mono<CampaignView> campaign(long id) {
-		return this.repository.findById(id).switchIfEmpty(Mono.error(() -> new CampaignProblems.UnknownCampaign(id)));
+		return this.repository.findById(id)
+			.map(this::live)
+			.switchIfEmpty(Mono.error(() -> new CampaignProblems.UnknownCampaign(id)));
+	}
+
+	/** A running campaign with its capacity now, and why it waits when it has none. */
+	private CampaignView live(CampaignView view) {
+		return (view.state() == CampaignState.RUNNING) ? view.live(this.rests.capacity(view.sources())) : view;
+	}
+
+	/**
+	 * Puts the FAILED blocks back to PENDING with fresh attempts; a campaign that had ended runs again. A 409
+	 * problem when no block failed, or when the campaign was cancelled.
+	 */
+	Mono<CampaignView> retryFailed(long id) {
+		return this.repository.stateOf(id)
+			.switchIfEmpty(Mono.error(() -> new CampaignProblems.UnknownCampaign(id)))
+			.flatMap((state) -> (state == CampaignState.CANCELLED)
+					? Mono.error(new CampaignProblems.InvalidTransition(id, "retry-failed", state, RETRYABLE))
+					: this.repository.retryFailed(id))
+			.flatMap((retried) -> {
+				if (retried == 0) {
+					return Mono.error(new CampaignProblems.NoFailedBlocks(id));
+				}
+				logger.info("campaign {}: {} failed block(s) back to the pool with fresh attempts", id, retried);
+				return this.repository.stateOf(id).doOnNext((state) -> {
+					if (state == CampaignState.RUNNING) {
+						this.work.announce(id, CampaignNotice.STARTED);
+					}
+				}).then(Mono.defer(() -> this.events.changed(id)));
+			})
+			.then(Mono.defer(() -> campaign(id)));
 	}
 
 	/** Applies {@code start}, {@code pause}, {@code resume} or {@code cancel}. */

@@ -7,7 +7,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Handles the campaign frames of a probe session ({@code want-blocks}, {@code progress},
- * {@code block-result}, {@code block-give-up}) and the end of a session, for the campaign feature, which implements it. Kept as an
+ * {@code block-result}, {@code block-give-up}, {@code source-rests}) and the end of a session, for the campaign feature, which implements it. Kept as an
  * interface so the probe package does not depend on campaigns.
  */
 public interface CampaignFrames {

@@ -26,6 +26,12 @@ public final class Blocking {
 		/** B2: HTTP 429 once a client exceeds a number of lookups in a window, optionally with Retry-After. */
 		TOO_MANY_REQUESTS("B2"),
 
+		/**
+		 * B2: every n-th lookup of a client gets HTTP 429 with a short {@code Retry-After}, the way a site with a
+		 * per-address token bucket answers a steady client: brief, frequent rests.
+		 */
+		PERIODIC_THROTTLE("B2"),
+
 		/** B3: a 403 "Sorry, you have been blocked" page with a Ray ID. */
 		FIREWALL("B3"),
 
@@ -121,6 +127,18 @@ public final class Blocking {
 			throw new IllegalArgumentException("window must be positive");
 		}
 		return new Blocking(Kind.TOO_MANY_REQUESTS, requireNotNegative(limit, "limit"), 1, window, retryAfter);
+	}
+
+	/**
+	 * B2: every {@code every}-th lookup of each client (the {@code every}-th, the {@code 2 * every}-th, ...) gets a 429
+	 * with {@code Retry-After} set to {@code retryAfter} in whole seconds (at least 1).
+	 */
+	public static Blocking throttleEvery(int every, Duration retryAfter) {
+		Objects.requireNonNull(retryAfter, "retryAfter");
+		if (every < 1) {
+			throw new IllegalArgumentException("every must be at least 1");
+		}
+		return new Blocking(Kind.PERIODIC_THROTTLE, every, every, retryAfter, true);
 	}
 
 	/** B3: a client's lookups after its first {@code afterRequests} get the 403 firewall page. */

@@ -454,6 +454,11 @@ public abstract class FakeSite<S extends FakeSite<S>> implements AutoCloseable {
 				return rate.retryAfter() ? tooMany.withHeader("Retry-After", Long.toString(seconds)) : tooMany;
 			}
 		}
+		Blocking periodic = this.behaviours.get(Blocking.Kind.PERIODIC_THROTTLE);
+		if (periodic != null && lookups % periodic.count() == 0) {
+			long seconds = Math.max(1, (periodic.duration().toMillis() + 999) / 1000);
+			return SitePages.tooManyRequests().withHeader("Retry-After", Long.toString(seconds));
+		}
 		if (over(Blocking.Kind.CAPTCHA, lookups)) {
 			return SitePages.captcha(rayId());
 		}
