@@ -247,6 +247,7 @@ public class TaskDispatcher {
 		Set<String> excluded(Cooldowns cooldowns) {
 			Set<String> excluded = cooldowns.cooling(this.request.target());
 			excluded.addAll(this.tried);
+			excluded.addAll(this.request.avoid());
 			return excluded;
 		}
 	}
