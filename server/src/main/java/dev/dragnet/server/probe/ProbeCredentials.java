@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -32,8 +33,7 @@ class ProbeCredentials {
 
 	private final DatabaseClient db;
 
-	/** Seeded lazily on a worker thread: reading the system's entropy may block. */
-	private volatile @Nullable SecureRandom random;
+	private final SecureRandom random = new SecureRandom();
 
 	ProbeCredentials(DatabaseClient db) {
 		this.db = db;
@@ -147,7 +147,7 @@ class ProbeCredentials {
 	}
 
 	private Mono<String> randomCode() {
-		return random().map((rng) -> {
+		return random((rng) -> {
 			StringBuilder code = new StringBuilder();
 			for (int i = 0; i < 20; i++) {
 				if (i > 0 && i % 5 == 0) {
@@ -160,24 +160,16 @@ class ProbeCredentials {
 	}
 
 	private Mono<String> randomCredential() {
-		return random().map((rng) -> {
+		return random((rng) -> {
 			byte[] secret = new byte[32];
 			rng.nextBytes(secret);
 			return CREDENTIAL_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
 		});
 	}
 
-	private Mono<SecureRandom> random() {
-		SecureRandom ready = this.random;
-		if (ready != null) {
-			return Mono.just(ready);
-		}
-		return Mono.fromCallable(() -> {
-			SecureRandom rng = new SecureRandom();
-			rng.nextBytes(new byte[1]); // seeds it here, off the event loop
-			this.random = rng;
-			return rng;
-		}).subscribeOn(Schedulers.boundedElastic());
+	/** Draws from the system's strong random source, which may read a device file: never on an event loop. */
+	private Mono<String> random(Function<SecureRandom, String> draw) {
+		return Mono.fromCallable(() -> draw.apply(this.random)).subscribeOn(Schedulers.boundedElastic());
 	}
 
 	/** Codes are compared without dashes, spaces or case, as people type them. */
