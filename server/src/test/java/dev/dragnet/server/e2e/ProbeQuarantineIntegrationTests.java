@@ -58,7 +58,8 @@ class ProbeQuarantineIntegrationTests {
 				"--dragnet.whois.allow-private-servers=true", "--dragnet.whois.pace.min-interval=0ms",
 				"--dragnet.whois.pace.max-connections=64", "--dragnet.whois.default-policy=whois",
 				"--dragnet.probes.ping-interval=30s", "--dragnet.probes.quarantine.spot-check-share=1",
-				"--dragnet.probes.quarantine.max-disagreements=2");
+				"--dragnet.probes.quarantine.max-disagreements=2",
+				"--dragnet.probes.quarantine.max-consecutive-failures=3");
 		server.route("test", whois.host(), whois.port(), "%s", ADMIN);
 		server.startProbe("honest-a", TOKEN, 4);
 		server.startProbe("honest-b", TOKEN, 4);
@@ -142,6 +143,42 @@ class ProbeQuarantineIntegrationTests {
 			lookup("site-" + i + ".test");
 		}
 		await().atMost(Duration.ofSeconds(5)).until(() -> liarTasks.get() > before);
+	}
+
+	@Test
+	void aProbeThatKeepsFailingWhileOthersAnswerIsQuarantined() throws Exception {
+		AtomicBoolean failing = new AtomicBoolean(true);
+		try (RawProbe failer = new RawProbe(server.port())) {
+			failer.send(new Hello("failer", TOKEN, "raw", Protocol.VERSION, List.of(Protocol.CAPABILITY_WHOIS), 16));
+			assertThat(failer.next(dev.dragnet.protocol.Welcome.class, Duration.ofSeconds(10))).isNotNull();
+			failer.send(new CreditGrant(16)); // the most free slots: it is asked first
+			Thread answering = new Thread(() -> failEveryTask(failer, failing), "failer");
+			answering.setDaemon(true);
+			answering.start();
+			for (int asked = 0; asked < 10 && quarantineOf("failer") == null; asked++) {
+				// Every lookup still succeeds: the failed attempt moves to another probe.
+				assertThat(lookup("site-" + asked + ".test")).containsEntry("outcome", "OK");
+			}
+			await().atMost(Duration.ofSeconds(10)).until(() -> quarantineOf("failer") != null);
+			assertThat(quarantineOf("failer")).contains("3 tasks failed in a row while other probes answered");
+		}
+		finally {
+			failing.set(false);
+		}
+	}
+
+	private static void failEveryTask(RawProbe failer, AtomicBoolean failing) {
+		try {
+			while (failing.get()) {
+				if (failer.next(Duration.ofMillis(200)) instanceof Task task) {
+					failer.send(new TaskResult(task.id(), TaskResult.Outcome.ERROR, null, 0, 1, "broken network"));
+					failer.send(new CreditGrant(1));
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private static Map<String, Object> lookup(String domain) {
