@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.dragnet.probe.CredentialFile;
 import dev.dragnet.probe.ProbeAgent;
 import dev.dragnet.probe.ProbeAgentMain;
 import dev.dragnet.probe.ProbeConfig;
@@ -58,7 +59,7 @@ class ProbeEnrollmentIntegrationTests {
 		whois.answer("example.test", "Domain Name: EXAMPLE.TEST\r\nRegistrar: Fake Registrar\r\n");
 		whois.fallback(WhoisBehaviour.delayed(Duration.ofMillis(1500), WhoisBehaviour.text("Domain Name: SLOW.TEST\r\n")));
 		server = RunningServer.start("--dragnet.probes.tokens=" + TOKEN, "--dragnet.admin.token=" + ADMIN,
-				"--dragnet.probes.ping-interval=1s", "--dragnet.whois.allow-private-servers=true",
+				"--dragnet.whois.allow-private-servers=true",
 				"--dragnet.dispatch.attempt-timeout=5s", "--dragnet.whois.pace.min-interval=0ms",
 				"--dragnet.whois.pace.max-connections=64", "--dragnet.whois.default-policy=whois",
 				"--dragnet.probes.quarantine.spot-check-share=0");
@@ -101,6 +102,14 @@ class ProbeEnrollmentIntegrationTests {
 		assertThat(probe("cafe-enrolled")).containsEntry("state", "EFFECTIVE").containsEntry("revoked", false);
 		assertThat(lookup("example.test")).containsEntry("probe", "cafe-enrolled");
 		assertThat(prepare("--enroll", code, "--credentials", file.toString()).token()).isEqualTo(first.token());
+
+		// A damaged file: a clear error naming it, and the usage exit status, not a connection with garbage.
+		Files.writeString(file, Files.readString(file).replace(first.token(), first.token().substring(0, 12)));
+		Throwable damaged = catchThrowable(() -> prepare("--credentials", file.toString()));
+		assertThat(damaged).isInstanceOf(CredentialFile.DamagedCredentialFileException.class)
+			.hasMessageContaining(file.toString())
+			.hasMessageContaining("no valid 'credential'");
+		assertThat(ProbeAgentMain.exitCode(damaged)).isEqualTo(ProbeAgentMain.EXIT_USAGE);
 	}
 
 	@Test
