@@ -155,3 +155,32 @@ ALTER TABLE probe ADD COLUMN IF NOT EXISTS throttled bigint NOT NULL DEFAULT 0;
 -- The probe session a block is leased to, so the end of an old session of a probe does not give back the
 -- blocks its newer session holds.
 ALTER TABLE work_block ADD COLUMN IF NOT EXISTS lease_session text;
+
+-- One-time enrollment codes an admin hands to a probe's owner (docs/PROBE-TRUST.md). Only a hash of the code is
+-- stored. A code is used once: used_at and used_by are set when a probe exchanges it for its credential.
+CREATE TABLE IF NOT EXISTS probe_enrollment (
+	code_hash   text PRIMARY KEY,                  -- hex SHA-256 of the code
+	probe_name  text,                              -- the name the probe gets, or null to take the probe's own
+	expires_at  timestamptz NOT NULL,
+	created_at  timestamptz NOT NULL DEFAULT now(),
+	used_at     timestamptz,
+	used_by     text                               -- the probe name it was exchanged for
+);
+
+-- A probe's own long-lived credential, bound to its name. Only a hash is stored.
+CREATE TABLE IF NOT EXISTS probe_credential (
+	secret_hash text PRIMARY KEY,                  -- hex SHA-256 of the credential
+	probe_name  text NOT NULL,
+	created_at  timestamptz NOT NULL DEFAULT now(),
+	revoked_at  timestamptz
+);
+
+CREATE INDEX IF NOT EXISTS probe_credential_name ON probe_credential (probe_name);
+
+-- A revoked probe is refused whatever it presents, until its name is enrolled again.
+ALTER TABLE probe ADD COLUMN IF NOT EXISTS revoked_at timestamptz;
+ALTER TABLE probe ADD COLUMN IF NOT EXISTS revoke_reason text;
+
+-- A quarantined probe stays connected but gets no work until an admin releases it.
+ALTER TABLE probe ADD COLUMN IF NOT EXISTS quarantined_at timestamptz;
+ALTER TABLE probe ADD COLUMN IF NOT EXISTS quarantine_reason text;

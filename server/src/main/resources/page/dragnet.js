@@ -116,11 +116,15 @@ function renderProbes() {
     body.append(el('tr', { class: 'empty' }, el('td', { colspan: 8 }, 'No probe has connected yet.')));
   }
   let effective = 0;
-  for (const p of state.probes) {
+  const revoked = state.probes.filter((p) => p.revoked);
+  for (const p of state.probes.filter((p) => !p.revoked)) {
     if (p.state === 'EFFECTIVE') effective++;
     const answered = p.completed + p.failed;
     const failureRate = answered > 0 ? (100 * p.failed / answered).toFixed(1) + ' %' : '–';
-    const stateCell = el('td', { class: 'state ' + p.state, title: p.disconnectReason || '' }, p.state.toLowerCase());
+    // A quarantined probe is connected but gets no work: say so, and why, in place of its state.
+    const stateCell = p.quarantineReason
+      ? el('td', { class: 'state QUARANTINED', title: p.quarantineReason }, 'quarantined: ' + p.quarantineReason)
+      : el('td', { class: 'state ' + p.state, title: p.disconnectReason || '' }, p.state.toLowerCase());
     body.append(el('tr', { 'data-probe': p.name, 'data-state': p.state },
       el('td', {}, p.name), stateCell, el('td', {}, p.remoteAddress || '–'),
       el('td', { 'data-time': p.lastSeen || '' }, ago(p.lastSeen)),
@@ -128,7 +132,12 @@ function renderProbes() {
       el('td', { class: 'num' }, number(p.throttled)), el('td', { class: 'num' }, failureRate)));
   }
   $('#probe-summary').textContent = state.probes.length
-    ? effective + ' of ' + state.probes.length + ' effective' : '';
+    ? effective + ' of ' + (state.probes.length - revoked.length) + ' effective' : '';
+  const revokedBody = $('#revoked-probes tbody');
+  revokedBody.replaceChildren(...revoked.map((p) => el('tr', { 'data-probe': p.name, 'data-state': 'REVOKED' },
+    el('td', {}, p.name), el('td', { 'data-time': p.revokedAt || '' }, ago(p.revokedAt)),
+    el('td', {}, p.remoteAddress || '–'), el('td', { class: 'num' }, number(p.completed)))));
+  $('#revoked-section').hidden = revoked.length === 0;
 }
 
 // ---- WHOIS traffic ----------------------------------------------------------------------------------------------

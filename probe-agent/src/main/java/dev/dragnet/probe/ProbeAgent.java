@@ -2,6 +2,7 @@ package dev.dragnet.probe;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.dragnet.probe.campaign.SourcePool;
+import javax.net.ssl.SSLException;
+
 import dev.dragnet.probe.pace.HostPacer;
 import dev.dragnet.probe.reverseip.NameServers;
 import dev.dragnet.probe.reverseip.SourceRunner;
@@ -20,6 +23,8 @@ import dev.dragnet.protocol.Protocol;
 import dev.dragnet.protocol.Welcome;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,7 +102,7 @@ public final class ProbeAgent implements AutoCloseable {
 		this.nameServers = (config.dnsServer() != null) ? new NameServers(List.of(config.dnsServer()))
 				: NameServers.system();
 		this.sourcePool = SourcePool.of(this.sources, this.nameServers);
-		this.http = HttpClient.newConnection()
+		this.http = secured(HttpClient.newConnection(), config)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
 			.headers(headers -> headers.set(HttpHeaderNames.USER_AGENT, "dragnet-probe/" + VERSION))
 			.doOnConnected(this.connection::set);
@@ -203,10 +208,15 @@ public final class ProbeAgent implements AutoCloseable {
 			}
 			this.state = ProbeState.REFUSED;
 			if (refusal.versionRefused()) {
-				log.error("server refused our protocol version {}: {}", Protocol.VERSION, refusal.getMessage());
+				log.error("server refused this probe's version (protocol {}, software {}): {}", Protocol.VERSION, VERSION,
+						refusal.getMessage());
+			}
+			else if (refusal.closeCode() == Protocol.CLOSE_REVOKED) {
+				log.error("server revoked this probe: {}; it will not connect again until it is enrolled with a new code",
+						refusal.getMessage());
 			}
 			else {
-				log.error("server refused our token: {}", refusal.getMessage());
+				log.error("server refused our token or credential: {}", refusal.getMessage());
 			}
 			this.states.tryEmitNext(ProbeState.REFUSED);
 			this.states.tryEmitComplete();
@@ -244,6 +254,29 @@ public final class ProbeAgent implements AutoCloseable {
 			return; // already logged once, as the state change
 		}
 		log.error("probe agent {} failed: {}", this.config.name(), error.toString(), error);
+	}
+
+	/**
+	 * {@code client} with TLS for a {@code wss://} server: the server's certificate must lead to one of
+	 * {@link ProbeConfig#trustedCertificates()}, or to the Java runtime's trust store when none are given, and name
+	 * the server's host.
+	 */
+	static HttpClient secured(HttpClient client, ProbeConfig config) {
+		if (!"wss".equalsIgnoreCase(config.server().getScheme())) {
+			return client;
+		}
+		SslContextBuilder builder = SslContextBuilder.forClient();
+		if (!config.trustedCertificates().isEmpty()) {
+			builder.trustManager(config.trustedCertificates().toArray(X509Certificate[]::new));
+		}
+		SslContext context;
+		try {
+			context = builder.build();
+		}
+		catch (SSLException ex) {
+			throw new IllegalArgumentException("cannot set up TLS: " + ex.getMessage(), ex);
+		}
+		return client.secure((spec) -> spec.sslContext(context));
 	}
 
 	static WebsocketClientSpec websocketSpec() {

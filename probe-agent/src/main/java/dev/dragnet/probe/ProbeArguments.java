@@ -4,6 +4,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
@@ -23,14 +25,27 @@ import org.jspecify.annotations.Nullable;
 final class ProbeArguments {
 
 	static final String USAGE = """
-			Usage: java -jar dragnet-probe.jar --server URL --token TOKEN [options]
+			Usage: java -jar dragnet-probe.jar --server URL --enroll CODE [options]   (first start)
+			       java -jar dragnet-probe.jar --server URL [options]                 (later starts)
+			       java -jar dragnet-probe.jar --server URL --token TOKEN [options]   (shared token)
 
 			Connects to a Dragnet server and runs WHOIS lookups for it from this machine's address.
 
 			Options (each also read from the environment variable shown):
-			  --server URL              server probe endpoint, e.g. ws://host:8080/ws/probe   DRAGNET_SERVER
-			  --token TOKEN             probe token given by the server's operator            DRAGNET_TOKEN
+			  --server URL              server probe endpoint, e.g. wss://host/ws/probe       DRAGNET_SERVER
+			  --enroll CODE             one-time enrollment code from the server's operator;  DRAGNET_ENROLL_CODE
+			                            exchanged for this probe's own credential at the first
+			                            start (ignored once the credential file exists)
+			  --credentials FILE        where the credential is kept (default:                DRAGNET_CREDENTIALS
+			                            ~/.config/dragnet/probe-credential.properties, on
+			                            Windows %%APPDATA%%\\Dragnet\\probe-credential.properties)
+			  --token TOKEN             shared probe token instead of a credential            DRAGNET_TOKEN
 			                            (prefer the variable: command lines are visible to other users)
+			  --ca-cert FILE            PEM certificate(s) the server's TLS certificate must  DRAGNET_CA_CERT
+			                            lead to (default: the Java runtime's trust store)
+			  --insecure                allow plain ws:// to a host other than this machine   DRAGNET_INSECURE
+			  --log-file FILE           log to FILE, rolled at 5 MB, 3 old files kept         DRAGNET_LOG_FILE
+			                            (default: the console)
 			  --name NAME               probe name (default: this machine's host name)        DRAGNET_PROBE_NAME
 			  --concurrency N           lookups at once, 1 to %d (default %d)               DRAGNET_CONCURRENCY
 			  --allow-private-servers   allow loopback/private servers and plain-http RDAP    DRAGNET_ALLOW_PRIVATE_SERVERS
@@ -44,15 +59,24 @@ final class ProbeArguments {
 			  --log-level LEVEL         trace, debug, info, warn or error (default info)      DRAGNET_LOG_LEVEL
 			  --help                    print this help
 
-			Exit codes: 2 when the server refuses the token or protocol version, 64 for bad arguments."""
+			Exit codes: 2 when the server refuses the probe (token, credential, enrollment code, version, revoked),
+			64 for bad arguments or files (a damaged credential file, a CA file that is not PEM)."""
 		.formatted(Protocol.MAX_CONCURRENCY, ProbeConfig.DEFAULT_CONCURRENCY);
 
 	private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
 
-	private static final Map<String, String> VALUE_OPTIONS = Map.of("--server", "DRAGNET_SERVER", "--token",
-			"DRAGNET_TOKEN", "--name", "DRAGNET_PROBE_NAME", "--concurrency", "DRAGNET_CONCURRENCY", "--log-level",
-			"DRAGNET_LOG_LEVEL", "--dns-server", "DRAGNET_DNS_SERVER", "--source-keys", "DRAGNET_SOURCE_KEYS", "--bind-address",
-			"DRAGNET_BIND_ADDRESS");
+	private static final Map<String, String> VALUE_OPTIONS = Map.ofEntries(Map.entry("--server", "DRAGNET_SERVER"),
+			Map.entry("--token", "DRAGNET_TOKEN"), Map.entry("--name", "DRAGNET_PROBE_NAME"),
+			Map.entry("--concurrency", "DRAGNET_CONCURRENCY"), Map.entry("--log-level", "DRAGNET_LOG_LEVEL"),
+			Map.entry("--dns-server", "DRAGNET_DNS_SERVER"), Map.entry("--source-keys", "DRAGNET_SOURCE_KEYS"),
+			Map.entry("--enroll", "DRAGNET_ENROLL_CODE"), Map.entry("--credentials", "DRAGNET_CREDENTIALS"),
+			Map.entry("--ca-cert", "DRAGNET_CA_CERT"), Map.entry("--log-file", "DRAGNET_LOG_FILE"),
+			Map.entry("--bind-address", "DRAGNET_BIND_ADDRESS"));
+
+	private static final String INSECURE = "--insecure";
+
+	/** Stands in for the credential until it is read from its file or enrolled; never sent. */
+	static final String CREDENTIAL_PENDING = "credential-pending";
 
 	private static final int DNS_PORT = 53;
 
@@ -78,19 +102,23 @@ final class ProbeArguments {
 		if (server == null) {
 			throw new UsageException("missing --server (or DRAGNET_SERVER)");
 		}
-		if (token == null) {
-			throw new UsageException("missing --token (or DRAGNET_TOKEN)");
+		String enroll = value(options, env, "--enroll");
+		if (token != null && enroll != null) {
+			throw new UsageException("give either --token or --enroll, not both");
 		}
 		String name = value(options, env, "--name");
 		String concurrency = value(options, env, "--concurrency");
 		boolean allowPrivate = options.containsKey(ALLOW_PRIVATE)
 				|| flag(env.get("DRAGNET_ALLOW_PRIVATE_SERVERS"), "DRAGNET_ALLOW_PRIVATE_SERVERS");
-		ProbeConfig config = config(serverUri(server), token, name != null ? name : hostName.get(),
-				concurrency(concurrency), allowPrivate)
+		boolean insecure = options.containsKey(INSECURE) || flag(env.get("DRAGNET_INSECURE"), "DRAGNET_INSECURE");
+		ProbeConfig config = config(serverUri(server), (token != null) ? token : CREDENTIAL_PENDING,
+				name != null ? name : hostName.get(), concurrency(concurrency), allowPrivate, insecure)
 			.withDnsServer(dnsServer(value(options, env, "--dns-server")))
 			.withSourceKeys(sourceKeys(value(options, env, "--source-keys")))
 			.withBindAddress(bindAddress(value(options, env, "--bind-address")));
-		return new Parsed(config, logLevel(value(options, env, "--log-level")));
+		return new Parsed(config, logLevel(value(options, env, "--log-level")), token != null, enroll,
+				path(value(options, env, "--credentials")), path(value(options, env, "--ca-cert")),
+				path(value(options, env, "--log-file")));
 	}
 
 	private static Map<String, String> readOptions(String[] args) {
@@ -99,8 +127,8 @@ final class ProbeArguments {
 			String arg = args[i];
 			int equals = arg.indexOf('=');
 			String option = arg.startsWith("--") && equals > 0 ? arg.substring(0, equals) : arg;
-			if (option.equals(ALLOW_PRIVATE) && equals < 0) {
-				options.put(ALLOW_PRIVATE, "true");
+			if ((option.equals(ALLOW_PRIVATE) || option.equals(INSECURE)) && equals < 0) {
+				options.put(option, "true");
 			}
 			else if (VALUE_OPTIONS.containsKey(option)) {
 				if (equals > 0) {
@@ -256,9 +284,19 @@ final class ProbeArguments {
 		return level;
 	}
 
-	private static ProbeConfig config(URI server, String token, String name, int concurrency, boolean allowPrivate) {
+	private static @Nullable Path path(@Nullable String text) {
 		try {
-			return ProbeConfig.of(server, token, name, concurrency, allowPrivate);
+			return (text != null) ? Path.of(text) : null;
+		}
+		catch (InvalidPathException ex) {
+			throw new UsageException("not a file name: '" + text + "'");
+		}
+	}
+
+	private static ProbeConfig config(URI server, String token, String name, int concurrency, boolean allowPrivate,
+			boolean insecure) {
+		try {
+			return ProbeConfig.of(server, token, name, concurrency, allowPrivate, insecure);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new UsageException(ex.getMessage());
@@ -267,10 +305,17 @@ final class ProbeArguments {
 
 	/**
 	 * What the command line asked for.
-	 * @param config the agent's configuration
+	 * @param config the agent's configuration; without a shared token its token and perhaps its name are settled
+	 * later, from the credential file or the enrollment
 	 * @param logLevel the root log level, or {@code null} to keep the default
+	 * @param tokenGiven whether a shared token was given (then no credential is used)
+	 * @param enrollCode the one-time enrollment code, or null
+	 * @param credentials the credential file named, or null for the default
+	 * @param caCert the PEM file of trusted certificates, or null for the Java trust store
+	 * @param logFile the file to log to, or null for the console
 	 */
-	record Parsed(ProbeConfig config, @Nullable String logLevel) {
+	record Parsed(ProbeConfig config, @Nullable String logLevel, boolean tokenGiven, @Nullable String enrollCode,
+			@Nullable Path credentials, @Nullable Path caCert, @Nullable Path logFile) {
 	}
 
 	/** Arguments a person must fix; the message is one line saying how. */

@@ -3,7 +3,9 @@ package dev.dragnet.probe;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -31,12 +33,17 @@ import org.jspecify.annotations.Nullable;
  * system's resolvers
  * @param sourceKeys this probe's API keys for keyed reverse-IP sources, by source name; never printed. A source
  * that needs a key this probe does not have is not used by it
+ * @param trustedCertificates the certificates a {@code wss://} server's chain must lead to ({@code --ca-cert});
+ * empty: the Java runtime's trust store
+ * @param insecure whether plain {@code ws://} to a host other than loopback is allowed ({@code --insecure}): the
+ * token or credential and every answer then cross the network readable by anyone on the way
  * @param bindAddress the local address outward WHOIS connections leave from (a machine with several
  * addresses, or several probes on one machine), or {@code null} for the system's choice
  */
 public record ProbeConfig(URI server, String token, String name, int concurrency, boolean allowPrivateServers,
 		Duration reconnectMin, Duration reconnectMax, Duration connectTimeout, Duration welcomeTimeout,
-		@Nullable InetSocketAddress dnsServer, Map<String, String> sourceKeys, @Nullable InetAddress bindAddress) {
+		@Nullable InetSocketAddress dnsServer, Map<String, String> sourceKeys, List<X509Certificate> trustedCertificates,
+		boolean insecure, @Nullable InetAddress bindAddress) {
 
 	/** Default ceiling of the first reconnect delay. */
 	public static final Duration DEFAULT_RECONNECT_MIN = Duration.ofSeconds(1);
@@ -61,6 +68,11 @@ public record ProbeConfig(URI server, String token, String name, int concurrency
 		if (!scheme.equals("ws") && !scheme.equals("wss") || server.getHost() == null) {
 			throw new IllegalArgumentException("server must be a ws:// or wss:// URL with a host, not " + server);
 		}
+		if (scheme.equals("ws") && !insecure && !isLoopback(server.getHost())) {
+			throw new IllegalArgumentException("refusing plain ws:// to " + server.getHost() + ": the credential and every"
+					+ " answer would cross the network unencrypted; use wss:// (or --insecure on a network you trust)");
+		}
+		trustedCertificates = List.copyOf(trustedCertificates);
 		if (token.isBlank()) {
 			throw new IllegalArgumentException("token must not be blank");
 		}
@@ -92,39 +104,73 @@ public record ProbeConfig(URI server, String token, String name, int concurrency
 
 	/** A configuration with the default tunables. */
 	public static ProbeConfig of(URI server, String token, String name, int concurrency, boolean allowPrivateServers) {
+		return of(server, token, name, concurrency, allowPrivateServers, false);
+	}
+
+	/** A configuration with the default tunables; {@code insecure} allows plain {@code ws://} to any host. */
+	public static ProbeConfig of(URI server, String token, String name, int concurrency, boolean allowPrivateServers,
+			boolean insecure) {
 		return new ProbeConfig(server, token, name, concurrency, allowPrivateServers, DEFAULT_RECONNECT_MIN,
-				DEFAULT_RECONNECT_MAX, DEFAULT_CONNECT_TIMEOUT, DEFAULT_WELCOME_TIMEOUT, null, Map.of(), null);
+				DEFAULT_RECONNECT_MAX, DEFAULT_CONNECT_TIMEOUT, DEFAULT_WELCOME_TIMEOUT, null, Map.of(), List.of(), insecure, null);
 	}
 
 	/** This configuration with other reconnect delays. */
 	public ProbeConfig withReconnect(Duration min, Duration max) {
 		return new ProbeConfig(this.server, this.token, this.name, this.concurrency, this.allowPrivateServers, min, max,
-				this.connectTimeout, this.welcomeTimeout, this.dnsServer, this.sourceKeys, this.bindAddress);
+				this.connectTimeout, this.welcomeTimeout, this.dnsServer, this.sourceKeys, this.trustedCertificates,
+				this.insecure, this.bindAddress);
 	}
 
 	/** This configuration with other connect and welcome timeouts. */
 	public ProbeConfig withTimeouts(Duration connect, Duration welcome) {
 		return new ProbeConfig(this.server, this.token, this.name, this.concurrency, this.allowPrivateServers,
-				this.reconnectMin, this.reconnectMax, connect, welcome, this.dnsServer, this.sourceKeys, this.bindAddress);
+				this.reconnectMin, this.reconnectMax, connect, welcome, this.dnsServer, this.sourceKeys,
+				this.trustedCertificates, this.insecure, this.bindAddress);
 	}
 
 	/** This configuration asking {@code server} (an address, not a name) for PTR and forward lookups. */
 	public ProbeConfig withDnsServer(@Nullable InetSocketAddress server) {
 		return new ProbeConfig(this.server, this.token, this.name, this.concurrency, this.allowPrivateServers,
-				this.reconnectMin, this.reconnectMax, this.connectTimeout, this.welcomeTimeout, server, this.sourceKeys, this.bindAddress);
+				this.reconnectMin, this.reconnectMax, this.connectTimeout, this.welcomeTimeout, server, this.sourceKeys,
+				this.trustedCertificates, this.insecure, this.bindAddress);
 	}
 
 	/** This configuration with these API keys for keyed sources, by source name. */
 	public ProbeConfig withSourceKeys(Map<String, String> keys) {
 		return new ProbeConfig(this.server, this.token, this.name, this.concurrency, this.allowPrivateServers,
-				this.reconnectMin, this.reconnectMax, this.connectTimeout, this.welcomeTimeout, this.dnsServer, keys, this.bindAddress);
+				this.reconnectMin, this.reconnectMax, this.connectTimeout, this.welcomeTimeout, this.dnsServer, keys,
+				this.trustedCertificates, this.insecure, this.bindAddress);
 	}
 
 	/** This configuration with outward WHOIS connections leaving from {@code address} ({@code null}: the system's choice). */
 	public ProbeConfig withBindAddress(@Nullable InetAddress address) {
 		return new ProbeConfig(this.server, this.token, this.name, this.concurrency, this.allowPrivateServers,
-				this.reconnectMin, this.reconnectMax, this.connectTimeout, this.welcomeTimeout, this.dnsServer, this.sourceKeys,
-				address);
+				this.reconnectMin, this.reconnectMax, this.connectTimeout, this.welcomeTimeout, this.dnsServer,
+				this.sourceKeys, this.trustedCertificates, this.insecure, address);
+	}
+
+	/** This configuration trusting only {@code certificates} (empty: the Java runtime's trust store) for wss://. */
+	public ProbeConfig withTrustedCertificates(List<X509Certificate> certificates) {
+		return new ProbeConfig(this.server, this.token, this.name, this.concurrency, this.allowPrivateServers,
+				this.reconnectMin, this.reconnectMax, this.connectTimeout, this.welcomeTimeout, this.dnsServer,
+				this.sourceKeys, certificates, this.insecure, this.bindAddress);
+	}
+
+	/** This configuration presenting {@code token} (a shared token or an enrolled credential) as probe {@code name}. */
+	public ProbeConfig withIdentity(String name, String token) {
+		return new ProbeConfig(this.server, token, name, this.concurrency, this.allowPrivateServers, this.reconnectMin,
+				this.reconnectMax, this.connectTimeout, this.welcomeTimeout, this.dnsServer, this.sourceKeys,
+				this.trustedCertificates, this.insecure, this.bindAddress);
+	}
+
+	/** Whether {@code host} is this machine: {@code localhost} or a loopback address literal. No name is resolved. */
+	static boolean isLoopback(String host) {
+		String bare = (host.startsWith("[") && host.endsWith("]")) ? host.substring(1, host.length() - 1) : host;
+		if (bare.equalsIgnoreCase("localhost")) {
+			return true;
+		}
+		java.net.InetAddress literal = dev.dragnet.net.Addresses.parseLiteral(bare);
+		return literal != null && literal.isLoopbackAddress();
 	}
 
 	@Override
@@ -134,7 +180,8 @@ public record ProbeConfig(URI server, String token, String name, int concurrency
 				+ ", allowPrivateServers=" + this.allowPrivateServers + ", reconnect=" + this.reconnectMin + ".."
 				+ this.reconnectMax + ", connectTimeout=" + this.connectTimeout + ", welcomeTimeout="
 				+ this.welcomeTimeout + ", dnsServer=" + ((this.dnsServer != null) ? this.dnsServer : "system") + ", keysFor="
-				+ new TreeMap<>(this.sourceKeys).keySet()
+				+ new TreeMap<>(this.sourceKeys).keySet() + ", trustedCertificates=" + this.trustedCertificates.size()
+				+ ", insecure=" + this.insecure
 				+ ((this.bindAddress != null) ? ", bindAddress=" + this.bindAddress.getHostAddress() : "") + "]";
 	}
 

@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.net.ssl.SSLHandshakeException;
+
 import dev.dragnet.probe.rdap.RdapClient;
 import dev.dragnet.probe.whois.WhoisClient;
 import dev.dragnet.probe.campaign.CampaignWorker;
@@ -417,7 +419,8 @@ final class ProbeSession {
 		WebSocketCloseStatus status = this.closeStatus;
 		int code = status != null ? status.code() : -1;
 		ProbeRefusedException refused = this.refusal;
-		if (refused == null && (code == Protocol.CLOSE_UNAUTHORIZED || code == Protocol.CLOSE_UNSUPPORTED_VERSION)) {
+		if (refused == null && (code == Protocol.CLOSE_UNAUTHORIZED || code == Protocol.CLOSE_UNSUPPORTED_VERSION
+				|| code == Protocol.CLOSE_REVOKED)) {
 			refused = new ProbeRefusedException(code, describe(status));
 		}
 		String reason = status != null && code > 0 && code != WebSocketCloseStatus.ABNORMAL_CLOSURE.code()
@@ -431,6 +434,12 @@ final class ProbeSession {
 	}
 
 	private static String describe(Throwable error) {
+		for (Throwable t = error; t != null; t = t.getCause()) {
+			if (t instanceof SSLHandshakeException handshake) {
+				return "the server's TLS certificate is not trusted (" + handshake.getMessage() + "); give the CA"
+						+ " certificate that signed it with --ca-cert FILE, or add it to the Java trust store";
+			}
+		}
 		String message = error.getMessage();
 		if (message == null || message.isBlank()) {
 			return error.getClass().getSimpleName();

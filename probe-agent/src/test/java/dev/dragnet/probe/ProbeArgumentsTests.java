@@ -17,7 +17,7 @@ class ProbeArgumentsTests {
 
 	@Test
 	void fullCommandLine() {
-		Parsed parsed = parse(NO_ENV, "--server", "ws://host:8080/ws/probe", "--token", "T", "--name", "cafe-12",
+		Parsed parsed = parse(NO_ENV, "--server", "ws://host:8080/ws/probe", "--insecure", "--token", "T", "--name", "cafe-12",
 				"--concurrency", "32", "--allow-private-servers", "--log-level", "DEBUG");
 		ProbeConfig config = parsed.config();
 		assertThat(config.server()).isEqualTo(URI.create("ws://host:8080/ws/probe"));
@@ -41,10 +41,10 @@ class ProbeArgumentsTests {
 
 	@Test
 	void environmentFillsWhatTheCommandLineLeavesOut() {
-		Map<String, String> env = Map.of("DRAGNET_SERVER", "ws://env:8080/ws/probe", "DRAGNET_TOKEN", "env-token",
+		Map<String, String> env = Map.of("DRAGNET_SERVER", "wss://env:8080/ws/probe", "DRAGNET_TOKEN", "env-token",
 				"DRAGNET_PROBE_NAME", "env-name", "DRAGNET_CONCURRENCY", "8", "DRAGNET_ALLOW_PRIVATE_SERVERS", "true");
 		ProbeConfig config = parse(env).config();
-		assertThat(config.server()).isEqualTo(URI.create("ws://env:8080/ws/probe"));
+		assertThat(config.server()).isEqualTo(URI.create("wss://env:8080/ws/probe"));
 		assertThat(config.token()).isEqualTo("env-token");
 		assertThat(config.name()).isEqualTo("env-name");
 		assertThat(config.concurrency()).isEqualTo(8);
@@ -55,9 +55,34 @@ class ProbeArgumentsTests {
 	}
 
 	@Test
-	void missingTokenIsAUsageError() {
-		assertThatThrownBy(() -> parse(NO_ENV, "--server", "ws://host/ws/probe")).isInstanceOf(UsageException.class)
-			.hasMessage("missing --token (or DRAGNET_TOKEN)");
+	void withoutATokenTheCredentialIsSettledLater() {
+		Parsed parsed = parse(NO_ENV, "--server", "wss://host/ws/probe", "--enroll", "ABCDE-FGHJK", "--credentials",
+				"probe.cred", "--ca-cert", "ca.pem", "--log-file", "probe.log");
+		assertThat(parsed.tokenGiven()).isFalse();
+		assertThat(parsed.enrollCode()).isEqualTo("ABCDE-FGHJK");
+		assertThat(parsed.credentials()).hasToString("probe.cred");
+		assertThat(parsed.caCert()).hasToString("ca.pem");
+		assertThat(parsed.logFile()).hasToString("probe.log");
+		assertThatThrownBy(() -> parse(NO_ENV, "--server", "wss://host/ws/probe", "--token", "T", "--enroll", "C"))
+			.isInstanceOf(UsageException.class)
+			.hasMessage("give either --token or --enroll, not both");
+	}
+
+	@Test
+	void plainWebSocketsOnlyToThisMachineUnlessInsecure() {
+		assertThatThrownBy(() -> parse(NO_ENV, "--server", "ws://dragnet.example/ws/probe", "--token", "T"))
+			.isInstanceOf(UsageException.class)
+			.hasMessageContaining("refusing plain ws:// to dragnet.example")
+			.hasMessageContaining("use wss://");
+		assertThat(parse(NO_ENV, "--server", "ws://dragnet.example/ws/probe", "--token", "T", "--insecure").config()
+			.insecure()).isTrue();
+		assertThat(parse(Map.of("DRAGNET_INSECURE", "true"), "--server", "ws://dragnet.example/ws/probe", "--token", "T")
+			.config()
+			.insecure()).isTrue();
+		assertThat(parse(NO_ENV, "--server", "ws://localhost:8080/ws/probe", "--token", "T").config().insecure()).isFalse();
+		assertThat(parse(NO_ENV, "--server", "ws://[::1]:8080/ws/probe", "--token", "T").config().insecure()).isFalse();
+		assertThat(parse(NO_ENV, "--server", "wss://dragnet.example/ws/probe", "--token", "T").config().insecure())
+			.isFalse();
 	}
 
 	@Test
@@ -69,11 +94,11 @@ class ProbeArgumentsTests {
 	@Test
 	void badConcurrencyIsAUsageError() {
 		for (String bad : new String[] { "abc", "0", "1025", "-3", "1.5" }) {
-			assertThatThrownBy(() -> parse(NO_ENV, "--server", "ws://h/ws/probe", "--token", "T", "--concurrency", bad))
+			assertThatThrownBy(() -> parse(NO_ENV, "--server", "ws://127.0.0.1/ws/probe", "--token", "T", "--concurrency", bad))
 				.isInstanceOf(UsageException.class)
 				.hasMessage("concurrency must be a whole number from 1 to 1024, not '" + bad + "'");
 		}
-		assertThat(parse(NO_ENV, "--server", "ws://h/ws/probe", "--token", "T", "--concurrency", "1024").config()
+		assertThat(parse(NO_ENV, "--server", "ws://127.0.0.1/ws/probe", "--token", "T", "--concurrency", "1024").config()
 			.concurrency()).isEqualTo(1024);
 	}
 
@@ -89,13 +114,13 @@ class ProbeArgumentsTests {
 
 	@Test
 	void unknownOptionsAndMissingValuesAreUsageErrors() {
-		assertThatThrownBy(() -> parse(NO_ENV, "--server", "ws://h/ws/probe", "--token", "T", "--verbose"))
+		assertThatThrownBy(() -> parse(NO_ENV, "--server", "ws://127.0.0.1/ws/probe", "--token", "T", "--verbose"))
 			.isInstanceOf(UsageException.class)
 			.hasMessage("unknown option '--verbose'");
-		assertThatThrownBy(() -> parse(NO_ENV, "--server", "ws://h/ws/probe", "--token"))
+		assertThatThrownBy(() -> parse(NO_ENV, "--server", "ws://127.0.0.1/ws/probe", "--token"))
 			.isInstanceOf(UsageException.class)
 			.hasMessage("--token needs a value");
-		assertThatThrownBy(() -> parse(Map.of("DRAGNET_ALLOW_PRIVATE_SERVERS", "maybe"), "--server", "ws://h/ws/probe",
+		assertThatThrownBy(() -> parse(Map.of("DRAGNET_ALLOW_PRIVATE_SERVERS", "maybe"), "--server", "ws://127.0.0.1/ws/probe",
 				"--token", "T"))
 			.isInstanceOf(UsageException.class)
 			.hasMessageContaining("DRAGNET_ALLOW_PRIVATE_SERVERS");
@@ -103,7 +128,7 @@ class ProbeArgumentsTests {
 
 	@Test
 	void theDnsServerIsAnAddressWithAnOptionalPort() {
-		String[] base = { "--server", "ws://h/ws/probe", "--token", "T" };
+		String[] base = { "--server", "ws://127.0.0.1/ws/probe", "--token", "T" };
 		assertThat(parse(NO_ENV, base).config().dnsServer()).as("the system's resolvers").isNull();
 		assertThat(parse(NO_ENV, concat(base, "--dns-server", "192.0.2.53")).config().dnsServer())
 			.isEqualTo(new InetSocketAddress("192.0.2.53", 53));
@@ -146,7 +171,7 @@ class ProbeArgumentsTests {
 
 	@Test
 	void sourceKeysAreNamedPairsAndNeverPrinted() {
-		String[] base = { "--server", "ws://h/ws/probe", "--token", "T" };
+		String[] base = { "--server", "ws://127.0.0.1/ws/probe", "--token", "T" };
 		assertThat(parse(NO_ENV, base).config().sourceKeys()).isEmpty();
 		ProbeConfig config = parse(NO_ENV, concat(base, "--source-keys", "dnsdb=k-secret-1, other=k2")).config();
 		assertThat(config.sourceKeys()).containsOnly(Map.entry("dnsdb", "k-secret-1"), Map.entry("other", "k2"));
@@ -181,11 +206,12 @@ class ProbeArgumentsTests {
 		assertThat(ProbeAgentMain.exitCode(new IllegalStateException("wrapped", new ProbeRefusedException(4003, "v"))))
 			.isEqualTo(2);
 		assertThat(ProbeAgentMain.exitCode(new IllegalStateException("boom"))).isEqualTo(1);
+		assertThat(ProbeAgentMain.exitCode(new UsageException("bad"))).isEqualTo(64);
 	}
 
 	@Test
 	void tokenIsNeverPrinted() {
-		ProbeConfig config = parse(NO_ENV, "--server", "ws://h/ws/probe", "--token", "very-secret").config();
+		ProbeConfig config = parse(NO_ENV, "--server", "ws://127.0.0.1/ws/probe", "--token", "very-secret").config();
 		assertThat(config.toString()).doesNotContain("very-secret");
 	}
 

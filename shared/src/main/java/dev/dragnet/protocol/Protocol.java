@@ -30,11 +30,26 @@ public final class Protocol {
 	/** WebSocket close code: the probe broke the protocol (no hello first, bad hello, too much credit). */
 	public static final int CLOSE_PROTOCOL_VIOLATION = 4002;
 
-	/** WebSocket close code: the probe speaks a protocol version the server does not. */
+	/**
+	 * WebSocket close code: the probe speaks a protocol version the server does not, or its software is older than
+	 * the server's {@code dragnet.probes.min-version}. The probe must be updated.
+	 */
 	public static final int CLOSE_UNSUPPORTED_VERSION = 4003;
 
 	/** WebSocket close code: a newer session with the same probe name replaced this one. */
 	public static final int CLOSE_REPLACED = 4004;
+
+	/**
+	 * WebSocket close code: an admin revoked this probe. Its credential is refused from now on; the probe must not
+	 * retry with it.
+	 */
+	public static final int CLOSE_REVOKED = 4005;
+
+	/**
+	 * WebSocket close code: too many probes are connected from this probe's address
+	 * ({@code dragnet.probes.max-per-address}). The probe may try again later.
+	 */
+	public static final int CLOSE_ADDRESS_LIMIT = 4006;
 
 	/** WebSocket close code: the probe missed too many pings in a row. */
 	public static final int CLOSE_MISSED_PINGS = 4008;

@@ -150,7 +150,7 @@ class BlockWork implements CampaignFrames {
 	}
 
 	private Mono<Void> lease(ProbeSession session, int wanted) {
-		if (!session.can(Protocol.CAPABILITY_REVERSE_IP) || wanted < 1) {
+		if (!session.acceptsWork() || !session.can(Protocol.CAPABILITY_REVERSE_IP) || wanted < 1) {
 			return Mono.empty();
 		}
 		if (this.rests.holdsBack(session)) {

@@ -1,5 +1,7 @@
 package dev.dragnet.server.dispatch;
 
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 import dev.dragnet.protocol.TaskResult;
@@ -14,8 +16,26 @@ import dev.dragnet.protocol.TaskWork;
  * down the pair of probe and target, and statistics are kept per target
  * @param classifier looks at a probe's answer and may turn it into another outcome, typically an OK WHOIS text
  * that is really a throttle notice into {@link TaskResult.Outcome#THROTTLED}
+ * @param avoid probes that must not run it (a spot check asks a probe other than the one that answered)
  */
-public record DispatchRequest(String capability, TaskWork work, String target, UnaryOperator<TaskResult> classifier) {
+public record DispatchRequest(String capability, TaskWork work, String target, UnaryOperator<TaskResult> classifier,
+		Set<String> avoid) {
+
+	public DispatchRequest {
+		avoid = Set.copyOf(avoid);
+	}
+
+	/** A request any probe may run. */
+	public DispatchRequest(String capability, TaskWork work, String target, UnaryOperator<TaskResult> classifier) {
+		this(capability, work, target, classifier, Set.of());
+	}
+
+	/** The same request, kept away from {@code probes} as well. */
+	public DispatchRequest avoiding(Set<String> probes) {
+		Set<String> all = new HashSet<>(this.avoid);
+		all.addAll(probes);
+		return new DispatchRequest(this.capability, this.work, this.target, this.classifier, all);
+	}
 
 	/** A request whose answers are taken as they come. */
 	public static DispatchRequest of(String capability, TaskWork work, String target) {

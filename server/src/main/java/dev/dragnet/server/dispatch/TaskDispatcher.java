@@ -1,6 +1,7 @@
 package dev.dragnet.server.dispatch;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -119,6 +120,13 @@ public class TaskDispatcher implements DisposableBean {
 		return Mono.deferContextual((context) -> {
 			Lane lane = Lane.of(context);
 			long arrived = this.timer.now(TimeUnit.MILLISECONDS);
+			if (!request.avoid().isEmpty()) {
+				// A spot check must be answered by another probe: it never joins a flight in the air.
+				Flight own = new Flight();
+				Run run = new Run(request, lane, arrived, own);
+				own.run = run;
+				return attempt(run);
+			}
 			FlightKey key = new FlightKey(request.capability(), request.target(), request.work());
 			Flight[] created = new Flight[1];
 			Flight flight = this.flights.compute(key, (k, current) -> {
@@ -191,13 +199,23 @@ public class TaskDispatcher implements DisposableBean {
 		});
 	}
 
+	/** Probes this run must not use: tried already, or avoided by the request (a spot check). */
+	private static Set<String> excluded(Run run) {
+		if (run.request.avoid().isEmpty()) {
+			return Set.copyOf(run.tried);
+		}
+		Set<String> excluded = new HashSet<>(run.tried);
+		excluded.addAll(run.request.avoid());
+		return Set.copyOf(excluded);
+	}
+
 	private Mono<Frontier.Grant> turn(Run run) {
 		Duration maxWait = run.lane.interactive()
 				? ((run.lane.maxWait() != null) ? run.lane.maxWait() : this.schedule.defaultMaxWait())
 				: this.schedule.bulkMaxWait();
 		// A promoted bulk query keeps its bulk lane for retries: it must not be refused like a single lookup.
 		Frontier.Ask ask = new Frontier.Ask(run.request.target(), run.capability(), pace(run.request.work()), run.lane,
-				maxWait, Set.copyOf(run.tried), run.retry);
+				maxWait, excluded(run), run.retry);
 		run.ask = ask;
 		Mono<Frontier.Grant> turn = this.frontier.turn(ask);
 		if (run.lane.interactive()) {

@@ -50,8 +50,8 @@ public class ProbeRegistry {
 	}
 
 	/**
-	 * Reserves one credit on the least loaded effective probe that can do {@code capability} and is not in
-	 * {@code exclude}. Empty when every such probe is busy or there is none.
+	 * Reserves one credit on the least loaded probe that {@link ProbeSession#acceptsWork() accepts work}, can do
+	 * {@code capability} and is not in {@code exclude}. Empty when every such probe is busy or there is none.
 	 */
 	public Optional<ProbeSession> reserve(String capability, Set<String> exclude) {
 		List<ProbeSession> candidates = this.sessions.values()
@@ -68,7 +68,7 @@ public class ProbeRegistry {
 		return Optional.empty();
 	}
 
-	/** Whether any effective probe could ever take a task of this kind, busy or not. */
+	/** Whether any probe that accepts work could ever take a task of this kind, busy or not. */
 	public boolean hasCandidate(String capability, Set<String> exclude) {
 		return this.sessions.values()
 			.stream()
@@ -82,12 +82,20 @@ public class ProbeRegistry {
 
 	/** The one rule of which sessions may get tasks of a kind. */
 	private static boolean eligible(ProbeSession session, String capability) {
-		return session.isEffective() && session.can(capability);
+		return session.acceptsWork() && session.can(capability);
 	}
 
 	/** Sends {@code frame} to every effective probe that has {@code capability}. */
 	public void broadcast(String capability, ServerFrame frame) {
 		this.sessions.values().stream().filter((s) -> s.isEffective() && s.can(capability)).forEach((s) -> s.emit(frame));
+	}
+
+	/** Live sessions connected from {@code address}, other than probe {@code name}'s own. */
+	int connectedFrom(String address, String name) {
+		return (int) this.sessions.values()
+			.stream()
+			.filter((s) -> s.isEffective() && s.remoteAddress().equals(address) && !s.name().equals(name))
+			.count();
 	}
 
 	/** Effective sessions right now. */

@@ -111,7 +111,8 @@ class ProbeRepository {
 				nonNull(r.get("max_concurrency", Integer.class)), instant(r.get("connected_since", OffsetDateTime.class)),
 				instant(r.get("last_seen", OffsetDateTime.class)), instant(r.get("disconnected_at", OffsetDateTime.class)),
 				r.get("disconnect_reason", String.class), nonNull(r.get("completed", Long.class)),
-				nonNull(r.get("failed", Long.class)), nonNull(r.get("throttled", Long.class)));
+				nonNull(r.get("failed", Long.class)), nonNull(r.get("throttled", Long.class)),
+				instant(r.get("revoked_at", OffsetDateTime.class)), r.get("quarantine_reason", String.class));
 	}
 
 	private static int nonNull(@Nullable Integer value) {
@@ -134,6 +135,6 @@ class ProbeRepository {
 	record ProbeRow(String name, @Nullable String remoteAddress, ProbeState state, @Nullable String version,
 			List<String> capabilities, int maxConcurrency, @Nullable Instant connectedSince,
 			@Nullable Instant lastSeen, @Nullable Instant disconnectedAt, @Nullable String disconnectReason,
-			long completed, long failed, long throttled) {
+			long completed, long failed, long throttled, @Nullable Instant revokedAt, @Nullable String quarantineReason) {
 	}
 }

@@ -50,13 +50,15 @@ public class ProbeService {
 		ProbeSession live = this.registry.session(row.name()).filter(ProbeSession::isEffective).orElse(null);
 		if (live == null) {
 			return new ProbeView(row.name(), row.remoteAddress(), row.state(), row.version(), row.connectedSince(), row.lastSeen(),
-					0, row.completed(), row.failed(), row.throttled(), row.disconnectedAt(), row.disconnectReason());
+					0, row.completed(), row.failed(), row.throttled(), row.disconnectedAt(), row.disconnectReason(),
+					row.revokedAt() != null, row.revokedAt(), row.quarantineReason());
 		}
 		// The row's counters lag the live session by at most one ping interval: add what is not saved yet.
 		long[] unsaved = live.unsavedCounters();
 		return new ProbeView(live.name(), live.remoteAddress(), ProbeState.EFFECTIVE, live.version(),
 				live.connectedSince(), live.lastSeen(), live.inFlight(), row.completed() + unsaved[0],
-				row.failed() + unsaved[1], row.throttled() + unsaved[2], null, null);
+				row.failed() + unsaved[1], row.throttled() + unsaved[2], null, null, row.revokedAt() != null,
+				row.revokedAt(), live.quarantineReason());
 	}
 
 	/**
@@ -66,9 +68,13 @@ public class ProbeService {
 	 * @param completed tasks it answered
 	 * @param failed tasks that failed on it, throttled ones included
 	 * @param throttled tasks that ended THROTTLED: the server asked refused it as too frequent
+	 * @param revoked whether an admin revoked it (it cannot connect until it is enrolled again)
+	 * @param revokedAt when it was revoked
+	 * @param quarantineReason why it gets no work until an admin releases it, or null
 	 */
 	public record ProbeView(String name, @Nullable String remoteAddress, ProbeState state, @Nullable String version,
 			@Nullable Instant connectedSince, @Nullable Instant lastSeen, int inFlight, long completed, long failed,
-			long throttled, @Nullable Instant disconnectedAt, @Nullable String disconnectReason) {
+			long throttled, @Nullable Instant disconnectedAt, @Nullable String disconnectReason, boolean revoked,
+			@Nullable Instant revokedAt, @Nullable String quarantineReason) {
 	}
 }

@@ -69,6 +69,9 @@ public final class ProbeSession {
 
 	private volatile Instant lastSeen;
 
+	/** Why this probe gets no work, or null while it may get work. */
+	private volatile @Nullable String quarantine;
+
 	private final AtomicLong completed = new AtomicLong();
 
 	private final AtomicLong failed = new AtomicLong();
@@ -129,6 +132,24 @@ public final class ProbeSession {
 		return this.closeReason.get() == null;
 	}
 
+	/**
+	 * Whether this probe may be given work (tasks and campaign blocks): its session is open and it is not
+	 * quarantined. The one test every part that hands out work asks.
+	 */
+	public boolean acceptsWork() {
+		return isEffective() && this.quarantine == null;
+	}
+
+	/** Why the probe gets no work, or null. */
+	public @Nullable String quarantineReason() {
+		return this.quarantine;
+	}
+
+	/** Stops (a reason) or resumes (null) giving this probe work. */
+	void quarantine(@Nullable String reason) {
+		this.quarantine = reason;
+	}
+
 	public int availableCredits() {
 		return this.credits.get();
 	}
@@ -172,9 +193,9 @@ public final class ProbeSession {
 		return this.outbound.asFlux();
 	}
 
-	/** Takes one credit if the probe is effective and has one free. */
+	/** Takes one credit if the probe {@link #acceptsWork() accepts work} and has one free. */
 	public boolean tryReserve() {
-		while (isEffective()) {
+		while (acceptsWork()) {
 			int available = this.credits.get();
 			if (available <= 0) {
 				return false;

@@ -64,9 +64,15 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 
 	private final ProbeEvents events;
 
+	private final ProbeCredentials credentials;
+
+	private final ProbeTrust trust;
+
 	ProbeWebSocketHandler(ProbeRegistry registry, ProbeRepository repository, ProbeProperties properties,
 			ObjectProvider<Clock> clock, ObjectProvider<BuildProperties> build, ObjectProvider<CampaignFrames> campaigns,
-			ProbeEvents events) {
+			ProbeEvents events, ProbeCredentials credentials, ProbeTrust trust) {
+		this.credentials = credentials;
+		this.trust = trust;
 		this.campaigns = campaigns;
 		this.events = events;
 		this.registry = registry;
@@ -84,20 +90,28 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 			.map(WebSocketMessage::getPayloadAsText)
 			.timeout(Mono.delay(this.properties.helloTimeout()), (text) -> Mono.never());
 		return texts.switchOnFirst((first, frames) -> {
-			String hello = first.get();
+			String text = first.get();
+			if (text == null) {
+				return frames.then();
+			}
+			Hello hello = accept(text, remote, ws);
 			if (hello == null) {
 				return frames.then();
 			}
-			Hello accepted = accept(hello, remote, ws);
-			if (accepted == null) {
-				return frames.then();
-			}
-			return serve(ws, new ProbeSession(accepted, remote, this.properties.missedPings(), this.clock), frames.skip(1));
+			return admit(hello, remote).flatMap((admission) -> {
+				if (admission.refusal() != null) {
+					refuseHello(ws, remote, admission.closeCode(), admission.refusal());
+					return frames.then();
+				}
+				ProbeSession session = new ProbeSession(hello, remote, this.properties.missedPings(), this.clock);
+				session.quarantine(admission.quarantine());
+				return serve(ws, session, frames.skip(1));
+			});
 		}).onErrorResume(TimeoutException.class, (ex) -> refuse(ws, remote, Protocol.CLOSE_PROTOCOL_VIOLATION,
 				"no hello within " + this.properties.helloTimeout().toSeconds() + "s")).then();
 	}
 
-	/** Checks the hello; on refusal closes the connection with a reason the probe can log, and returns null. */
+	/** Checks the hello's form; on refusal closes the connection with a reason the probe can log, and returns null. */
 	private @Nullable Hello accept(String text, String remote, WebSocketSession ws) {
 		ProbeFrame frame;
 		try {
@@ -113,9 +127,9 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 		if (!(frame instanceof Hello hello)) {
 			problem = "first frame must be a hello";
 		}
-		else if (!tokenAccepted(hello.token())) {
+		else if (hello.token() == null || hello.token().isEmpty()) {
 			code = Protocol.CLOSE_UNAUTHORIZED;
-			problem = "the server does not accept this probe token";
+			problem = "the hello carries no token or credential";
 		}
 		else if (hello.protocol() != Protocol.VERSION) {
 			code = Protocol.CLOSE_UNSUPPORTED_VERSION;
@@ -127,16 +141,60 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 		else if (hello.maxConcurrency() < 1 || hello.maxConcurrency() > Protocol.MAX_CONCURRENCY) {
 			problem = "maxConcurrency must be between 1 and " + Protocol.MAX_CONCURRENCY;
 		}
+		else if (!ProbeVersions.atLeast(hello.version(), this.properties.minVersion())) {
+			code = Protocol.CLOSE_UNSUPPORTED_VERSION;
+			problem = "probe version " + hello.version() + " is older than the oldest this server accepts, "
+					+ this.properties.minVersion() + "; update the probe";
+		}
 		else {
 			return hello;
 		}
-		ErrorFrame error = new ErrorFrame((code == Protocol.CLOSE_UNAUTHORIZED) ? ErrorFrame.UNAUTHORIZED
-				: ErrorFrame.PROTOCOL_VIOLATION, problem, null);
+		refuseHello(ws, remote, code, problem);
+		return null;
+	}
+
+	/**
+	 * Checks who the probe is: a shared token or its own credential (bound to its name), not revoked, and not one
+	 * too many from its address. Never errors: a database failure refuses the probe for now, and it retries.
+	 */
+	private Mono<Admission> admit(Hello hello, String remote) {
+		Mono<String> identity = tokenAccepted(hello.token()) ? Mono.just("")
+				: this.credentials.owner(hello.token())
+					.map((owner) -> owner.revoked() ? "probe " + owner.name() + " was revoked by an admin"
+							: owner.name().equals(hello.name()) ? ""
+									: "this credential belongs to probe " + owner.name() + ", not " + hello.name())
+					.defaultIfEmpty("the server does not accept this probe token or credential");
+		return identity.flatMap((problem) -> problem.isEmpty() ? trusted(hello, remote)
+				: Mono.just(Admission.refused(Protocol.CLOSE_UNAUTHORIZED, problem)))
+			.onErrorResume((ex) -> {
+				logger.error("could not check the credential of probe {}: {}", hello.name(), ex.toString());
+				return Mono.just(Admission.refused(Protocol.CLOSE_GOING_AWAY, "the server cannot check credentials now"));
+			});
+	}
+
+	private Mono<Admission> trusted(Hello hello, String remote) {
+		return this.credentials.trustState(hello.name()).map((state) -> {
+			if (state.revoked()) {
+				return Admission.refused(Protocol.CLOSE_REVOKED, "probe " + hello.name() + " was revoked by an admin");
+			}
+			int limit = this.properties.maxPerAddress();
+			if (limit > 0 && this.registry.connectedFrom(remote, hello.name()) >= limit) {
+				return Admission.refused(Protocol.CLOSE_ADDRESS_LIMIT, limit + " probe" + ((limit == 1) ? " is" : "s are")
+						+ " already connected from " + remote + " (dragnet.probes.max-per-address)");
+			}
+			return new Admission(0, null, state.quarantineReason());
+		});
+	}
+
+	/** Sends the probe an error frame saying why, then closes its connection with {@code code}. */
+	private void refuseHello(WebSocketSession ws, String remote, int code, String problem) {
+		boolean unauthorized = code == Protocol.CLOSE_UNAUTHORIZED || code == Protocol.CLOSE_REVOKED;
+		ErrorFrame error = new ErrorFrame(unauthorized ? ErrorFrame.UNAUTHORIZED : ErrorFrame.PROTOCOL_VIOLATION,
+				problem, null);
 		ws.send(Mono.just(ws.textMessage(this.codec.encode((ServerFrame) error))))
 			.onErrorResume((ex) -> Mono.empty())
 			.then(refuse(ws, remote, code, (code == Protocol.CLOSE_UNAUTHORIZED) ? "unauthorized: " + problem : problem))
 			.subscribe(null, (err) -> logger.debug("closing {} failed", remote, err));
-		return null;
 	}
 
 	private Mono<Void> refuse(WebSocketSession ws, String remote, int code, String reason) {
@@ -215,6 +273,8 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 				logger.debug("probe {} answered task {} after its dispatcher stopped waiting", session.name(),
 						result.taskId());
 			}
+			return this.trust.observe(session, result)
+				.onErrorResume((ex) -> logged("could not save the quarantine of probe " + session.name(), ex));
 		}
 		else if (frame instanceof ErrorFrame error) {
 			onError(session, error);
@@ -315,10 +375,7 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 		return (reason != null) ? reason : "connection closed";
 	}
 
-	private boolean tokenAccepted(@Nullable String token) {
-		if (token == null) {
-			return false;
-		}
+	private boolean tokenAccepted(String token) {
 		byte[] given = token.getBytes(StandardCharsets.UTF_8);
 		boolean accepted = false;
 		for (String candidate : this.properties.tokens()) {
@@ -338,6 +395,14 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 			return "unknown";
 		}
 		return (address.getAddress() != null) ? address.getAddress().getHostAddress() : address.getHostString();
+	}
+
+	/** What the server decided about a hello: a refusal (close code and reason), or a welcome. */
+	private record Admission(int closeCode, @Nullable String refusal, @Nullable String quarantine) {
+
+		static Admission refused(int code, String reason) {
+			return new Admission(code, reason, null);
+		}
 	}
 
 	/** WebSocket close reasons are limited to 123 bytes. */

@@ -27,7 +27,8 @@ import reactor.core.publisher.Mono;
  * {@code POST /api/whois/parse} parses the WHOIS text in its body and answers the fields, storing and
  * sending nothing; {@code POST /api/whois/bulk} streams lookups, each the same as an open
  * {@code GET /api/whois/{domain}}. They are treated as reads: open unless {@code protect-reads} is on. The
- * match is exact (decoded segments), so no other path under {@code /api/} can borrow it.
+ * match is exact (decoded segments), so no other path under {@code /api/} can borrow it. And
+ * {@code POST /api/probes/enroll} is always open: a probe's one-time enrollment code is its authorisation.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 100)
@@ -40,6 +41,9 @@ class AdminAuthenticationFilter implements WebFilter {
 
 	private static final Set<List<String>> READ_ONLY_POSTS = Set.of(List.of("api", "whois", "parse"),
 			List.of("api", "whois", "bulk"));
+
+	/** A probe exchanging its one-time enrollment code: the code is its authorisation. */
+	private static final List<String> ENROLL = List.of("api", "probes", "enroll");
 
 	private final AdminToken token;
 
@@ -74,6 +78,9 @@ class AdminAuthenticationFilter implements WebFilter {
 			return false;
 		}
 		HttpMethod method = request.getMethod();
+		if (HttpMethod.POST.equals(method) && ENROLL.equals(segments(request))) {
+			return false;
+		}
 		if (WRITES.contains(method) && !isReadOnlyPost(request)) {
 			return true;
 		}
@@ -98,13 +105,17 @@ class AdminAuthenticationFilter implements WebFilter {
 		if (!HttpMethod.POST.equals(request.getMethod())) {
 			return false;
 		}
+		return READ_ONLY_POSTS.contains(segments(request));
+	}
+
+	private static List<String> segments(ServerHttpRequest request) {
 		List<String> segments = new ArrayList<>();
 		for (PathContainer.Element element : request.getPath().pathWithinApplication().elements()) {
 			if (element instanceof PathContainer.PathSegment segment && !segment.valueToMatch().isEmpty()) {
 				segments.add(segment.valueToMatch());
 			}
 		}
-		return READ_ONLY_POSTS.contains(segments);
+		return segments;
 	}
 
 	private static String describe(ServerHttpRequest request) {

@@ -13,6 +13,7 @@ import dev.dragnet.server.dispatch.AttemptsExhaustedException;
 import dev.dragnet.server.dispatch.DispatchRequest;
 import dev.dragnet.server.dispatch.Dispatched;
 import dev.dragnet.server.dispatch.TaskDispatcher;
+import dev.dragnet.server.probe.trust.SpotChecks;
 import dev.dragnet.server.whois.parse.ReferralFinder;
 import dev.dragnet.server.whois.parse.WhoisResponseClassifier;
 import org.slf4j.Logger;
@@ -41,8 +42,11 @@ class WhoisChain {
 
 	private final ReferralFinder referrals = new ReferralFinder();
 
-	WhoisChain(TaskDispatcher dispatcher, ServerGuard guard, WhoisProperties properties) {
+	private final SpotChecks spotChecks;
+
+	WhoisChain(TaskDispatcher dispatcher, ServerGuard guard, WhoisProperties properties, SpotChecks spotChecks) {
 		this.dispatcher = dispatcher;
+		this.spotChecks = spotChecks;
 		this.guard = guard;
 		this.properties = properties;
 	}
@@ -87,7 +91,9 @@ class WhoisChain {
 				this.properties.paceFor(domain));
 		DispatchRequest request = new DispatchRequest(Protocol.CAPABILITY_WHOIS, work, server.toString(),
 				(result) -> classify(server, result));
-		return this.dispatcher.dispatch(request).map((done) -> toHop(server, query, done, note));
+		return this.dispatcher.dispatch(request)
+			.doOnNext((done) -> this.spotChecks.consider(request, done))
+			.map((done) -> toHop(server, query, done, note));
 	}
 
 	/** Turns a throttle notice that arrived as an ordinary answer into THROTTLED, with the wait it names. */

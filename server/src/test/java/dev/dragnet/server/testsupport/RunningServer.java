@@ -68,6 +68,11 @@ public final class RunningServer implements AutoCloseable {
 		return this.port;
 	}
 
+	/** The probe endpoint, {@code ws://127.0.0.1:<port>/ws/probe}. */
+	public URI probeUri() {
+		return URI.create("ws://127.0.0.1:" + this.port + Protocol.PATH);
+	}
+
 	public WebTestClient http() {
 		return this.http;
 	}

@@ -1,0 +1,91 @@
+package dev.dragnet.probe;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+
+import dev.dragnet.protocol.Protocol;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Exchanges a one-time enrollment code for the probe's own credential: {@code POST /api/probes/enroll} on the
+ * server the probe's WebSocket URL names, over the same TLS settings.
+ */
+public final class Enrollment {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final int MAX_ANSWER_BYTES = 64 * 1024;
+
+	private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+	private Enrollment() {
+	}
+
+	/**
+	 * Asks the server of {@code config} for a credential for probe {@code config.name()} in exchange for
+	 * {@code code}. Errors with {@link ProbeRefusedException} when the server refuses the code (used, expired,
+	 * unknown): trying again cannot help.
+	 */
+	public static Mono<CredentialFile.Credential> exchange(ProbeConfig config, String code) {
+		ObjectNode body = JSON.createObjectNode().put("code", code).put("name", config.name());
+		HttpClient http = ProbeAgent.secured(HttpClient.create(), config)
+			.headers((h) -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+				.set(HttpHeaderNames.USER_AGENT, "dragnet-probe/" + ProbeAgent.VERSION))
+			.responseTimeout(DEADLINE);
+		return http.post()
+			.uri(enrollUri(config.server()))
+			.send(ByteBufFlux.fromString(Mono.just(JSON.writeValueAsString(body))))
+			.response((response, content) -> content.asByteArray()
+				.reduce(new byte[0], Enrollment::append)
+				.defaultIfEmpty(new byte[0])
+				.map((bytes) -> answer(response.status().code(), new String(bytes, StandardCharsets.UTF_8))))
+			.next()
+			.timeout(DEADLINE);
+	}
+
+	/** {@code wss://host/ws/probe} becomes {@code https://host/api/probes/enroll}, keeping a path prefix. */
+	static URI enrollUri(URI server) {
+		String scheme = server.getScheme().toLowerCase(Locale.ROOT).equals("wss") ? "https" : "http";
+		String path = server.getPath() == null ? "" : server.getPath();
+		String prefix = path.endsWith(Protocol.PATH) ? path.substring(0, path.length() - Protocol.PATH.length()) : "";
+		return URI.create(scheme + "://" + server.getRawAuthority() + prefix + "/api/probes/enroll");
+	}
+
+	private static byte[] append(byte[] sofar, byte[] chunk) {
+		if (sofar.length + chunk.length > MAX_ANSWER_BYTES) {
+			throw new IllegalStateException("the server's answer to the enrollment is over 64 KiB");
+		}
+		byte[] all = Arrays.copyOf(sofar, sofar.length + chunk.length);
+		System.arraycopy(chunk, 0, all, sofar.length, chunk.length);
+		return all;
+	}
+
+	private static CredentialFile.Credential answer(int status, String text) {
+		JsonNode json;
+		try {
+			json = JSON.readTree(text);
+		}
+		catch (JacksonException ex) {
+			throw new IllegalStateException("the server answered the enrollment with status " + status
+					+ " and no JSON: is --server the probe endpoint of a Dragnet server?");
+		}
+		if (status == 200 && json.path("credential").isString() && json.path("name").isString()) {
+			return new CredentialFile.Credential(json.path("name").asString(), json.path("credential").asString());
+		}
+		String detail = json.path("detail").asString("status " + status);
+		if (status == 400 || status == 403 || status == 404 || status == 409 || status == 410) {
+			throw new ProbeRefusedException(-1, "enrollment refused: " + detail);
+		}
+		throw new IllegalStateException("the server could not enroll this probe (status " + status + "): " + detail);
+	}
+}
