@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.dragnet.net.DomainNames;
+import dev.dragnet.net.InvalidDomainException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -169,9 +171,9 @@ public final class WhoisParser {
 			token = token.substring(0, token.length() - 1);
 		}
 		try {
-			return java.net.IDN.toASCII(token, java.net.IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+			return DomainNames.normaliseName(token);
 		}
-		catch (IllegalArgumentException ex) {
+		catch (InvalidDomainException ex) {
 			return token;
 		}
 	}
