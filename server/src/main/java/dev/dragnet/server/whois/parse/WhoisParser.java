@@ -336,7 +336,9 @@ public final class WhoisParser {
 	static @Nullable String countryCode(String value) {
 		String v = value.strip();
 		if (v.matches("[A-Za-z]{2}")) {
-			return v.toUpperCase(Locale.ROOT);
+			String code = v.toUpperCase(Locale.ROOT);
+			// UK is reserved in ISO 3166-1 at the United Kingdom's request; its code is GB
+			return code.equals("UK") ? "GB" : code;
 		}
 		return COUNTRY_NAMES.get(v.toLowerCase(Locale.ROOT));
 	}
