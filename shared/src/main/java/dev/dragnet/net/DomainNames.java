@@ -38,7 +38,24 @@ public final class DomainNames {
 	private static final Set<Integer> RFC_5892_EXCEPTIONS = Set.of(0x00B7, 0x0375, 0x05F3, 0x05F4, 0x06FD, 0x06FE,
 			0x0F0B, 0x3007, 0x30FB, 0x200C, 0x200D);
 
+	static {
+		// ICU4J reads its data files (UTS #46 mapping, normalisation, bidi, character properties) from its jar on
+		// first use: a file read. Done here, all at once, so that it happens when the class is loaded, and preload()
+		// lets a program do that at start-up rather than on an event loop.
+		normalise("xn--fa-hia.de");
+		normalise("\u05e9\u05dc\u05d5\u05dd.\u0915\u094d\u200c\u0937.example");
+		toUnicode("xn--nxasmm1c.com");
+	}
+
 	private DomainNames() {
+	}
+
+	/**
+	 * Loads the IDNA data now. Call from a constructor or {@code main}, so that the first name normalised on an
+	 * event loop does not read files there.
+	 */
+	public static void preload() {
+		// the static initialiser has run by the time this body does
 	}
 
 	/**

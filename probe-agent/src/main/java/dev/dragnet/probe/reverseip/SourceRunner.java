@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
 import dev.dragnet.net.Addresses;
+import dev.dragnet.net.DomainNames;
 import dev.dragnet.probe.http.CappedBuffer;
 import dev.dragnet.probe.pace.HostPacer;
 import dev.dragnet.probe.reverseip.PageReader.Reading;
@@ -114,6 +115,7 @@ public final class SourceRunner {
 		if (maxBodyBytes < 1) {
 			throw new IllegalArgumentException("maxBodyBytes must be at least 1");
 		}
+		DomainNames.preload(); // names are normalised on event loops; ICU's data is read here, not there
 		this.allowPrivateServers = allowPrivateServers;
 		this.pacer = pacer;
 		this.maxBodyBytes = maxBodyBytes;
