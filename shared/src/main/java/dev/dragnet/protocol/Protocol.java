@@ -57,6 +57,48 @@ public final class Protocol {
 	/** WebSocket close code: the server is shutting down; reconnect later. */
 	public static final int CLOSE_GOING_AWAY = 1001;
 
+	/** Longest WebSocket close reason in UTF-8 bytes: a control frame holds 125, two of them the code (RFC 6455). */
+	public static final int MAX_CLOSE_REASON_BYTES = 123;
+
 	private Protocol() {
+	}
+
+	/**
+	 * {@code reason} as a close frame can carry it: at most {@value #MAX_CLOSE_REASON_BYTES} UTF-8 bytes, cut on a
+	 * code point boundary (never inside a character or a surrogate pair), with "..." when something was cut.
+	 */
+	public static String closeReason(String reason) {
+		if (utf8Length(reason) <= MAX_CLOSE_REASON_BYTES) {
+			return reason;
+		}
+		int budget = MAX_CLOSE_REASON_BYTES - 3;
+		int end = 0;
+		int bytes = 0;
+		while (end < reason.length()) {
+			int cp = reason.codePointAt(end);
+			int size = utf8Size(cp);
+			if (bytes + size > budget) {
+				break;
+			}
+			bytes += size;
+			end += Character.charCount(cp);
+		}
+		return reason.substring(0, end) + "...";
+	}
+
+	private static int utf8Length(String text) {
+		int bytes = 0;
+		for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
+			bytes += utf8Size(text.codePointAt(i));
+		}
+		return bytes;
+	}
+
+	/** A lone surrogate is encoded as '?' (one byte) by Java's UTF-8 encoder. */
+	private static int utf8Size(int cp) {
+		if (cp < 0x80 || (cp <= 0xFFFF && Character.isSurrogate((char) cp))) {
+			return 1;
+		}
+		return (cp < 0x800) ? 2 : (cp < 0x10000) ? 3 : 4;
 	}
 }

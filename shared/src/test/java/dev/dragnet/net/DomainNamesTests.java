@@ -47,4 +47,69 @@ class DomainNamesTests {
 	void refusesOverlongLabels() {
 		assertThatThrownBy(() -> DomainNames.normalise("a".repeat(64) + ".com")).hasMessageContaining("63");
 	}
+
+	@Test
+	void keepsSharpSAndFinalSigmaAsIdna2008Does() {
+		// IDNA2003 (java.net.IDN) turned these into fass.de and xn--nxasmq6b.com: other people's domains
+		assertThat(DomainNames.normalise("faß.de")).isEqualTo("xn--fa-hia.de");
+		assertThat(DomainNames.normalise("βόλος.com")).isEqualTo("xn--nxasmm1c.com");
+		assertThat(DomainNames.normalise("FASS.de")).isEqualTo("fass.de");
+		assertThat(DomainNames.toUnicode("xn--fa-hia.de")).isEqualTo("faß.de");
+		assertThat(DomainNames.toUnicode("xn--nxasmm1c.com")).isEqualTo("βόλος.com");
+	}
+
+	@Test
+	void mapsCaseAndWideForms() {
+		assertThat(DomainNames.normalise("BÜCHER.de")).isEqualTo("xn--bcher-kva.de");
+		assertThat(DomainNames.normalise("ｅｘａｍｐｌｅ。com")).isEqualTo("example.com");
+	}
+
+	@Test
+	void acceptsJoinersOnlyInContext() {
+		// ZWNJ after a virama (Devanagari) and between Persian letters is allowed by CONTEXTJ
+		assertThat(DomainNames.normalise("\u0915\u094d\u200c\u0937.example")).startsWith("xn--");
+		assertThat(DomainNames.normalise("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645.ir")).startsWith("xn--");
+		assertThatThrownBy(() -> DomainNames.normalise("a\u200db.com")).isInstanceOf(InvalidDomainException.class)
+			.hasMessageContaining("joiner");
+		assertThatThrownBy(() -> DomainNames.normalise("a\u200cb.com")).isInstanceOf(InvalidDomainException.class)
+			.hasMessageContaining("joiner");
+	}
+
+	@Test
+	void checksBidiLabels() {
+		assertThat(DomainNames.normalise("\u05e9\u05dc\u05d5\u05dd.com")).isEqualTo("xn--9dbne9b.com");
+		assertThat(DomainNames.normalise("\u0645\u062b\u0627\u0644.eg")).startsWith("xn--");
+		// a right-to-left label must not start with a digit (RFC 5893 rule 1)
+		assertThatThrownBy(() -> DomainNames.normalise("1\u05e9\u05dc\u05d5\u05dd.com"))
+			.isInstanceOf(InvalidDomainException.class)
+			.hasMessageContaining("right-to-left");
+		// nor mix in left-to-right letters (rule 2)
+		assertThatThrownBy(() -> DomainNames.normalise("\u05e9\u05dcab.com")).isInstanceOf(InvalidDomainException.class);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "\ud83d\ude00.com", "i\u2665.ws", "a\u2764b.example" })
+	void refusesEmojiAndSymbols(String input) {
+		assertThatThrownBy(() -> DomainNames.normalise(input)).isInstanceOf(InvalidDomainException.class)
+			.hasMessageContaining("U+");
+	}
+
+	@Test
+	void acceptsCharactersNewerThanUnicode32() {
+		// U+0526 CYRILLIC SMALL LETTER SHHA WITH DESCENDER, Unicode 6.0: IDNA2003 refused it
+		assertThat(DomainNames.normalise("\u0527a.com")).startsWith("xn--");
+	}
+
+	@Test
+	void refusesBrokenALabelsButKeepsHyphenatedAsciiNames() {
+		assertThatThrownBy(() -> DomainNames.normalise("xn--zz.com")).isInstanceOf(InvalidDomainException.class);
+		assertThat(DomainNames.normalise("r3--sn-abc.googlevideo.com")).isEqualTo("r3--sn-abc.googlevideo.com");
+	}
+
+	@Test
+	void normalisesSingleLabelNamesWhenAsked() {
+		assertThat(DomainNames.normaliseName("LocalHost")).isEqualTo("localhost");
+		assertThat(DomainNames.normaliseName("ελ")).isEqualTo("xn--qxam");
+		assertThatThrownBy(() -> DomainNames.normalise("localhost")).hasMessageContaining("top-level domain");
+	}
 }

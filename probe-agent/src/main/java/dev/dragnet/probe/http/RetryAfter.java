@@ -2,13 +2,16 @@ package dev.dragnet.probe.http;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.util.Date;
 
+import io.netty.handler.codec.DateFormatter;
 import org.jspecify.annotations.Nullable;
 
-/** Reads an HTTP {@code Retry-After} header (RFC 9110 section 10.2.3): delay seconds or an HTTP date. */
+/**
+ * Reads an HTTP {@code Retry-After} header (RFC 9110 section 10.2.3): delay seconds or an HTTP date in any of the
+ * three forms RFC 9110 section 5.6.7 requires a recipient to accept (IMF-fixdate, RFC 850, asctime), through Netty's
+ * {@link DateFormatter}.
+ */
 public final class RetryAfter {
 
 	/** Longest wait believed: a server asking for more than a week is not asking for a wait. */
@@ -26,14 +29,12 @@ public final class RetryAfter {
 		if (text.chars().allMatch(Character::isDigit)) {
 			return (text.length() > 9) ? LONGEST : min(Duration.ofSeconds(Long.parseLong(text)));
 		}
-		try {
-			Instant at = ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-			Duration wait = Duration.between(now, at);
-			return wait.isNegative() ? Duration.ZERO : min(wait);
-		}
-		catch (DateTimeParseException ex) {
+		Date at = DateFormatter.parseHttpDate(text);
+		if (at == null) {
 			return null;
 		}
+		Duration wait = Duration.between(now, at.toInstant());
+		return wait.isNegative() ? Duration.ZERO : min(wait);
 	}
 
 	/** {@link #of} in milliseconds, as protocol results carry it. */

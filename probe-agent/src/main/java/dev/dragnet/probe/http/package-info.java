@@ -1,4 +1,7 @@
-/** HTTP pieces both the RDAP client and the reverse-IP source runner use. */
+/**
+ * HTTP pieces both the RDAP client and the reverse-IP source runner use: the guarded transport
+ * ({@link dev.dragnet.probe.http.GuardedHttp}), the capped buffer, {@code Retry-After}.
+ */
 @NullMarked
 package dev.dragnet.probe.http;
 

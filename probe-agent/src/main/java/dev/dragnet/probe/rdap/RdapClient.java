@@ -2,11 +2,8 @@ package dev.dragnet.probe.rdap;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,24 +16,19 @@ import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.SSLException;
 
-import dev.dragnet.net.Addresses;
-import dev.dragnet.probe.http.CappedBuffer;
+import dev.dragnet.probe.http.GuardedHttp;
 import dev.dragnet.probe.http.RetryAfter;
 import dev.dragnet.probe.pace.HostPacer;
-import dev.dragnet.probe.whois.HostResolver;
 import dev.dragnet.protocol.Pace;
 import dev.dragnet.protocol.Protocol;
 import dev.dragnet.protocol.RdapQuery;
 import dev.dragnet.protocol.TaskResult;
 import dev.dragnet.protocol.TaskResult.Outcome;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.PrematureCloseException;
@@ -102,13 +94,7 @@ public final class RdapClient {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private final boolean allowPrivateServers;
-
-	private final HostPacer pacer;
-
-	private final HostResolver resolver;
-
-	private final HttpClient http;
+	private final GuardedHttp transport;
 
 	/**
 	 * A client with its own pacer.
@@ -124,13 +110,10 @@ public final class RdapClient {
 	 * @param userAgent the {@code User-Agent} to send
 	 */
 	public RdapClient(boolean allowPrivateServers, HostPacer pacer, String userAgent) {
-		this.allowPrivateServers = allowPrivateServers;
-		this.pacer = pacer;
-		this.resolver = new HostResolver();
-		this.http = HttpClient.newConnection()
-			.followRedirect(false)
+		this.transport = new GuardedHttp(allowPrivateServers, pacer, HttpClient.newConnection()
 			.compress(true)
-			.headers((headers) -> headers.set(HttpHeaderNames.ACCEPT, ACCEPT).set(HttpHeaderNames.USER_AGENT, userAgent));
+			.headers((headers) -> headers.set(HttpHeaderNames.ACCEPT, ACCEPT).set(HttpHeaderNames.USER_AGENT, userAgent)),
+				MAX_REDIRECTS);
 	}
 
 	/**
@@ -154,140 +137,62 @@ public final class RdapClient {
 		if (exchange.query.maxBytes() < 1) {
 			return Mono.error(new RdapFailure(Outcome.REFUSED, "invalid byte cap " + exchange.query.maxBytes()));
 		}
-		URI url = parse(exchange.query.url());
+		URI url = GuardedHttp.parse(exchange.query.url());
 		if (url == null) {
 			return Mono.error(new RdapFailure(Outcome.REFUSED, "not an http(s) URL with a host: " + exchange.query.url()));
 		}
 		exchange.registryHost = url.getHost();
-		return fetch(exchange, url, MAX_REDIRECTS).flatMap((hop) -> registryAnswered(exchange, hop));
+		return fetch(exchange, url).flatMap((hop) -> registryAnswered(exchange, hop));
 	}
 
 	// ---- one request, its redirects, and the policy ------------------------------------------------------
 
-	/** GETs {@code url} under the policy and the pace, following redirects. */
-	private Mono<Hop> fetch(Exchange exchange, URI url, int redirectsLeft) {
-		String refusal = schemeRefusal(url);
-		if (refusal != null) {
-			return Mono.error(new RdapFailure(Outcome.REFUSED, refusal));
-		}
-		exchange.at(Phase.RESOLVING, url);
-		return checkedAddress(url)
-			.flatMap((address) -> {
-				exchange.at(Phase.PACING, url);
-				return this.pacer.paced(url.getHost(), paceFor(exchange, url), request(exchange, url, address));
-			})
-			.flatMap((hop) -> hop.isRedirect() ? redirect(exchange, hop, redirectsLeft) : Mono.just(hop));
-	}
-
-	private @Nullable String schemeRefusal(URI url) {
-		String scheme = url.getScheme().toLowerCase(Locale.ROOT);
-		if (scheme.equals("https") || (scheme.equals("http") && this.allowPrivateServers)) {
-			return null;
-		}
-		return "refusing a plain " + scheme + ":// RDAP URL (only https is allowed): " + url;
-	}
-
-	private @Nullable Pace paceFor(Exchange exchange, URI url) {
-		return url.getHost().equalsIgnoreCase(exchange.registryHost) ? exchange.query.pace() : null;
-	}
-
-	/** Resolves the host, applies the address policy, and pins the address to connect to (named, for TLS). */
-	private Mono<InetSocketAddress> checkedAddress(URI url) {
-		String host = url.getHost();
-		int port = port(url);
-		return this.resolver.resolve(host, port)
-			.onErrorMap(UnknownHostException.class,
-					(ex) -> new RdapFailure(Outcome.CONNECT_FAILED, "cannot resolve RDAP server " + host, ex))
-			.map((addresses) -> pinned(host, port, allowedAddress(host, addresses)));
-	}
-
-	private InetAddress allowedAddress(String host, List<InetAddress> addresses) {
-		if (addresses.isEmpty()) {
-			throw new RdapFailure(Outcome.CONNECT_FAILED, "cannot resolve RDAP server " + host + ": no address");
-		}
-		if (!this.allowPrivateServers) {
-			for (InetAddress address : addresses) {
-				if (Addresses.isNonPublic(address)) {
-					throw new RdapFailure(Outcome.REFUSED, "refusing to contact a private or loopback address: RDAP server "
-							+ host + " is " + address.getHostAddress());
-				}
-			}
-		}
-		return addresses.get(0);
-	}
-
-	/**
-	 * The checked address, carrying the host name without a lookup, so TLS sends it as SNI and verifies the
-	 * certificate against it while the connection goes to exactly this address.
-	 */
-	private static InetSocketAddress pinned(String host, int port, InetAddress address) {
-		if (Addresses.parseLiteral(host) != null) {
-			return new InetSocketAddress(address, port);
-		}
-		try {
-			return new InetSocketAddress(InetAddress.getByAddress(host, address.getAddress()), port);
-		}
-		catch (UnknownHostException ex) {
-			throw new RdapFailure(Outcome.CONNECT_FAILED, "unusable address for " + host, ex);
-		}
-	}
-
-	private Mono<Hop> request(Exchange exchange, URI url, InetSocketAddress address) {
-		return Mono.defer(() -> {
-			exchange.at(Phase.CONNECTING, url);
-			int cap = exchange.bodyCap();
-			return client(exchange, url, address).get()
-				.uri(pathAndQuery(url))
-				.response((response, body) -> {
-					exchange.at(Phase.READING, url);
-					int status = response.status().code();
-					if (Hop.isRedirect(status)) {
-						return Mono.just(Hop.of(url, status, response.responseHeaders(), new byte[0]));
-					}
-					return read(body, cap, url).map((bytes) -> {
-						exchange.received(bytes.length);
-						return Hop.of(url, status, response.responseHeaders(), bytes);
-					});
-				})
-				.single();
+	/** GETs {@code url} through the probe's guarded transport: policy, pin, pace, cap and redirects. */
+	private Mono<Hop> fetch(Exchange exchange, URI url) {
+		return this.transport.fetch(new RdapExchange(exchange), url, "GET", null, exchange.bodyCap()).map((response) -> {
+			exchange.received(response.body().length);
+			return Hop.of(response.url(), response.status(), response.headers(), response.body());
 		});
 	}
 
-	private HttpClient client(Exchange exchange, URI url, InetSocketAddress address) {
-		HttpClient client = this.http.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, exchange.connectTimeoutMillis())
-			.responseTimeout(exchange.deadline)
-			.remoteAddress(() -> address)
-			.headers((headers) -> headers.set(HttpHeaderNames.HOST, hostHeader(url)))
-			.doOnConnected((connection) -> exchange.at(Phase.WAITING, url));
-		return "https".equalsIgnoreCase(url.getScheme()) ? client.secure() : client.noSSL();
-	}
+	/** An RDAP exchange as the transport sees it: RDAP outcomes, the task's pace for the registry, its timeouts. */
+	private record RdapExchange(Exchange exchange) implements GuardedHttp.Exchange {
 
-	private static Mono<byte[]> read(Flux<ByteBuf> body, int cap, URI url) {
-		CappedBuffer buffer = new CappedBuffer(cap);
-		return body.<Void>handle((chunk, sink) -> {
-			if (!buffer.append(chunk)) {
-				// Cancelling the body closes the connection: the rest is never read.
-				sink.error(new RdapFailure(Outcome.ERROR, "answer from " + url + " larger than " + cap + " bytes"));
-			}
-		}).then(Mono.fromCallable(buffer::bytes));
-	}
+		@Override
+		public RuntimeException failure(GuardedHttp.Failure failure, String detail, @Nullable Throwable cause) {
+			Outcome outcome = switch (failure) {
+				case SCHEME_REFUSED, ADDRESS_REFUSED -> Outcome.REFUSED;
+				case UNRESOLVED -> Outcome.CONNECT_FAILED;
+				case TOO_LARGE, BAD_REDIRECT -> Outcome.ERROR;
+			};
+			return (cause != null) ? new RdapFailure(outcome, detail, cause) : new RdapFailure(outcome, detail);
+		}
 
-	private Mono<Hop> redirect(Exchange exchange, Hop hop, int redirectsLeft) {
-		String location = hop.headers().get(HttpHeaderNames.LOCATION);
-		if (location == null || location.isBlank()) {
-			return Mono.error(new RdapFailure(Outcome.ERROR, "HTTP " + hop.status() + " from " + hop.url()
-					+ " without a Location"));
+		@Override
+		public @Nullable Pace pace(URI url) {
+			return url.getHost().equalsIgnoreCase(this.exchange.registryHost) ? this.exchange.query.pace() : null;
 		}
-		if (redirectsLeft <= 0) {
-			return Mono.error(new RdapFailure(Outcome.ERROR, "more than " + MAX_REDIRECTS + " redirects, the last from "
-					+ hop.url()));
+
+		@Override
+		public int connectTimeoutMillis() {
+			return this.exchange.connectTimeoutMillis();
 		}
-		URI next = RelatedLink.resolve(hop.url(), location.trim());
-		if (next == null || parse(next.toString()) == null) {
-			return Mono.error(new RdapFailure(Outcome.ERROR, "HTTP " + hop.status() + " from " + hop.url()
-					+ " to an unusable Location: " + location));
+
+		@Override
+		public Duration responseTimeout() {
+			return this.exchange.deadline;
 		}
-		return fetch(exchange, next, redirectsLeft - 1);
+
+		@Override
+		public void at(GuardedHttp.Step step, URI url) {
+			this.exchange.at(switch (step) {
+				case RESOLVING -> Phase.RESOLVING;
+				case PACING -> Phase.PACING;
+				case CONNECTING -> Phase.CONNECTING;
+				case WAITING -> Phase.WAITING;
+				case READING -> Phase.READING;
+			}, url);
+		}
 	}
 
 	// ---- what the answers mean ---------------------------------------------------------------------------
@@ -321,7 +226,7 @@ public final class RdapClient {
 		if (budget.compareTo(Duration.ofMillis(1)) < 0) {
 			return Mono.just(new Related(null, "no time left to fetch the related record " + url));
 		}
-		return fetch(exchange, url, MAX_REDIRECTS)
+		return fetch(exchange, url)
 			.map((hop) -> new Related(hop, null))
 			.timeout(budget)
 			.onErrorResume((ex) -> Mono.just(new Related(null, "related record " + url + " not fetched: "
@@ -329,39 +234,6 @@ public final class RdapClient {
 	}
 
 	// ---- small pieces -------------------------------------------------------------------------------------
-
-	/** {@code text} as an absolute http(s) URI with a host and no user info, or {@code null}. */
-	private static @Nullable URI parse(String text) {
-		try {
-			URI url = new URI(text);
-			String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-			boolean web = scheme.equals("http") || scheme.equals("https");
-			return web && url.getHost() != null && url.getRawUserInfo() == null ? url : null;
-		}
-		catch (URISyntaxException ex) {
-			return null;
-		}
-	}
-
-	private static int port(URI url) {
-		if (url.getPort() > 0) {
-			return url.getPort();
-		}
-		return "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
-	}
-
-	private static String hostHeader(URI url) {
-		return url.getPort() > 0 ? url.getHost() + ":" + url.getPort() : url.getHost();
-	}
-
-	private static String pathAndQuery(URI url) {
-		String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-		return url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
-	}
-
-	private static String target(URI url) {
-		return url.getHost() + ":" + port(url);
-	}
 
 	/**
 	 * One HTTP answer.
@@ -371,14 +243,6 @@ public final class RdapClient {
 
 		static Hop of(URI url, int status, HttpHeaders headers, byte[] body) {
 			return new Hop(url, status, headers, jsonObject(body));
-		}
-
-		static boolean isRedirect(int status) {
-			return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-		}
-
-		boolean isRedirect() {
-			return isRedirect(this.status);
 		}
 
 		boolean isSuccess() {
@@ -530,7 +394,7 @@ public final class RdapClient {
 				return failure;
 			}
 			URI url = this.current;
-			String target = url != null ? target(url) : "the RDAP server";
+			String target = url != null ? GuardedHttp.target(url) : "the RDAP server";
 			if (error instanceof TimeoutException) {
 				return new RdapFailure(Outcome.TIMEOUT, "no answer within " + timeout.toMillis() + " ms while "
 						+ this.phase.words, error);

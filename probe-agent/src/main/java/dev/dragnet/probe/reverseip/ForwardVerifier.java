@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 
 import dev.dragnet.net.Addresses;
+import dev.dragnet.net.DomainNames;
 import io.netty.handler.codec.dns.DnsRecordType;
 import reactor.core.publisher.Mono;
 
@@ -35,6 +36,7 @@ public final class ForwardVerifier {
 	 * @param deadline time allowed for one confirmation
 	 */
 	public ForwardVerifier(NameServers nameServers, Duration deadline) {
+		DomainNames.preload(); // ICU reads its data here, not on an event loop
 		this.nameServers = nameServers;
 		this.deadline = deadline;
 	}

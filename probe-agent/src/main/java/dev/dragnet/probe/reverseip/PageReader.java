@@ -1,5 +1,7 @@
 package dev.dragnet.probe.reverseip;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
@@ -44,26 +46,52 @@ final class PageReader {
 	private PageReader() {
 	}
 
-	/** The body as text: charset from {@code Content-Type} (UTF-8 when absent or unknown), a BOM dropped. */
+	/**
+	 * The body as text, a BOM dropped. The charset is the one {@code Content-Type} names; without one, an HTML page
+	 * (or an answer with no type) is decoded as Jsoup detects it, as browsers do: a BOM, then {@code <meta charset>}
+	 * or {@code <meta http-equiv="Content-Type">}, then UTF-8. Anything else is UTF-8.
+	 */
 	static String decode(byte[] body, @Nullable String contentType) {
 		int skip = (body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB
 				&& (body[2] & 0xFF) == 0xBF) ? 3 : 0;
-		String text = new String(body, skip, body.length - skip, charset(contentType));
+		Charset charset = declared(contentType);
+		if (charset == null) {
+			charset = isHtml(contentType) ? detected(body) : StandardCharsets.UTF_8;
+		}
+		String text = new String(body, skip, body.length - skip, charset);
 		return (!text.isEmpty() && text.charAt(0) == '\uFEFF') ? text.substring(1) : text;
 	}
 
-	private static Charset charset(@Nullable String contentType) {
+	private static @Nullable Charset declared(@Nullable String contentType) {
 		if (contentType == null) {
-			return StandardCharsets.UTF_8;
+			return null;
 		}
 		Matcher matcher = CHARSET.matcher(contentType);
 		if (!matcher.find()) {
-			return StandardCharsets.UTF_8;
+			return null;
 		}
 		try {
 			return Charset.forName(matcher.group(1));
 		}
 		catch (IllegalCharsetNameException | UnsupportedCharsetException ex) {
+			return StandardCharsets.UTF_8;
+		}
+	}
+
+	private static boolean isHtml(@Nullable String contentType) {
+		if (contentType == null) {
+			return true;
+		}
+		String type = contentType.toLowerCase(Locale.ROOT);
+		return type.startsWith("text/html") || type.startsWith("application/xhtml");
+	}
+
+	/** Jsoup's own detection (DataUtil): BOM, {@code <meta>} charset, else UTF-8; from memory, nothing blocks. */
+	private static Charset detected(byte[] body) {
+		try {
+			return Jsoup.parse(new ByteArrayInputStream(body), null, "").charset();
+		}
+		catch (IOException ex) { // a byte array does not fail
 			return StandardCharsets.UTF_8;
 		}
 	}

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 import dev.dragnet.net.Addresses;
+import dev.dragnet.net.DomainNames;
 import dev.dragnet.probe.reverseip.SourceAnswer.Status;
 import dev.dragnet.protocol.source.SourceCatalogue;
 import io.netty.handler.codec.dns.DnsRecordType;
@@ -29,6 +30,7 @@ public final class PtrLookup {
 
 	/** @param nameServers the servers to ask */
 	public PtrLookup(NameServers nameServers) {
+		DomainNames.preload(); // ICU reads its data here, not on an event loop
 		this.nameServers = nameServers;
 	}
 

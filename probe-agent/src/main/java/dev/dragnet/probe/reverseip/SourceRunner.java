@@ -3,15 +3,11 @@ package dev.dragnet.probe.reverseip;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URLEncoder;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -19,26 +15,22 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
 import dev.dragnet.net.Addresses;
-import dev.dragnet.probe.http.CappedBuffer;
+import dev.dragnet.net.DomainNames;
+import dev.dragnet.probe.http.GuardedHttp;
 import dev.dragnet.probe.pace.HostPacer;
 import dev.dragnet.probe.reverseip.PageReader.Reading;
 import dev.dragnet.probe.reverseip.SourceAnswer.Status;
-import dev.dragnet.probe.whois.HostResolver;
+import dev.dragnet.protocol.Pace;
 import dev.dragnet.protocol.source.Pagination;
 import dev.dragnet.protocol.source.SourceDefinition;
 import dev.dragnet.protocol.source.SourceRequest;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.PrematureCloseException;
 
@@ -85,15 +77,9 @@ public final class SourceRunner {
 	/** Longest connect, whatever is left of the deadline. */
 	static final Duration MAX_CONNECT = Duration.ofSeconds(10);
 
-	private final boolean allowPrivateServers;
-
-	private final HostPacer pacer;
-
 	private final int maxBodyBytes;
 
-	private final HostResolver resolver = new HostResolver();
-
-	private final HttpClient http;
+	private final GuardedHttp transport;
 
 	/**
 	 * @param allowPrivateServers whether loopback and private addresses, and plain HTTP, may be used (tests, labs)
@@ -114,14 +100,12 @@ public final class SourceRunner {
 		if (maxBodyBytes < 1) {
 			throw new IllegalArgumentException("maxBodyBytes must be at least 1");
 		}
-		this.allowPrivateServers = allowPrivateServers;
-		this.pacer = pacer;
+		DomainNames.preload(); // names are normalised on event loops; ICU's data is read here, not there
 		this.maxBodyBytes = maxBodyBytes;
-		this.http = HttpClient.newConnection()
-			.followRedirect(false)
+		this.transport = new GuardedHttp(allowPrivateServers, pacer, HttpClient.newConnection()
 			.compress(true)
 			.headers((headers) -> headers.set(HttpHeaderNames.USER_AGENT, userAgent).set(HttpHeaderNames.ACCEPT,
-					"text/html,application/json,text/plain;q=0.9,*/*;q=0.8"));
+					"text/html,application/json,text/plain;q=0.9,*/*;q=0.8")), MAX_REDIRECTS);
 	}
 
 	/**
@@ -161,7 +145,7 @@ public final class SourceRunner {
 
 	private Mono<SourceAnswer> page(Walk walk, String ip, int index) {
 		SourceRequest request = walk.source.request();
-		URI url = parse(fill(request.urlTemplate(), ip, walk.source.pagination(), index, true));
+		URI url = GuardedHttp.parse(fill(request.urlTemplate(), ip, walk.source.pagination(), index, true));
 		if (url == null) {
 			return Mono.error(new SourceFailure(Status.ERROR, "source " + walk.source.name()
 					+ " does not make an http(s) URL with a host: " + request.urlTemplate()));
@@ -170,7 +154,7 @@ public final class SourceRunner {
 				? fill(request.formBody(), ip, walk.source.pagination(), index, true) : null;
 		walk.home = home(url);
 		walk.sourceHost = url.getHost();
-		return fetch(walk, url, request.method(), body, MAX_REDIRECTS)
+		return fetch(walk, url, request.method(), body)
 			.publishOn(Schedulers.parallel())
 			.map((answer) -> PageReader.read(walk.source, answer.status(), answer.headers(), answer.text()))
 			.flatMap((reading) -> next(walk, ip, index, reading));
@@ -215,142 +199,75 @@ public final class SourceRunner {
 
 	// ---- one request, its redirects, and the policy ------------------------------------------------------
 
-	private Mono<Answer> fetch(Walk walk, URI url, String method, @Nullable String body, int redirectsLeft) {
-		String scheme = url.getScheme().toLowerCase(Locale.ROOT);
-		if (!scheme.equals("https") && !(scheme.equals("http") && this.allowPrivateServers)) {
-			return Mono.error(new SourceFailure(Status.ERROR, "refusing a plain " + scheme + ":// URL (only https): "
-					+ url));
-		}
-		walk.at("resolving " + url.getHost(), url);
-		return checkedAddress(url)
-			.flatMap((address) -> {
-				walk.at("waiting for its turn at " + url.getHost(), url);
-				boolean own = url.getHost().equalsIgnoreCase(walk.sourceHost);
-				return this.pacer.paced(url.getHost(), own ? walk.source.pace() : null,
-						request(walk, url, address, method, body));
-			})
-			.flatMap((answer) -> answer.isRedirect() ? redirect(walk, answer, method, body, redirectsLeft)
-					: Mono.just(answer));
+	private Mono<Answer> fetch(Walk walk, URI url, String method, @Nullable String body) {
+		return this.transport.fetch(new WalkExchange(walk), url, method, body, this.maxBodyBytes)
+			.map((response) -> new Answer(response.url(), response.status(), response.headers(),
+					PageReader.decode(response.body(), response.headers().get(HttpHeaderNames.CONTENT_TYPE))));
 	}
 
-	private Mono<InetSocketAddress> checkedAddress(URI url) {
-		String host = url.getHost();
-		int port = port(url);
-		return this.resolver.resolve(host, port)
-			.onErrorMap(UnknownHostException.class,
-					(ex) -> new SourceFailure(Status.ERROR, "cannot resolve " + host, ex))
-			.map((addresses) -> pinned(host, port, allowedAddress(host, addresses)));
-	}
+	/** A walk as the transport sees it: its failures, pace, timeouts, headers, steps and home-page rule. */
+	private static final class WalkExchange implements GuardedHttp.Exchange {
 
-	private InetAddress allowedAddress(String host, List<InetAddress> addresses) {
-		if (addresses.isEmpty()) {
-			throw new SourceFailure(Status.ERROR, "cannot resolve " + host + ": no address");
+		private final Walk walk;
+
+		WalkExchange(Walk walk) {
+			this.walk = walk;
 		}
-		if (!this.allowPrivateServers) {
-			for (InetAddress address : addresses) {
-				if (Addresses.isNonPublic(address)) {
-					throw new SourceFailure(Status.ERROR, "refusing to contact a private or loopback address: " + host
-							+ " is " + address.getHostAddress());
+
+		@Override
+		public RuntimeException failure(GuardedHttp.Failure failure, String detail, @Nullable Throwable cause) {
+			return (cause != null) ? new SourceFailure(Status.ERROR, detail, cause) : new SourceFailure(Status.ERROR, detail);
+		}
+
+		@Override
+		public @Nullable Pace pace(URI url) {
+			return url.getHost().equalsIgnoreCase(this.walk.sourceHost) ? this.walk.source.pace() : null;
+		}
+
+		@Override
+		public int connectTimeoutMillis() {
+			return (int) Math.max(1, Math.min(responseTimeout().toMillis(), MAX_CONNECT.toMillis()));
+		}
+
+		@Override
+		public Duration responseTimeout() {
+			Duration left = this.walk.remaining();
+			return (left.compareTo(Duration.ofMillis(1)) < 0) ? Duration.ofMillis(1) : left;
+		}
+
+		@Override
+		public void headers(HttpHeaders headers) {
+			for (Map.Entry<String, String> header : this.walk.source.request().headers().entrySet()) {
+				if (header.getValue().isEmpty()) {
+					headers.remove(header.getKey());
+				}
+				else {
+					headers.set(header.getKey(), header.getValue());
 				}
 			}
 		}
-		return addresses.get(0);
-	}
 
-	/** The checked address carrying the host name without a lookup, so TLS checks the name while we connect here. */
-	private static InetSocketAddress pinned(String host, int port, InetAddress address) {
-		if (Addresses.parseLiteral(host) != null) {
-			return new InetSocketAddress(address, port);
-		}
-		try {
-			return new InetSocketAddress(InetAddress.getByAddress(host, address.getAddress()), port);
-		}
-		catch (UnknownHostException ex) {
-			throw new SourceFailure(Status.ERROR, "unusable address for " + host, ex);
-		}
-	}
-
-	private Mono<Answer> request(Walk walk, URI url, InetSocketAddress address, String method, @Nullable String body) {
-		return Mono.defer(() -> {
-			walk.at("connecting to " + target(url), url);
-			walk.requested();
-			HttpClient.RequestSender sender = client(walk, url, address, body != null).request(HttpMethod.valueOf(method))
-				.uri(pathAndQuery(url));
-			HttpClient.ResponseReceiver<?> receiver = (body != null)
-					? sender.send(ByteBufFlux.fromString(Mono.just(body), StandardCharsets.UTF_8,
-							io.netty.buffer.ByteBufAllocator.DEFAULT))
-					: sender;
-			return receiver.response((response, content) -> {
-				walk.at("reading the answer from " + target(url), url);
-				int status = response.status().code();
-				HttpHeaders headers = response.responseHeaders();
-				if (Answer.isRedirect(status)) {
-					return Mono.just(new Answer(url, status, headers, ""));
+		@Override
+		public void at(GuardedHttp.Step step, URI url) {
+			switch (step) {
+				case RESOLVING -> this.walk.at("resolving " + url.getHost(), url);
+				case PACING -> this.walk.at("waiting for its turn at " + url.getHost(), url);
+				case CONNECTING -> {
+					this.walk.at("connecting to " + GuardedHttp.target(url), url);
+					this.walk.requested();
 				}
-				return read(content, this.maxBodyBytes, url)
-					.map((bytes) -> new Answer(url, status, headers,
-							PageReader.decode(bytes, headers.get(HttpHeaderNames.CONTENT_TYPE))));
-			}).single();
-		});
-	}
-
-	private HttpClient client(Walk walk, URI url, InetSocketAddress address, boolean form) {
-		Duration left = walk.remaining();
-		Duration response = (left.compareTo(Duration.ofMillis(1)) < 0) ? Duration.ofMillis(1) : left;
-		int connect = (int) Math.max(1, Math.min(response.toMillis(), MAX_CONNECT.toMillis()));
-		HttpClient client = this.http.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connect)
-			.responseTimeout(response)
-			.remoteAddress(() -> address)
-			.headers((headers) -> {
-				headers.set(HttpHeaderNames.HOST, hostHeader(url));
-				if (form) {
-					headers.set(HttpHeaderNames.CONTENT_TYPE, "application/x-www-form-urlencoded; charset=UTF-8");
-				}
-				for (Map.Entry<String, String> header : walk.source.request().headers().entrySet()) {
-					if (header.getValue().isEmpty()) {
-						headers.remove(header.getKey());
-					}
-					else {
-						headers.set(header.getKey(), header.getValue());
-					}
-				}
-			})
-			.doOnConnected((connection) -> walk.at("waiting for the answer from " + target(url), url));
-		return "https".equalsIgnoreCase(url.getScheme()) ? client.secure() : client.noSSL();
-	}
-
-	private static Mono<byte[]> read(Flux<ByteBuf> body, int cap, URI url) {
-		CappedBuffer buffer = new CappedBuffer(cap);
-		return body.<Void>handle((chunk, sink) -> {
-			if (!buffer.append(chunk)) {
-				// Cancelling the body closes the connection: the rest is never read.
-				sink.error(new SourceFailure(Status.ERROR, "answer from " + url.getHost() + " larger than " + cap
-						+ " bytes"));
+				case WAITING -> this.walk.at("waiting for the answer from " + GuardedHttp.target(url), url);
+				case READING -> this.walk.at("reading the answer from " + GuardedHttp.target(url), url);
 			}
-		}).then(Mono.fromCallable(buffer::bytes));
-	}
+		}
 
-	private Mono<Answer> redirect(Walk walk, Answer answer, String method, @Nullable String body, int redirectsLeft) {
-		String location = answer.headers().get(HttpHeaderNames.LOCATION);
-		if (location == null || location.isBlank()) {
-			return Mono.error(new SourceFailure(Status.ERROR, "HTTP " + answer.status() + " from " + answer.url().getHost()
-					+ " without a Location"));
+		@Override
+		public @Nullable String redirectRefusal(URI from, URI to) {
+			if (to.equals(this.walk.home) || (sameOrigin(to, from) && isRoot(to))) {
+				return "redirected to the home page (" + to + "): the site turned the lookup away";
+			}
+			return null;
 		}
-		URI next = resolve(answer.url(), location.trim());
-		if (next == null) {
-			return Mono.error(new SourceFailure(Status.ERROR, "HTTP " + answer.status() + " to an unusable Location: "
-					+ location));
-		}
-		if (next.equals(walk.home) || (sameOrigin(next, answer.url()) && isRoot(next))) {
-			return Mono.error(new SourceFailure(Status.ERROR, "redirected to the home page (" + next
-					+ "): the site turned the lookup away"));
-		}
-		if (redirectsLeft <= 0) {
-			return Mono.error(new SourceFailure(Status.ERROR, "more than " + MAX_REDIRECTS + " redirects, the last to "
-					+ next));
-		}
-		boolean keepsMethod = answer.status() == 307 || answer.status() == 308;
-		return fetch(walk, next, keepsMethod ? method : "GET", keepsMethod ? body : null, redirectsLeft - 1);
 	}
 
 	// ---- errors -------------------------------------------------------------------------------------------
@@ -399,34 +316,13 @@ public final class SourceRunner {
 			.replace("{first}", Long.toString(first));
 	}
 
-	private static @Nullable URI parse(String text) {
-		try {
-			URI url = new URI(text);
-			String scheme = (url.getScheme() == null) ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-			boolean web = scheme.equals("http") || scheme.equals("https");
-			return (web && url.getHost() != null && url.getRawUserInfo() == null) ? url : null;
-		}
-		catch (URISyntaxException ex) {
-			return null;
-		}
-	}
-
-	private static @Nullable URI resolve(URI base, String reference) {
-		try {
-			return parse(base.resolve(new URI(reference)).normalize().toString());
-		}
-		catch (URISyntaxException | IllegalArgumentException ex) {
-			return null;
-		}
-	}
-
 	private static URI home(URI url) {
 		return URI.create(url.getScheme().toLowerCase(Locale.ROOT) + "://" + url.getRawAuthority() + "/");
 	}
 
 	private static boolean sameOrigin(URI a, URI b) {
 		return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
-				&& port(a) == port(b);
+				&& GuardedHttp.port(a) == GuardedHttp.port(b);
 	}
 
 	private static boolean isRoot(URI url) {
@@ -434,37 +330,8 @@ public final class SourceRunner {
 		return (path == null || path.isEmpty() || path.equals("/")) && url.getRawQuery() == null;
 	}
 
-	private static int port(URI url) {
-		if (url.getPort() > 0) {
-			return url.getPort();
-		}
-		return "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
-	}
-
-	private static String hostHeader(URI url) {
-		return (url.getPort() > 0) ? url.getHost() + ":" + url.getPort() : url.getHost();
-	}
-
-	private static String pathAndQuery(URI url) {
-		String path = (url.getRawPath() == null || url.getRawPath().isEmpty()) ? "/" : url.getRawPath();
-		return (url.getRawQuery() == null) ? path : path + "?" + url.getRawQuery();
-	}
-
-	private static String target(URI url) {
-		return url.getHost() + ":" + port(url);
-	}
-
-	/** One HTTP answer, its body decoded (empty for a redirect). */
+	/** The final HTTP answer, its body decoded. */
 	private record Answer(URI url, int status, HttpHeaders headers, String text) {
-
-		static boolean isRedirect(int status) {
-			return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-		}
-
-		boolean isRedirect() {
-			return isRedirect(this.status);
-		}
-
 	}
 
 	/**

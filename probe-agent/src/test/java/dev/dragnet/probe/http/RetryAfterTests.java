@@ -23,6 +23,15 @@ class RetryAfterTests {
 	}
 
 	@Test
+	void allThreeHttpDateFormsAreRead() {
+		// RFC 9110 section 5.6.7: IMF-fixdate, the obsolete RFC 850 form and C's asctime() form
+		assertThat(RetryAfter.millis("Sat, 21 Nov 2026 12:01:30 GMT", NOW)).isEqualTo(90_000L);
+		assertThat(RetryAfter.millis("Saturday, 21-Nov-26 12:01:30 GMT", NOW)).isEqualTo(90_000L);
+		assertThat(RetryAfter.millis("Sat Nov 21 12:01:30 2026", NOW)).isEqualTo(90_000L);
+		assertThat(RetryAfter.millis("Sat Nov  7 12:00:00 2026", NOW)).isZero();
+	}
+
+	@Test
 	void absurdWaitsAreCappedAndGarbageIsIgnored() {
 		assertThat(RetryAfter.millis("99999999999999", NOW)).isEqualTo(RetryAfter.LONGEST.toMillis());
 		assertThat(RetryAfter.millis("soon", NOW)).isNull();

@@ -28,6 +28,24 @@ class PageReaderTests {
 	}
 
 	@Test
+	void anHtmlPageWithoutACharsetInItsTypeIsDecodedAsItsMetaSays() {
+		String gbk = "<html><head><meta charset=\"gbk\"><title>绑定域名</title></head><body><td>例子.cn</td></body></html>";
+		assertThat(PageReader.decode(gbk.getBytes(java.nio.charset.Charset.forName("GBK")), "text/html")).isEqualTo(gbk);
+		assertThat(PageReader.decode(gbk.getBytes(java.nio.charset.Charset.forName("GBK")), null)).isEqualTo(gbk);
+		String cyrillic = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1251\">"
+				+ "</head><body>пример.рф</body></html>";
+		assertThat(PageReader.decode(cyrillic.getBytes(java.nio.charset.Charset.forName("windows-1251")),
+				"text/html")).isEqualTo(cyrillic);
+		// the Content-Type's charset comes first, as in browsers
+		String latin = "<meta charset=\"gbk\"><p>caf\u00e9</p>";
+		assertThat(PageReader.decode(latin.getBytes(StandardCharsets.ISO_8859_1), "text/html; charset=ISO-8859-1"))
+			.isEqualTo(latin);
+		// not HTML: no meta is looked for
+		String json = "{\"x\":\"<meta charset=gbk>é\"}";
+		assertThat(PageReader.decode(json.getBytes(StandardCharsets.UTF_8), "application/json")).isEqualTo(json);
+	}
+
+	@Test
 	void theSitesTotalIsTheLastNumberShown() {
 		assertThat(PageReader.lastNumber("11-20 of 1,037 results")).isEqualTo(1037L);
 		assertThat(PageReader.lastNumber("12")).isEqualTo(12L);

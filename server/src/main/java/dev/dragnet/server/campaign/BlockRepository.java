@@ -122,7 +122,8 @@ class BlockRepository {
 	/**
 	 * Stores a block's findings and marks it DONE, in one statement, only while {@code probe} holds the lease:
 	 * a result for an expired or foreign lease, or a second copy, stores nothing. Returns the campaign id when
-	 * stored.
+	 * stored. Each row's sources are one comma-separated text (Postgres has no ragged arrays); source names
+	 * cannot hold a comma (see {@code SourceCatalogue.NAME}, which {@code BlockWork} applies), so the split is exact.
 	 */
 	Mono<Long> store(String probe, String leaseId, Findings findings) {
 		return this.db.sql("""
@@ -133,7 +134,7 @@ class BlockRepository {
 				    RETURNING id, campaign_id, range_id, last_num - first_num + 1 AS size),
 				d AS (
 				    INSERT INTO ip_domain (ip, domain, domain_level, verification, sources, campaign_id)
-				    SELECT t.ip::inet, t.domain, t.level, t.verification, string_to_array(t.sources, ','), lease.campaign_id
+				    SELECT t.ip::inet, t.domain, t.level, t.verification, array_remove(string_to_array(t.sources, ','), ''), lease.campaign_id
 				    FROM lease, UNNEST(:ips::text[], :domains::text[], :levels::smallint[], :verifications::smallint[],
 				                       :sources::text[]) AS t(ip, domain, level, verification, sources)
 				    ON CONFLICT (ip, domain) DO UPDATE SET last_seen = now(), is_new = false,

@@ -19,6 +19,7 @@ import dev.dragnet.protocol.ProbeFrame;
 import dev.dragnet.protocol.Protocol;
 import dev.dragnet.protocol.SourceRests;
 import dev.dragnet.protocol.WantBlocks;
+import dev.dragnet.protocol.source.SourceCatalogue;
 import dev.dragnet.server.probe.CampaignFrames;
 import dev.dragnet.server.probe.ProbeRegistry;
 import dev.dragnet.server.probe.ProbeSession;
@@ -265,12 +266,20 @@ class BlockWork implements CampaignFrames {
 				domains.add(name);
 				levels.add(level(name));
 				verifications.add((domain.verified() == null) ? (short) 0 : domain.verified() ? (short) 1 : (short) 2);
-				sources.add(String.join(",", domain.sources()));
+				sources.add(sourceList(domain.sources()));
 			}
 		}
 		return new BlockRepository.Findings(ips.toArray(String[]::new), domains.toArray(String[]::new),
 				levels.toArray(Short[]::new), verifications.toArray(Short[]::new), sources.toArray(String[]::new),
 				result.empty().toArray(String[]::new));
+	}
+
+	/**
+	 * The sources as the comma-separated text the store splits again: a name outside the source alphabet (a
+	 * probe's report is input like any other) could carry a comma, so it is dropped.
+	 */
+	private static String sourceList(List<String> names) {
+		return String.join(",", names.stream().filter(SourceCatalogue::isValidName).toList());
 	}
 
 	/** The probe normalises names; the server checks again and drops what is not a domain name. */

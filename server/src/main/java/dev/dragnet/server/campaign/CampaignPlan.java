@@ -2,9 +2,9 @@ package dev.dragnet.server.campaign;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 import dev.dragnet.net.Ipv4Range;
+import dev.dragnet.protocol.source.SourceCatalogue;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,8 +14,6 @@ import org.jspecify.annotations.Nullable;
  */
 record CampaignPlan(String name, List<PlannedRange> ranges, int blockSize, List<String> sources, boolean verify,
 		long totalIps, int totalBlocks) {
-
-	private static final Pattern SOURCE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 
 	/** Space no reverse-IP source can say anything about: "this network", loopback, multicast and reserved. */
 	private static final List<String> UNROUTABLE = List.of("0.0.0.0/8", "127.0.0.0/8", "224.0.0.0/3");
@@ -90,9 +88,9 @@ record CampaignPlan(String name, List<PlannedRange> ranges, int blockSize, List<
 			return List.of();
 		}
 		for (String source : sources) {
-			if (source == null || !SOURCE_NAME.matcher(source).matches()) {
-				throw invalid("invalid-campaign", "Bad source name",
-						"source names are lower-case letters, digits and hyphens, not '" + source + "'");
+			if (source == null || !SourceCatalogue.isValidName(source)) {
+				throw invalid("invalid-campaign", "Bad source name", "source names are lower-case letters, digits,"
+						+ " dots, underscores and hyphens, not '" + source + "'");
 			}
 		}
 		return List.copyOf(sources);

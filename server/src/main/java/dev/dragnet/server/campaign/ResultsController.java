@@ -2,6 +2,7 @@ package dev.dragnet.server.campaign;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.List;
 
 import dev.dragnet.net.DomainNames;
@@ -76,18 +77,16 @@ class ResultsController {
 			return ResponseEntity.ok()
 				.header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"campaign-" + id + "-results.csv\"")
 				.contentType(new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8))
-				.body(Flux.concat(Flux.just("ip,domain,first_seen,last_seen,verification,domain_level,new,sources\n"), rows));
+				.body(Flux.concat(Flux.just(ResultsCsv.line(ResultsCsv.HEADER)), rows));
 		});
 	}
 
 	private static String csvLine(Readable row) {
 		String[] sources = row.get("sources", String[].class);
-		return row.get("ip", String.class) + "," + row.get("domain", String.class) + ","
-				+ row.get("first_seen", OffsetDateTime.class).toInstant() + ","
-				+ row.get("last_seen", OffsetDateTime.class).toInstant() + ","
-				+ VERIFICATION[row.get("verification", Short.class)] + "," + row.get("domain_level", Short.class) + ","
-				+ row.get("is_new", Boolean.class) + "," + String.join(";", (sources != null) ? sources : new String[0])
-				+ "\n";
+		return ResultsCsv.line(Arrays.asList(row.get("ip", String.class), row.get("domain", String.class),
+				row.get("first_seen", OffsetDateTime.class).toInstant(), row.get("last_seen", OffsetDateTime.class).toInstant(),
+				VERIFICATION[row.get("verification", Short.class)], row.get("domain_level", Short.class),
+				row.get("is_new", Boolean.class), String.join(";", (sources != null) ? sources : new String[0])));
 	}
 
 	private static DomainRecord record(Readable row) {

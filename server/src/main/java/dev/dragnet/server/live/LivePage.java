@@ -8,7 +8,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ClassPathResource;
@@ -16,6 +15,7 @@ import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
@@ -34,10 +34,10 @@ class LivePage {
 		Asset script = Asset.read("page/dragnet.js", new MediaType("text", "javascript", StandardCharsets.UTF_8));
 		Asset style = Asset.read("page/dragnet.css", new MediaType("text", "css", StandardCharsets.UTF_8));
 		return RouterFunctions.route()
-			.GET("/", (request) -> html.serve(request.headers().firstHeader("If-None-Match")))
-			.GET("/index.html", (request) -> html.serve(request.headers().firstHeader("If-None-Match")))
-			.GET("/dragnet.js", (request) -> script.serve(request.headers().firstHeader("If-None-Match")))
-			.GET("/dragnet.css", (request) -> style.serve(request.headers().firstHeader("If-None-Match")))
+			.GET("/", html::serve)
+			.GET("/index.html", html::serve)
+			.GET("/dragnet.js", script::serve)
+			.GET("/dragnet.css", style::serve)
 			.build();
 	}
 
@@ -59,15 +59,18 @@ class LivePage {
 			}
 		}
 
-		Mono<ServerResponse> serve(@Nullable String ifNoneMatch) {
-			if (this.etag.equals(ifNoneMatch)) {
-				return ServerResponse.status(304).eTag(this.etag).build();
-			}
-			return ServerResponse.ok()
-				.contentType(this.type)
-				.eTag(this.etag)
-				.cacheControl(CacheControl.noCache())
-				.bodyValue(this.bytes);
+		/**
+		 * 304 when {@code If-None-Match} names this version: Spring's conditional-request check
+		 * ({@code ServerWebExchange.checkNotModified}) reads lists and weak {@code W/} tags; {@code *} it applies to
+		 * unsafe methods only, so a GET with it gets the file.
+		 */
+		Mono<ServerResponse> serve(ServerRequest request) {
+			return request.checkNotModified(this.etag)
+				.switchIfEmpty(Mono.defer(() -> ServerResponse.ok()
+					.contentType(this.type)
+					.eTag(this.etag)
+					.cacheControl(CacheControl.noCache())
+					.bodyValue(this.bytes)));
 		}
 	}
 }

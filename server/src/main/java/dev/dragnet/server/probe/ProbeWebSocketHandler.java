@@ -226,7 +226,7 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 	private void start(ProbeSession session) {
 		this.registry.register(session)
 			.ifPresent((old) -> old.kick(new CloseStatus(Protocol.CLOSE_REPLACED,
-					"replaced by a new session from " + session.remoteAddress())));
+					truncate("replaced by a new session from " + session.remoteAddress()))));
 		session.emit(new Welcome(session.name(), this.serverVersion, Protocol.VERSION,
 				this.properties.pingInterval().toMillis()));
 		ProbeStateChange change = this.events.connected(session);
@@ -239,7 +239,7 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 		return session.heartbeat()
 			.run(this.properties.pingInterval(), Schedulers.parallel(), session::ping)
 			.onErrorResume(Heartbeat.MissedPingsException.class, (ex) -> {
-				session.kick(new CloseStatus(Protocol.CLOSE_MISSED_PINGS, ex.getMessage()));
+				session.kick(new CloseStatus(Protocol.CLOSE_MISSED_PINGS, truncate(ex.getMessage())));
 				return Mono.empty();
 			});
 	}
@@ -407,7 +407,6 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 
 	/** WebSocket close reasons are limited to 123 bytes. */
 	private static String truncate(String reason) {
-		byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
-		return (bytes.length <= 123) ? reason : new String(bytes, 0, 120, StandardCharsets.UTF_8) + "...";
+		return Protocol.closeReason(reason);
 	}
 }

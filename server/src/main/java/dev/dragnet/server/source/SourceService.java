@@ -74,6 +74,11 @@ public class SourceService {
 			return Mono.error(new SourceProblem(HttpStatus.BAD_REQUEST, "invalid-source", "Name mismatch",
 					"the path names '" + name + "' but the definition is named '" + definition.name() + "'"));
 		}
+		if (!SourceCatalogue.isValidName(name)) {
+			return Mono.error(new SourceProblem(HttpStatus.BAD_REQUEST, "invalid-source", "Bad source name",
+					"'" + name.replaceAll("\\p{Cntrl}", "?") + "' is not a source name: use 1-64 lower-case letters,"
+							+ " digits, dots, underscores and hyphens, starting with a letter or digit"));
+		}
 		if (SourceCatalogue.PTR.equals(name)) {
 			return Mono.error(new SourceProblem(HttpStatus.BAD_REQUEST, "invalid-source", "Reserved name",
 					"'" + name + "' is the built-in PTR source every probe has; give the definition another name"));

@@ -1,19 +1,14 @@
 package dev.dragnet.server.whois;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.Arrays;
-import java.util.List;
-
 import dev.dragnet.net.Addresses;
 import dev.dragnet.server.whois.directory.WhoisServerDirectory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Decides which servers Dragnet may ask: a caller-chosen server must be in the table or on the allow-list,
- * and no server (chosen or referred to) may be loopback, private or link-local unless
+ * and no server (chosen or referred to) may be loopback, private, link-local or other non-public space
+ * ({@link Addresses#isNonPublic}) unless
  * {@code dragnet.whois.allow-private-servers} is set.
  */
 @Component
@@ -23,9 +18,12 @@ class ServerGuard {
 
 	private final WhoisProperties properties;
 
-	ServerGuard(WhoisServerDirectory directory, WhoisProperties properties) {
+	private final ServerNameResolver resolver;
+
+	ServerGuard(WhoisServerDirectory directory, WhoisProperties properties, ServerNameResolver resolver) {
 		this.directory = directory;
 		this.properties = properties;
+		this.resolver = resolver;
 	}
 
 	/** Completes when a caller may have this server asked; errors with a 400 problem otherwise. */
@@ -53,21 +51,7 @@ class ServerGuard {
 		if (this.properties.allowPrivateServers()) {
 			return Mono.just(true);
 		}
-		InetAddress literal = Addresses.parseLiteral(address.host());
-		Mono<List<InetAddress>> resolved = (literal != null) ? Mono.just(List.of(literal))
-				: Mono.fromCallable(() -> resolve(address.host()))
-					.subscribeOn(Schedulers.boundedElastic())
-					.timeout(this.properties.resolveTimeout(), Mono.just(List.of()));
-		return resolved.map((addresses) -> addresses.stream().noneMatch(Addresses::isNonPublic));
-	}
-
-	/** DNS lookup (blocking, so it runs on boundedElastic); an unknown name gives no addresses. */
-	private static List<InetAddress> resolve(String host) {
-		try {
-			return Arrays.asList(InetAddress.getAllByName(host));
-		}
-		catch (UnknownHostException ex) {
-			return List.of();
-		}
+		return this.resolver.resolve(address.host(), this.properties.resolveTimeout())
+			.map((addresses) -> addresses.stream().noneMatch(Addresses::isNonPublic));
 	}
 }

@@ -125,6 +125,34 @@ class CampaignApiIntegrationTests {
 	}
 
 	@Test
+	void sourceNamesKeepToASafeAlphabet() {
+		// a comma would split the name apart again in results and in results.csv
+		for (String name : List.of("a,b", "A-Source", "-lead", "semi;colon", "x".repeat(65))) {
+			SourceDefinition named = named(name);
+			http.put().uri("/api/sources/{name}", name).headers((h) -> h.setBearerAuth(ADMIN_TOKEN))
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(named)
+				.exchange().expectStatus().isBadRequest().expectBody()
+				.jsonPath("$.type").isEqualTo("/problems/invalid-source")
+				.jsonPath("$.title").isEqualTo("Bad source name");
+		}
+		http.get().uri("/api/sources/{name}", "a,b").exchange().expectStatus().isNotFound();
+		create(Map.of("name", "commas", "ranges", List.of("198.51.100.0/28"), "sources", List.of("a,b")))
+			.expectStatus().isBadRequest().expectBody().jsonPath("$.type").isEqualTo("/problems/invalid-campaign");
+		SourceDefinition dotted = named("my.source_2");
+		http.put().uri("/api/sources/my.source_2").headers((h) -> h.setBearerAuth(ADMIN_TOKEN))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(dotted)
+			.exchange().expectStatus().isOk();
+	}
+
+	private static SourceDefinition named(String name) {
+		SourceDefinition plain = SourceCatalogue.plainText("https://names.example/");
+		return new SourceDefinition(name, 1, plain.request(), plain.extractor(), plain.pagination(),
+				plain.blockMarkers(), plain.emptyMarkers(), plain.layoutCheck(), plain.pace(), plain.maxResults());
+	}
+
+	@Test
 	void aCsvUploadNamesOwners() {
 		String csv = "range,organisation\n# the city's blocks\n198.51.100.0/25,\"Example Telecom, Inc.\"\n\n"
 				+ "198.51.100.128-198.51.100.255,City Hosting\n";

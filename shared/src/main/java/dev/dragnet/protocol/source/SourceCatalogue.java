@@ -3,6 +3,7 @@ package dev.dragnet.protocol.source;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import dev.dragnet.protocol.Pace;
 
@@ -24,6 +25,13 @@ public final class SourceCatalogue {
 	 */
 	public static final String PTR = "ptr";
 
+	/**
+	 * What a source may be called: lower-case letters, digits, dots, underscores and hyphens, starting with a
+	 * letter or digit, at most 64 characters. Names travel in comma- and semicolon-separated lists (results,
+	 * CSV), so none of those characters may appear in one.
+	 */
+	public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+
 	/** Most names taken for one address by the built-in sources. */
 	public static final int MAX_RESULTS = 10_000;
 
@@ -35,6 +43,11 @@ public final class SourceCatalogue {
 	static final String SEARCH_FORM = "<form action=\"/\"";
 
 	private SourceCatalogue() {
+	}
+
+	/** Whether {@code name} is a name a source may have (see {@link #NAME}). */
+	public static boolean isValidName(String name) {
+		return NAME.matcher(name).matches();
 	}
 
 	/**

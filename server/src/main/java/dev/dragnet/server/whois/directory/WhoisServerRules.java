@@ -1,9 +1,10 @@
 package dev.dragnet.server.whois.directory;
 
-import java.net.IDN;
 import java.util.Locale;
 
 import dev.dragnet.net.Addresses;
+import dev.dragnet.net.DomainNames;
+import dev.dragnet.net.InvalidDomainException;
 import dev.dragnet.server.whois.directory.WhoisServerProblems.InvalidEntry;
 import org.jspecify.annotations.Nullable;
 
@@ -17,10 +18,6 @@ final class WhoisServerRules {
 
 	static final String DEFAULT_QUERY_FORMAT = "%s";
 
-	private static final int MAX_NAME_LENGTH = 253;
-
-	private static final int MAX_LABEL_LENGTH = 63;
-
 	private static final int MAX_QUERY_FORMAT_LENGTH = 200;
 
 	private WhoisServerRules() {
@@ -33,9 +30,7 @@ final class WhoisServerRules {
 		if (name.isEmpty()) {
 			throw new InvalidEntry("suffix", "the suffix is empty; give one such as 'com' or 'co.uk'");
 		}
-		String ascii = toAscii("suffix", name);
-		checkLabels("suffix", ascii);
-		return ascii;
+		return asciiName("suffix", name);
 	}
 
 	/** A host name or IP literal; host names are lower-cased, IPv6 literals lose their brackets. */
@@ -54,9 +49,7 @@ final class WhoisServerRules {
 		if (!lastLabel.isEmpty() && lastLabel.chars().allMatch(c -> c >= '0' && c <= '9')) {
 			return ipv4(input, name);
 		}
-		String ascii = toAscii("host", name);
-		checkLabels("host", ascii);
-		return ascii;
+		return asciiName("host", name);
 	}
 
 	/** The port, 43 when not given. */
@@ -139,46 +132,13 @@ final class WhoisServerRules {
 		return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
 	}
 
-	private static String toAscii(String field, String name) {
-		if (name.chars().allMatch(c -> c < 0x80)) {
-			return name.toLowerCase(Locale.ROOT);
-		}
+	/** Names go through the same UTS #46 processing as the domains users ask about. */
+	private static String asciiName(String field, String name) {
 		try {
-			return IDN.toASCII(name, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+			return DomainNames.normaliseName(name);
 		}
-		catch (IllegalArgumentException ex) {
-			throw new InvalidEntry(field, field + " '" + name + "' is not a valid internationalised name: "
-					+ ex.getMessage());
-		}
-	}
-
-	private static void checkLabels(String field, String name) {
-		if (name.length() > MAX_NAME_LENGTH) {
-			throw new InvalidEntry(field,
-					field + " is " + name.length() + " characters long; at most " + MAX_NAME_LENGTH + " are allowed");
-		}
-		for (String label : name.split("\\.", -1)) {
-			checkLabel(field, name, label);
-		}
-	}
-
-	private static void checkLabel(String field, String name, String label) {
-		if (label.isEmpty()) {
-			throw new InvalidEntry(field, field + " '" + name + "' has an empty label (two dots in a row?)");
-		}
-		if (label.length() > MAX_LABEL_LENGTH) {
-			throw new InvalidEntry(field,
-					field + " label '" + label + "' is longer than " + MAX_LABEL_LENGTH + " characters");
-		}
-		if (label.startsWith("-") || label.endsWith("-")) {
-			throw new InvalidEntry(field, field + " label '" + label + "' starts or ends with a hyphen");
-		}
-		for (int i = 0; i < label.length(); i++) {
-			char c = label.charAt(i);
-			if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
-				throw new InvalidEntry(field, field + " label '" + label + "' contains '" + c
-						+ "'; only letters, digits and hyphens are allowed");
-			}
+		catch (InvalidDomainException ex) {
+			throw new InvalidEntry(field, field + " '" + name + "': " + ex.getMessage());
 		}
 	}
 }

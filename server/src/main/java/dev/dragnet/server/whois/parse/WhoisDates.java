@@ -60,13 +60,16 @@ final class WhoisDates {
 			Map.entry("maj", 5), Map.entry("mrt", 3), Map.entry("ene", 1), Map.entry("abr", 4), Map.entry("ago", 8),
 			Map.entry("dic", 12), Map.entry("fev", 2), Map.entry("avr", 4), Map.entry("jui", 7), Map.entry("aou", 8));
 
-	/** Zone abbreviations seen in WHOIS answers, with their offsets in hours. */
-	private static final Map<String, Integer> ZONES = Map.ofEntries(Map.entry("Z", 0), Map.entry("UTC", 0),
-			Map.entry("GMT", 0), Map.entry("UT", 0), Map.entry("JST", 9), Map.entry("KST", 9), Map.entry("CET", 1),
-			Map.entry("CEST", 2), Map.entry("EET", 2), Map.entry("EEST", 3), Map.entry("MSK", 3), Map.entry("WAT", 1),
-			Map.entry("BST", 1), Map.entry("IST", 5), Map.entry("EST", -5), Map.entry("EDT", -4),
-			Map.entry("PST", -8), Map.entry("PDT", -7), Map.entry("NZDT", 13), Map.entry("NZST", 12),
-			Map.entry("AEST", 10), Map.entry("AEDT", 11), Map.entry("HKT", 8), Map.entry("SGT", 8));
+	/**
+	 * Zone abbreviations seen in WHOIS answers, with their offsets; not all are whole hours ({@code IST}, India,
+	 * is +05:30; {@code NPT}, Nepal, +05:45).
+	 */
+	private static final Map<String, ZoneOffset> ZONES = Map.ofEntries(zone("Z", 0, 0), zone("UTC", 0, 0),
+			zone("GMT", 0, 0), zone("UT", 0, 0), zone("JST", 9, 0), zone("KST", 9, 0), zone("CET", 1, 0), zone("CEST", 2, 0), zone("EET", 2, 0), zone("EEST", 3, 0),
+			zone("MSK", 3, 0), zone("WAT", 1, 0), zone("BST", 1, 0), zone("EST", -5, 0), zone("EDT", -4, 0),
+			zone("PST", -8, 0), zone("PDT", -7, 0), zone("NZDT", 13, 0), zone("NZST", 12, 0),
+			zone("AEST", 10, 0), zone("AEDT", 11, 0), zone("HKT", 8, 0), zone("SGT", 8, 0), zone("IST", 5, 30),
+			zone("NPT", 5, 45), zone("ACST", 9, 30), zone("ACDT", 10, 30));
 
 	private WhoisDates() {
 	}
@@ -237,9 +240,9 @@ final class WhoisDates {
 			return null;
 		}
 		String z = zone.replace(" ", "").toUpperCase(Locale.ROOT);
-		Integer hours = ZONES.get(z);
-		if (hours != null) {
-			return ZoneOffset.ofHours(hours);
+		ZoneOffset named = ZONES.get(z);
+		if (named != null) {
+			return named;
 		}
 		z = z.replaceFirst("^(UTC|GMT|UT)", "");
 		Matcher m = Pattern.compile("([+-])(\\d{1,2}):?(\\d{2})?").matcher(z);
@@ -255,6 +258,10 @@ final class WhoisDates {
 		catch (DateTimeException ex) {
 			return null;
 		}
+	}
+
+	private static Map.Entry<String, ZoneOffset> zone(String name, int hours, int minutes) {
+		return Map.entry(name, ZoneOffset.ofHoursMinutes(hours, (hours < 0) ? -minutes : minutes));
 	}
 
 	private static @Nullable Integer month(String name) {

@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.dragnet.net.DomainNames;
+import dev.dragnet.net.InvalidDomainException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -169,9 +171,9 @@ public final class WhoisParser {
 			token = token.substring(0, token.length() - 1);
 		}
 		try {
-			return java.net.IDN.toASCII(token, java.net.IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+			return DomainNames.normaliseName(token);
 		}
-		catch (IllegalArgumentException ex) {
+		catch (InvalidDomainException ex) {
 			return token;
 		}
 	}
@@ -334,7 +336,9 @@ public final class WhoisParser {
 	static @Nullable String countryCode(String value) {
 		String v = value.strip();
 		if (v.matches("[A-Za-z]{2}")) {
-			return v.toUpperCase(Locale.ROOT);
+			String code = v.toUpperCase(Locale.ROOT);
+			// UK is reserved in ISO 3166-1 at the United Kingdom's request; its code is GB
+			return code.equals("UK") ? "GB" : code;
 		}
 		return COUNTRY_NAMES.get(v.toLowerCase(Locale.ROOT));
 	}

@@ -5,10 +5,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.Date;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
@@ -18,6 +16,7 @@ import java.util.regex.Pattern;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.jspecify.annotations.Nullable;
@@ -242,12 +241,9 @@ public class RdapBootstrap implements SmartLifecycle {
 		if (value == null || value.isBlank()) {
 			return null;
 		}
-		try {
-			return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-		}
-		catch (DateTimeParseException ex) {
-			return null;
-		}
+		// IMF-fixdate, RFC 850 and asctime: the three forms RFC 9110 section 5.6.7 asks recipients to accept
+		Date date = DateFormatter.parseHttpDate(value.trim());
+		return (date != null) ? date.toInstant() : null;
 	}
 
 	/** Reads the bundled snapshot, at construction time (start-up, not an event loop). */

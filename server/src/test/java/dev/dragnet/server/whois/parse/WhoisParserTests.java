@@ -29,6 +29,26 @@ class WhoisParserTests {
 		assertThat(WhoisDates.parse(value)).isEqualTo(Instant.parse(expected));
 	}
 
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = { "2017-11-01 10:20:33 IST|2017-11-01T04:50:33Z",
+			"2017-11-01 10:20:33 (NPT)|2017-11-01T04:35:33Z", "2017-11-01 10:20:33 ACST|2017-11-01T00:50:33Z",
+			"2017-11-01 10:20:33 EST|2017-11-01T15:20:33Z", "2017-11-01 10:20:33 (GMT+5:30)|2017-11-01T04:50:33Z" })
+	void zoneAbbreviationsMayBeOffByHalfAnHour(String value, String expected) {
+		// IST is India's +05:30, not +05:00
+		assertThat(WhoisDates.parse(value)).isEqualTo(Instant.parse(expected));
+	}
+
+	@Test
+	void ukIsTheUnitedKingdomsGb() {
+		assertThat(WhoisParser.countryCode("UK")).isEqualTo("GB");
+		assertThat(WhoisParser.countryCode("uk")).isEqualTo("GB");
+		assertThat(WhoisParser.countryCode("United Kingdom")).isEqualTo("GB");
+		assertThat(WhoisParser.countryCode("GB")).isEqualTo("GB");
+		assertThat(WhoisParser.countryCode("de")).isEqualTo("DE");
+		assertThat(this.parser.parse("example.uk", null, "Domain Name: example.uk\nRegistrant Country: UK\n")
+			.registrantCountry()).isEqualTo("GB");
+	}
+
 	@Test
 	void notADateIsNull() {
 		assertThat(WhoisDates.parse("not published")).isNull();

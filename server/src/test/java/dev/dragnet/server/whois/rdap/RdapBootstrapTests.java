@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import dev.dragnet.testbed.rdap.FakeRdapServer;
 import dev.dragnet.testbed.rdap.RdapBehaviour;
@@ -160,6 +161,19 @@ class RdapBootstrapTests {
 		assertThat(RdapBootstrap.lifetime(dated, now, properties)).isEqualTo(Duration.ofHours(3));
 		assertThat(RdapBootstrap.lifetime(new DefaultHttpHeaders(), now, properties)).isEqualTo(Duration.ofHours(24));
 		assertThat(RdapBootstrap.lifetime(headers("Expires", "0"), now, properties)).isEqualTo(Duration.ofHours(24));
+	}
+
+	@Test
+	void expiresIsReadInAllThreeHttpDateForms() {
+		RdapProperties properties = new RdapProperties(URI.create("https://iana.test/dns.json"), true,
+				Duration.ofHours(1), Duration.ofHours(24), Duration.ofSeconds(30), DataSize.ofKilobytes(512),
+				Duration.ofSeconds(5));
+		Instant now = Instant.parse("2026-11-21T12:00:00Z");
+		for (String form : List.of("Sat, 21 Nov 2026 18:00:00 GMT", "Saturday, 21-Nov-26 18:00:00 GMT",
+				"Sat Nov 21 18:00:00 2026")) {
+			assertThat(RdapBootstrap.lifetime(headers("Expires", form), now, properties)).as(form)
+				.isEqualTo(Duration.ofHours(6));
+		}
 	}
 
 	@Test
