@@ -43,7 +43,7 @@ final class DatabaseAlerts {
 			if (!change.up()) {
 				return Mono.delay(this.after, this.scheduler).map((tick) -> {
 					reported.set(change);
-					return down(change, this.scheduler.now(java.util.concurrent.TimeUnit.MILLISECONDS));
+					return down(change);
 				});
 			}
 			Availability down = reported.getAndSet(null);
@@ -51,8 +51,8 @@ final class DatabaseAlerts {
 		});
 	}
 
-	private Alert down(Availability change, long nowMillis) {
-		Instant now = Instant.ofEpochMilli(nowMillis);
+	private Alert down(Availability change) {
+		Instant now = change.since().plus(this.after);
 		String body = "PostgreSQL has been unreachable since " + TIME.format(change.since()) + " ("
 				+ AlertMessages.ago(change.since(), now) + "): " + change.reason() + "\n\n"
 				+ "Meanwhile WHOIS lookups (HTTP, port 43, bulk) are answered without the cache, probes stay connected\n"

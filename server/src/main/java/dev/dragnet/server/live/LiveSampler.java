@@ -40,15 +40,15 @@ class LiveSampler {
 		this.database = database;
 	}
 
-	/** The parts, by event name: {@code database}, {@code probes}, {@code whois}, {@code campaigns}. */
+	/** The parts, by event name: {@code probes}, {@code whois}, {@code campaigns}, {@code database}. */
 	Mono<Map<String, Object>> sample() {
 		return Mono.zip(this.probes.probes().collectList(), campaigns()).map((sampled) -> {
 			Map<String, Object> parts = new LinkedHashMap<>();
-			parts.put("database", this.database.current());
 			parts.put("probes", sampled.getT1());
 			parts.put("whois", new WhoisTraffic(this.statistics.traffic(),
 					this.statistics.snapshot().stream().limit(SERVERS_SHOWN).toList()));
 			parts.put("campaigns", sampled.getT2());
+			parts.put("database", this.database.current());
 			return parts;
 		});
 	}

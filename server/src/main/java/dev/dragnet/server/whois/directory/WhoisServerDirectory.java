@@ -44,6 +44,9 @@ public class WhoisServerDirectory implements SmartLifecycle {
 
 	private volatile @Nullable Disposable refreshing;
 
+	/** This server's puts since the running read began (guarded by this). */
+	private final Map<String, WhoisServerEntry> putsDuringReload = new HashMap<>();
+
 	WhoisServerDirectory(DatabaseClient db, DatabaseProperties properties) {
 		this.db = db;
 		this.refresh = properties.memoryRefresh();
@@ -56,6 +59,11 @@ public class WhoisServerDirectory implements SmartLifecycle {
 	 * @param normalisedDomain a name already normalised by {@link dev.dragnet.net.DomainNames#normalise}
 	 */
 	public Mono<WhoisServerEntry> findForDomain(String normalisedDomain) {
+		// The copy is read when subscribed, not when assembled, so it sees a put that runs first.
+		return Mono.defer(() -> findNow(normalisedDomain));
+	}
+
+	private Mono<WhoisServerEntry> findNow(String normalisedDomain) {
 		String[] suffixes = properSuffixes(normalisedDomain);
 		if (suffixes.length == 0) {
 			return Mono.empty();
@@ -82,6 +90,10 @@ public class WhoisServerDirectory implements SmartLifecycle {
 
 	/** Whether some entry names this host (case-insensitive; IPv6 with or without brackets) and port. */
 	public Mono<Boolean> isKnownHost(String host, int port) {
+		return Mono.defer(() -> isKnownHostNow(host, port));
+	}
+
+	private Mono<Boolean> isKnownHostNow(String host, int port) {
 		Map<String, WhoisServerEntry> table = this.memory;
 		if (table != null) {
 			String wanted = comparableHost(host);
@@ -109,6 +121,7 @@ public class WhoisServerDirectory implements SmartLifecycle {
 	}
 
 	private synchronized void remember(WhoisServerEntry entry) {
+		this.putsDuringReload.put(entry.suffix(), entry);
 		Map<String, WhoisServerEntry> table = this.memory;
 		if (table != null) {
 			Map<String, WhoisServerEntry> next = new HashMap<>(table);
@@ -117,18 +130,26 @@ public class WhoisServerDirectory implements SmartLifecycle {
 		}
 	}
 
-	/** Reads the whole table into memory; on failure the copy in use stays. */
+	/**
+	 * Reads the whole table into memory; on failure the copy in use stays. A {@link #put} made while the read runs
+	 * may be missing from what it returns, so it is laid over the result.
+	 */
 	Mono<Void> reload() {
-		return this.db.sql("SELECT " + COLUMNS + " FROM whois_server")
-			.map(WhoisServerDirectory::entry)
-			.all()
-			.collectMap(WhoisServerEntry::suffix)
-			.doOnNext((table) -> {
-				synchronized (this) {
-					this.memory = Map.copyOf(table);
-				}
-			})
-			.then();
+		return Mono.defer(() -> {
+			synchronized (this) {
+				this.putsDuringReload.clear();
+			}
+			return this.db.sql("SELECT " + COLUMNS + " FROM whois_server")
+				.map(WhoisServerDirectory::entry)
+				.all()
+				.collectMap(WhoisServerEntry::suffix);
+		}).doOnNext((table) -> {
+			synchronized (this) {
+				table.putAll(this.putsDuringReload);
+				this.putsDuringReload.clear();
+				this.memory = Map.copyOf(table);
+			}
+		}).then();
 	}
 
 	@Override
