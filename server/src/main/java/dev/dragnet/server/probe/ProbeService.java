@@ -101,6 +101,9 @@ public class ProbeService implements SmartLifecycle {
 
 	private Mono<Void> writeBack() {
 		int waiting = this.repository.waiting().size();
+		if (waiting == 0) {
+			return Mono.empty(); // the other trigger wrote them back meanwhile
+		}
 		return this.repository.flush()
 			.doOnSuccess((done) -> logger.info("wrote back the state of {} probe(s) kept while the database was away",
 					waiting))

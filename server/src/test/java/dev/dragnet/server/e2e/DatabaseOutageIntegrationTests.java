@@ -3,6 +3,8 @@ package dev.dragnet.server.e2e;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +15,7 @@ import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.dragnet.server.testsupport.RunningServer;
 import dev.dragnet.server.testsupport.StoppableDatabase;
+import dev.dragnet.server.whois.port43.Port43Server;
 import dev.dragnet.testbed.whois.FakeWhoisServer;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
@@ -23,16 +26,19 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 13, the parts without campaigns: the real server on a PostgreSQL of its own, two real probes and a fake
- * WHOIS registry; the database is stopped for {@code dragnet.test.outage} (default 30 s, the issue's figure; e.g.
- * {@code -Ddragnet.test.outage=10s} for a quicker run) while lookups keep coming, then started again.
- * Every lookup during the outage is answered with the registry's data, nothing answers 500, the health says
- * DOWN then UP, and the mailbox gets one outage and one recovery message.
+ * WHOIS registry; the database is stopped for {@code dragnet.test.outage} while lookups keep coming, then started
+ * again. The default is 20 s, to keep the class near a minute and a half on a busy machine; the issue's figure is
+ * 30 s: {@code -Ddragnet.test.outage=30s}.
+ * Every lookup during the outage (HTTP, bulk, port 43) is answered with the registry's data, nothing answers 500,
+ * a probe can even connect meanwhile, the health says DOWN then UP, and the mailbox gets one outage and one
+ * recovery message. The campaign half of the issue is not covered here.
  */
 class DatabaseOutageIntegrationTests {
 
@@ -40,7 +46,7 @@ class DatabaseOutageIntegrationTests {
 
 	private static final String ADMIN = "outage-admin";
 
-	private static final Duration OUTAGE = Duration.parse("PT" + System.getProperty("dragnet.test.outage", "30s"));
+	private static final Duration OUTAGE = Duration.parse("PT" + System.getProperty("dragnet.test.outage", "20s"));
 
 	private static GreenMail smtp;
 
@@ -59,7 +65,7 @@ class DatabaseOutageIntegrationTests {
 		smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
 		smtp.start();
 		registry = FakeWhoisServer.start();
-		for (int i = 0; i < 400; i++) {
+		for (int i = 0; i < 3000; i++) {
 			registry.answer("d" + i + ".test", "Domain Name: D" + i + ".TEST\r\nRegistrar: Outage Registrar\r\n");
 		}
 		database = StoppableDatabase.start("outage");
@@ -68,9 +74,10 @@ class DatabaseOutageIntegrationTests {
 				"--spring.mail.host=127.0.0.1", "--spring.mail.port=" + smtpPort,
 				"--dragnet.alerts.recipients=ops@dragnet.test", "--dragnet.alerts.database-outage-after=3s",
 				"--dragnet.alerts.retry.initial-backoff=200ms", "--dragnet.database.check-interval=500ms",
-				"--dragnet.database.check-timeout=1s", "--dragnet.whois.allow-private-servers=true",
+				"--dragnet.whois.allow-private-servers=true",
 				"--dragnet.whois.default-policy=whois", "--dragnet.whois.pace.min-interval=0ms",
-				"--dragnet.whois.pace.max-connections=16");
+				"--dragnet.whois.pace.max-connections=16", "--dragnet.whois.port43.enabled=true",
+				"--dragnet.whois.port43.port=0", "--dragnet.whois.port43.address=127.0.0.1");
 		server.route("test", registry.host(), registry.port(), "%s", ADMIN);
 		server.startProbe("probe-a", TOKEN, 4);
 		server.startProbe("probe-b", TOKEN, 4);
@@ -95,6 +102,8 @@ class DatabaseOutageIntegrationTests {
 
 	@Test
 	void lookupsAndTheFleetOutliveTheDatabaseAndTheOperatorsAreTold() throws Exception {
+		// a check that timed out during a busy start may have said DOWN for a moment
+		await().atMost(Duration.ofSeconds(10)).until(() -> "UP".equals(health().get("r2dbc")));
 		assertThat(lookup(0).getResponseHeaders().getFirst("Dragnet-Cache")).isEqualTo("miss");
 		assertThat(health()).containsEntry("r2dbc", "UP");
 
@@ -120,6 +129,7 @@ class DatabaseOutageIntegrationTests {
 			sawDown |= "DOWN".equals(health().get("r2dbc"));
 			if (sawDown && !campaignRefused) {
 				assertCampaignCreationIsRefusedHonestly();
+				assertBulkAndPort43Answer();
 				campaignRefused = true;
 			}
 		}
@@ -164,6 +174,38 @@ class DatabaseOutageIntegrationTests {
 			.expectBody()
 			.jsonPath("$.type")
 			.isEqualTo("/problems/database-unavailable");
+	}
+
+	/** Bulk and the port-43 front door take the same path as the HTTP lookup: answered, cache skipped. */
+	@SuppressWarnings("unchecked")
+	private static void assertBulkAndPort43Answer() throws IOException {
+		String answers = server.http()
+			.post()
+			.uri("/api/whois/bulk")
+			.contentType(MediaType.TEXT_PLAIN)
+			.bodyValue("d2901.test\nd2902.test\n")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		List<Map<String, Object>> lines = answers.lines()
+			.map((line) -> (Map<String, Object>) JsonMapper.shared().readValue(line, Map.class))
+			.toList();
+		assertThat(lines).hasSize(2).allSatisfy((line) -> {
+			Map<String, Object> result = (Map<String, Object>) line.get("result");
+			assertThat(result).as("bulk line %s", line).isNotNull().containsEntry("cacheSkipped", true);
+			assertThat((String) result.get("text")).contains("Registrar: Outage Registrar");
+		});
+
+		int port = server.context().getBean(Port43Server.class).port();
+		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+			socket.setSoTimeout(30_000);
+			socket.getOutputStream().write("d2903.test\r\n".getBytes(StandardCharsets.US_ASCII));
+			String text = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			assertThat(text).contains("Domain Name: D2903.TEST");
+		}
 	}
 
 	private static EntityExchangeResult<Map<String, Object>> lookup(int i) {
