@@ -176,7 +176,7 @@ class DatabaseOutageIntegrationTests {
 			.isEqualTo("/problems/database-unavailable");
 	}
 
-	/** Bulk and the port-43 front door take the same path as the HTTP lookup: answered, cache skipped. */
+	/** Text, bulk and the port-43 front door take the same path as the JSON lookup: answered, cache skipped. */
 	@SuppressWarnings("unchecked")
 	private static void assertBulkAndPort43Answer() throws IOException {
 		String answers = server.http()
@@ -198,6 +198,19 @@ class DatabaseOutageIntegrationTests {
 			assertThat(result).as("bulk line %s", line).isNotNull().containsEntry("cacheSkipped", true);
 			assertThat((String) result.get("text")).contains("Registrar: Outage Registrar");
 		});
+
+		server.http()
+			.get()
+			.uri("/WHOIS/d2904.test")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("Dragnet-Cache", "skipped")
+			.expectHeader()
+			.valueEquals("Dragnet-Cached", "false")
+			.expectBody(String.class)
+			.value((text) -> assertThat(text).contains("Domain Name: D2904.TEST"));
 
 		int port = server.context().getBean(Port43Server.class).port();
 		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
