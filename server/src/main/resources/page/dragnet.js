@@ -70,6 +70,21 @@ function setConnection(kind, text) {
   }
 }
 
+// ---- database ---------------------------------------------------------------------------------------------------
+
+function renderDatabase(database) {
+  const banner = $('#database-banner');
+  banner.dataset.state = database.up ? 'up' : 'down';
+  if (database.up) {
+    banner.hidden = true;
+    return;
+  }
+  banner.textContent = 'The database is unreachable since ' + new Date(database.since).toLocaleTimeString()
+    + (database.reason ? ' (' + database.reason + ')' : '') + '. WHOIS lookups go on without the cache and probes'
+    + ' stay connected; campaigns, results and admin changes wait until it is back.';
+  banner.hidden = false;
+}
+
 function connect() {
   if (state.source) state.source.close();
   const url = '/api/events' + (state.lastEventId ? '?lastEventId=' + encodeURIComponent(state.lastEventId) : '');
@@ -98,6 +113,7 @@ function connect() {
     state.run = hello.run;
   });
   on('probes', (probes) => { state.probes = probes; renderProbes(); });
+  on('database', renderDatabase);
   on('whois', (whois) => { state.whois = whois; renderWhois(); });
   on('campaigns', (campaigns) => { state.campaigns = campaigns; renderCampaigns(); });
   on('alert', (alert) => {

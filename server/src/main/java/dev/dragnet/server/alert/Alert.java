@@ -34,6 +34,12 @@ public record Alert(Kind kind, Instant at, String subject, String body, List<Str
 		CAMPAIGN_DONE,
 
 		/** A campaign ended with every block failed. */
-		CAMPAIGN_FAILED
+		CAMPAIGN_FAILED,
+
+		/** The database has been unreachable for {@code dragnet.alerts.database-outage-after}. */
+		DATABASE_DOWN,
+
+		/** The database reported unreachable answers again. */
+		DATABASE_BACK
 	}
 }

@@ -20,17 +20,22 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param recent alerts kept in memory for {@code recent()} (the live page)
  * @param retry how failed sends are retried
  * @param digest the daily digest of flapping probes
+ * @param databaseOutageAfter how long the database must be unreachable without a break before an alert says so; a
+ * second one follows when it is back
  */
 @ConfigurationProperties("dragnet.alerts")
 public record AlertProperties(@DefaultValue List<String> recipients, @DefaultValue("dragnet@localhost") String from,
 		@DefaultValue("[dragnet]") String subjectPrefix, @DefaultValue("30s") Duration round,
 		@DefaultValue("500") int outboxCapacity, @DefaultValue("100") int recent, @DefaultValue Retry retry,
-		@DefaultValue Digest digest) {
+		@DefaultValue Digest digest, @DefaultValue("60s") Duration databaseOutageAfter) {
 
 	public AlertProperties {
 		recipients = recipients.stream().map(String::trim).filter((r) -> !r.isEmpty()).toList();
 		if (round.isNegative() || round.isZero()) {
 			throw new IllegalArgumentException("dragnet.alerts.round must be positive");
+		}
+		if (databaseOutageAfter.isNegative() || databaseOutageAfter.isZero()) {
+			throw new IllegalArgumentException("dragnet.alerts.database-outage-after must be positive");
 		}
 		if (outboxCapacity < 1 || recent < 1) {
 			throw new IllegalArgumentException("dragnet.alerts.outbox-capacity and .recent must be at least 1");

@@ -7,6 +7,7 @@ import java.util.List;
 
 import dev.dragnet.server.campaign.CampaignEvents;
 import dev.dragnet.server.campaign.CampaignStateChange;
+import dev.dragnet.server.db.DatabaseStatus;
 import dev.dragnet.server.probe.ProbeEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
@@ -38,6 +39,8 @@ public class AlertService implements SmartLifecycle {
 
 	private final CampaignEvents campaigns;
 
+	private final DatabaseStatus database;
+
 	private final AlertProperties properties;
 
 	private final MeterRegistry meters;
@@ -50,10 +53,11 @@ public class AlertService implements SmartLifecycle {
 
 	private volatile @Nullable Disposable running;
 
-	AlertService(ProbeEvents probes, CampaignEvents campaigns, AlertProperties properties, MeterRegistry meters,
-			ObjectProvider<JavaMailSender> mail) {
+	AlertService(ProbeEvents probes, CampaignEvents campaigns, DatabaseStatus database, AlertProperties properties,
+			MeterRegistry meters, ObjectProvider<JavaMailSender> mail) {
 		this.probes = probes;
 		this.campaigns = campaigns;
+		this.database = database;
 		this.properties = properties;
 		this.meters = meters;
 		this.mail = mail.getIfAvailable();
@@ -81,7 +85,8 @@ public class AlertService implements SmartLifecycle {
 				new ProbeAlerts(this.properties, Schedulers.parallel()).alerts(this.probes.changes()),
 				this.campaigns.changes()
 					.filter(CampaignStateChange::finished)
-					.map(new AlertMessages(this.properties.subjectPrefix())::campaignEnded))
+					.map(new AlertMessages(this.properties.subjectPrefix())::campaignEnded),
+				new DatabaseAlerts(this.properties, Schedulers.parallel()).alerts(this.database.changes()))
 			.doOnNext((alert) -> raised(alert, mailer != null));
 		Flux<Alert> handled = (mailer != null)
 				? new AlertOutbox(mailer::send, this.properties, this.meters, Schedulers.parallel()).deliver(raised)

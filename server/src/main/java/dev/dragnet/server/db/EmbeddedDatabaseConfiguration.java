@@ -36,18 +36,20 @@ class EmbeddedDatabaseConfiguration {
 	/** Destroyed before the server it depends on, so connections close before PostgreSQL stops. */
 	@Bean(destroyMethod = "dispose")
 	ConnectionPool connectionFactory(EmbeddedPostgres postgres, EmbeddedDatabaseProperties properties) {
-		PostgresqlConnectionFactory connections = new PostgresqlConnectionFactory(connectionConfiguration(postgres));
+		PostgresqlConnectionFactory connections = new PostgresqlConnectionFactory(
+				connectionConfiguration(postgres, properties));
 		return new ConnectionPool(poolConfiguration(connections, properties));
 	}
 
-	private static PostgresqlConnectionConfiguration connectionConfiguration(EmbeddedPostgres postgres) {
+	private static PostgresqlConnectionConfiguration connectionConfiguration(EmbeddedPostgres postgres,
+			EmbeddedDatabaseProperties properties) {
 		return PostgresqlConnectionConfiguration.builder()
 			.host(postgres.host())
 			.port(postgres.port())
 			.username(EmbeddedPostgres.USER)
 			.database(EmbeddedPostgres.DATABASE)
 			.applicationName("dragnet-server")
-			.connectTimeout(Duration.ofSeconds(10))
+			.connectTimeout(properties.poolMaxCreateConnectionTime())
 			.build();
 	}
 
@@ -58,9 +60,11 @@ class EmbeddedDatabaseConfiguration {
 			.initialSize(Math.min(2, properties.poolMaxSize()))
 			.minIdle(Math.min(2, properties.poolMaxSize()))
 			.maxSize(properties.poolMaxSize())
-			.maxAcquireTime(Duration.ofSeconds(10))
-			.maxCreateConnectionTime(Duration.ofSeconds(10))
-			.maxValidationTime(Duration.ofSeconds(5))
+			// No request waits longer than these for a connection, so a database that went away costs a request
+			// its deadline at most; the pool creates a new connection at the next acquire once it is back.
+			.maxAcquireTime(properties.poolMaxAcquireTime())
+			.maxCreateConnectionTime(properties.poolMaxCreateConnectionTime())
+			.maxValidationTime(Duration.ofSeconds(2))
 			.maxIdleTime(Duration.ofMinutes(10))
 			.maxLifeTime(Duration.ofHours(1))
 			.build();

@@ -4,7 +4,16 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 
+import dev.dragnet.server.db.DatabaseFailures;
+import dev.dragnet.server.db.DatabaseProperties;
+import dev.dragnet.server.db.DatabaseStatus;
+import dev.dragnet.server.probe.ProbeBacklog.Pending;
+import io.r2dbc.spi.Parameter;
+import io.r2dbc.spi.Parameters;
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -12,79 +21,149 @@ import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** The {@code probe} table: every probe ever seen, its state and lifetime counters. */
+/**
+ * The {@code probe} table: every probe ever seen, its state and lifetime counters. Session changes are written
+ * at once while the database answers and wait in a bounded {@link ProbeBacklog} while it does not.
+ */
 @Repository
 class ProbeRepository {
 
 	private final DatabaseClient db;
 
-	ProbeRepository(DatabaseClient db) {
+	private final DatabaseStatus status;
+
+	private final ProbeBacklog backlog;
+
+	ProbeRepository(DatabaseClient db, DatabaseStatus status, DatabaseProperties properties) {
 		this.db = db;
+		this.status = status;
+		this.backlog = new ProbeBacklog(properties.probeBacklog());
 	}
 
+	/** Saves a new session: the whole row, EFFECTIVE. Never fails while the database is away (see below). */
 	Mono<Void> connected(ProbeSession session) {
-		return this.db.sql("""
-				INSERT INTO probe (name, remote_address, state, version, capabilities, max_concurrency,
-				                   connected_since, last_seen, disconnected_at, disconnect_reason)
-				VALUES (:name, :address, 'EFFECTIVE', :version, :capabilities, :max, :since, :since, NULL, NULL)
-				ON CONFLICT (name) DO UPDATE SET remote_address = EXCLUDED.remote_address, state = 'EFFECTIVE',
-				    version = EXCLUDED.version, capabilities = EXCLUDED.capabilities,
-				    max_concurrency = EXCLUDED.max_concurrency, connected_since = EXCLUDED.connected_since,
-				    last_seen = EXCLUDED.last_seen, disconnected_at = NULL, disconnect_reason = NULL
-				""")
-			.bind("name", session.name())
-			.bind("address", session.remoteAddress())
-			.bind("version", session.version())
-			.bind("capabilities", session.capabilities().toArray(String[]::new))
-			.bind("max", session.maxConcurrency())
-			.bind("since", utc(session.connectedSince()))
-			.then();
+		return Mono.defer(() -> save(session.name(), Pending.connected(session)));
 	}
 
 	/** Saves last-seen time and counters; only while this session is still the probe's current one. */
 	Mono<Void> touch(ProbeSession session) {
-		return Mono.defer(() -> touchNow(session));
-	}
-
-	private Mono<Void> touchNow(ProbeSession session) {
-		long[] counts = session.drainCounters();
-		return this.db.sql("""
-				UPDATE probe SET last_seen = :seen, completed = completed + :completed, failed = failed + :failed,
-				    throttled = throttled + :throttled
-				WHERE name = :name
-				""")
-			.bind("seen", utc(session.lastSeen()))
-			.bind("completed", counts[0])
-			.bind("failed", counts[1])
-			.bind("throttled", counts[2])
-			.bind("name", session.name())
-			.then();
+		return Mono.defer(() -> save(session.name(), Pending.touched(session, session.drainCounters())));
 	}
 
 	/** Marks the probe INEFFECTIVE, unless a newer session of the same name already took over. */
 	Mono<Void> disconnected(ProbeSession session, String reason, Instant at) {
-		return Mono.defer(() -> disconnectedNow(session, reason, at));
+		return Mono.defer(
+				() -> save(session.name(), Pending.disconnected(session, reason, at, session.drainCounters())));
 	}
 
-	private Mono<Void> disconnectedNow(ProbeSession session, String reason, Instant at) {
-		long[] counts = session.drainCounters();
+	/**
+	 * Writes a probe's state, or, while the database is away (or an earlier state of the probe still waits), keeps
+	 * it in the bounded backlog to be written when it is back: probes are served whatever the database does.
+	 * Failures other than an unreachable database are errors as before.
+	 */
+	private Mono<Void> save(String name, Pending state) {
+		if (!this.status.isAvailable() || this.backlog.holds(name)) {
+			this.backlog.add(name, state);
+			return Mono.empty();
+		}
+		return write(name, state).timeout(this.status.optionalTimeout()).onErrorResume((ex) -> {
+			this.status.failed(ex);
+			if (!(ex instanceof TimeoutException) && !DatabaseFailures.isUnavailable(ex)) {
+				return Mono.error(ex);
+			}
+			this.backlog.add(name, state);
+			return Mono.empty();
+		});
+	}
+
+	/** What waits to be written, by probe name. */
+	Map<String, Pending> waiting() {
+		return this.backlog.snapshot();
+	}
+
+	/** Writes back what waits, oldest first, while the database answers; stops at the first failure. */
+	Mono<Void> flush() {
+		return Flux.defer(() -> Flux.range(0, this.backlog.size()))
+			.concatMap((i) -> Mono.defer(() -> this.backlog.take().map(this::writeBack).orElseGet(Mono::empty)))
+			.then();
+	}
+
+	private Mono<Void> writeBack(Map.Entry<String, Pending> waiting) {
+		return write(waiting.getKey(), waiting.getValue()).timeout(this.status.optionalTimeout())
+			.doOnSuccess((done) -> this.backlog.written(waiting.getKey()))
+			.onErrorResume((ex) -> {
+				this.backlog.failed(waiting.getKey(), waiting.getValue());
+				this.status.failed(ex);
+				return Mono.error(ex);
+			});
+	}
+
+	private Mono<Void> write(String name, Pending state) {
+		return state.row() ? writeRow(name, state) : writeUpdate(name, state);
+	}
+
+	private Mono<Void> writeRow(String name, Pending state) {
 		return this.db.sql("""
-				UPDATE probe SET state = CASE WHEN connected_since = :since THEN 'INEFFECTIVE' ELSE state END,
-				    disconnected_at = CASE WHEN connected_since = :since THEN :at ELSE disconnected_at END,
-				    disconnect_reason = CASE WHEN connected_since = :since THEN :reason ELSE disconnect_reason END,
+				INSERT INTO probe (name, remote_address, state, version, capabilities, max_concurrency,
+				                   connected_since, last_seen, disconnected_at, disconnect_reason,
+				                   completed, failed, throttled)
+				VALUES (:name, :address, :state, :version, :capabilities, :max, :since, :seen, :at, :reason,
+				        :completed, :failed, :throttled)
+				ON CONFLICT (name) DO UPDATE SET remote_address = EXCLUDED.remote_address, state = EXCLUDED.state,
+				    version = EXCLUDED.version, capabilities = EXCLUDED.capabilities,
+				    max_concurrency = EXCLUDED.max_concurrency, connected_since = EXCLUDED.connected_since,
+				    last_seen = EXCLUDED.last_seen, disconnected_at = EXCLUDED.disconnected_at,
+				    disconnect_reason = EXCLUDED.disconnect_reason, completed = probe.completed + EXCLUDED.completed,
+				    failed = probe.failed + EXCLUDED.failed, throttled = probe.throttled + EXCLUDED.throttled
+				""")
+			.bind("name", name)
+			.bind("address", nullable(state.remoteAddress()))
+			.bind("state", String.valueOf(state.state()))
+			.bind("version", nullable(state.version()))
+			.bind("capabilities", state.capabilities().toArray(String[]::new))
+			.bind("max", state.maxConcurrency())
+			.bind("since", utc(state.sessionSince()))
+			.bind("seen", utc((state.lastSeen() != null) ? state.lastSeen() : state.sessionSince()))
+			.bind("at", nullableTime(state.disconnectedAt()))
+			.bind("reason", nullable(state.disconnectReason()))
+			.bind("completed", state.counters()[0])
+			.bind("failed", state.counters()[1])
+			.bind("throttled", state.counters()[2])
+			.then();
+	}
+
+	/** The state only if {@code :since} is still the stored session: a newer session may have taken over. */
+	private Mono<Void> writeUpdate(String name, Pending state) {
+		boolean ends = state.state() != null;
+		return this.db.sql("""
+				UPDATE probe SET
+				    state = CASE WHEN :ends AND connected_since = :since THEN :state ELSE state END,
+				    disconnected_at = CASE WHEN :ends AND connected_since = :since THEN :at ELSE disconnected_at END,
+				    disconnect_reason = CASE WHEN :ends AND connected_since = :since THEN :reason
+				        ELSE disconnect_reason END,
 				    last_seen = GREATEST(last_seen, :seen),
 				    completed = completed + :completed, failed = failed + :failed, throttled = throttled + :throttled
 				WHERE name = :name
 				""")
-			.bind("since", utc(session.connectedSince()))
-			.bind("at", utc(at))
-			.bind("reason", reason)
-			.bind("seen", utc(session.lastSeen()))
-			.bind("completed", counts[0])
-			.bind("failed", counts[1])
-			.bind("throttled", counts[2])
-			.bind("name", session.name())
+			.bind("ends", ends)
+			.bind("since", utc(state.sessionSince()))
+			.bind("state", String.valueOf(state.state()))
+			.bind("at", nullableTime(state.disconnectedAt()))
+			.bind("reason", nullable(state.disconnectReason()))
+			.bind("seen", utc((state.lastSeen() != null) ? state.lastSeen() : state.sessionSince()))
+			.bind("completed", state.counters()[0])
+			.bind("failed", state.counters()[1])
+			.bind("throttled", state.counters()[2])
+			.bind("name", name)
 			.then();
+	}
+
+	private static Parameter nullable(@Nullable String value) {
+		return (value != null) ? Parameters.in(value) : Parameters.in(String.class);
+	}
+
+	private static Parameter nullableTime(@Nullable Instant value) {
+		return (value != null) ? Parameters.in(utc(value)) : Parameters.in(OffsetDateTime.class);
 	}
 
 	/** At start no session is live on this instance, so no probe can be effective through it. */

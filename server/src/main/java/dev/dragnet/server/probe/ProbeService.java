@@ -1,23 +1,38 @@
 package dev.dragnet.server.probe;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeoutException;
+
+import dev.dragnet.server.db.DatabaseFailures;
+import dev.dragnet.server.db.DatabaseStatus;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** The fleet as users see it: stored rows, overlaid with the live numbers of connected probes. */
 @Service
-public class ProbeService {
+public class ProbeService implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(ProbeService.class);
+
+	/** How often waiting probe states are tried again besides when the database comes back. */
+	private static final Duration WRITE_BACK_INTERVAL = Duration.ofSeconds(5);
 
 	private final ProbeRepository repository;
 
@@ -25,9 +40,17 @@ public class ProbeService {
 
 	private final Instant started;
 
-	ProbeService(ProbeRepository repository, ProbeRegistry registry, ObjectProvider<Clock> clock) {
+	private final DatabaseStatus status;
+
+	private volatile Map<String, ProbeRepository.ProbeRow> lastRead = Map.of();
+
+	private volatile @Nullable Disposable writingBack;
+
+	ProbeService(ProbeRepository repository, ProbeRegistry registry, DatabaseStatus status,
+			ObjectProvider<Clock> clock) {
 		this.repository = repository;
 		this.registry = registry;
+		this.status = status;
 		this.started = clock.getIfAvailable(Clock::systemUTC).instant();
 	}
 
@@ -42,8 +65,104 @@ public class ProbeService {
 			}, (ex) -> logger.error("could not reset probe states at start: {}", ex.toString()));
 	}
 
+	/**
+	 * Every probe: the stored rows overlaid with live sessions. While the database is away, the rows last read
+	 * (and the states waiting to be written) stand in for the table, so the fleet is still shown.
+	 */
 	public Flux<ProbeView> probes() {
-		return this.repository.findAll().map(this::view);
+		if (!this.status.isAvailable()) {
+			return Flux.fromIterable(fromMemory()).map(this::view);
+		}
+		return this.repository.findAll()
+			.collectList()
+			.timeout(this.status.optionalTimeout())
+			.doOnNext(this::remember)
+			.onErrorResume((ex) -> {
+				this.status.failed(ex);
+				if (!(ex instanceof TimeoutException) && !DatabaseFailures.isUnavailable(ex)) {
+					return Mono.error(ex);
+				}
+				return Mono.fromSupplier(this::fromMemory);
+			})
+			.flatMapIterable((rows) -> rows)
+			.map(this::view);
+	}
+
+	/** Writes back the probe states that waited for the database, when it answers again. */
+	@Override
+	public void start() {
+		Flux<Boolean> chances = Flux.merge(this.status.changes().map(DatabaseStatus.Availability::up),
+				Flux.interval(WRITE_BACK_INTERVAL, Schedulers.parallel()).map((tick) -> this.status.isAvailable()));
+		this.writingBack = chances.filter((up) -> up && !this.repository.waiting().isEmpty())
+			.onBackpressureDrop()
+			.concatMap((up) -> writeBack(), 1)
+			.subscribe(null, (ex) -> logger.error("probe states are no longer written back: {}", ex.toString()));
+	}
+
+	private Mono<Void> writeBack() {
+		int waiting = this.repository.waiting().size();
+		if (waiting == 0) {
+			return Mono.empty(); // the other trigger wrote them back meanwhile
+		}
+		return this.repository.flush()
+			.doOnSuccess((done) -> logger.info("wrote back the state of {} probe(s) kept while the database was away",
+					waiting))
+			.onErrorResume((ex) -> {
+				logger.warn("could not write back the waiting probe states yet: {}", ex.toString());
+				return Mono.empty();
+			});
+	}
+
+	@Override
+	public void stop() {
+		Disposable running = this.writingBack;
+		if (running != null) {
+			running.dispose();
+		}
+		this.writingBack = null;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.writingBack != null;
+	}
+
+	private void remember(List<ProbeRepository.ProbeRow> rows) {
+		Map<String, ProbeRepository.ProbeRow> known = new HashMap<>();
+		rows.forEach((row) -> known.put(row.name(), row));
+		this.lastRead = known;
+	}
+
+	/** The rows last read, with the states waiting to be written and probes that connected since. */
+	private List<ProbeRepository.ProbeRow> fromMemory() {
+		Map<String, ProbeRepository.ProbeRow> rows = new TreeMap<>(this.lastRead);
+		this.repository.waiting().forEach((name, waiting) -> rows.put(name, overlay(name, rows.get(name), waiting)));
+		for (ProbeSession session : this.registry.sessions()) {
+			rows.computeIfAbsent(session.name(), (name) -> new ProbeRepository.ProbeRow(name, session.remoteAddress(),
+					ProbeState.EFFECTIVE, session.version(), List.copyOf(session.capabilities()),
+					session.maxConcurrency(), session.connectedSince(), session.lastSeen(), null, null, 0, 0, 0));
+		}
+		return List.copyOf(rows.values());
+	}
+
+	private static ProbeRepository.ProbeRow overlay(String name, ProbeRepository.@Nullable ProbeRow row,
+			ProbeBacklog.Pending waiting) {
+		long[] counters = waiting.counters();
+		long completed = counters[0] + ((row != null) ? row.completed() : 0);
+		long failed = counters[1] + ((row != null) ? row.failed() : 0);
+		long throttled = counters[2] + ((row != null) ? row.throttled() : 0);
+		if (waiting.row() || row == null) {
+			ProbeState state = (waiting.state() != null) ? waiting.state() : ProbeState.INEFFECTIVE;
+			return new ProbeRepository.ProbeRow(name, waiting.remoteAddress(), state, waiting.version(),
+					waiting.capabilities(), waiting.maxConcurrency(), waiting.sessionSince(), waiting.lastSeen(),
+					waiting.disconnectedAt(), waiting.disconnectReason(), completed, failed, throttled);
+		}
+		boolean ends = waiting.state() != null && waiting.sessionSince().equals(row.connectedSince());
+		return new ProbeRepository.ProbeRow(name, row.remoteAddress(), ends ? waiting.state() : row.state(),
+				row.version(), row.capabilities(), row.maxConcurrency(), row.connectedSince(),
+				(waiting.lastSeen() != null) ? waiting.lastSeen() : row.lastSeen(),
+				ends ? waiting.disconnectedAt() : row.disconnectedAt(),
+				ends ? waiting.disconnectReason() : row.disconnectReason(), completed, failed, throttled);
 	}
 
 	private ProbeView view(ProbeRepository.ProbeRow row) {

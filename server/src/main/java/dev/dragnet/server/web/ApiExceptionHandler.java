@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import dev.dragnet.net.InvalidDomainException;
+import dev.dragnet.server.db.DatabaseFailures;
+import dev.dragnet.server.db.DatabaseStatus;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +32,9 @@ import tools.jackson.core.JacksonException;
 /**
  * Renders every error a controller (or the dispatcher, for unknown paths) raises as an RFC 9457 problem:
  * {@link ProblemException}s as they describe themselves, invalid domains and unreadable input as 400, Spring's
- * own errors (404, 405, 406, 415, ...) with their status, and anything unexpected as a 500 whose stack is
- * logged once, here.
+ * own errors (404, 405, 406, 415, ...) with their status, a database that cannot be reached as 503
+ * {@code database-unavailable} with {@code Retry-After} (see {@link DatabaseFailures}), and anything unexpected as a
+ * 500 whose stack is logged once, here.
  *
  * <p>Problems are always {@code application/problem+json}, whatever the request's {@code Accept} says: a
  * client of the {@code text/plain} WHOIS endpoint that sends {@code Accept: text/plain} still gets the status
@@ -43,6 +46,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
 	private static final int MAX_DETAIL = 300;
+
+	private final DatabaseStatus database;
+
+	ApiExceptionHandler(DatabaseStatus database) {
+		this.database = database;
+	}
 
 	@ExceptionHandler(ProblemException.class)
 	Mono<ResponseEntity<Object>> handleProblem(ProblemException ex, ServerWebExchange exchange) {
@@ -73,6 +82,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	Mono<ResponseEntity<Object>> handleUnexpected(Exception ex, ServerWebExchange exchange) {
 		if (ex instanceof ErrorResponse error) {
 			return createResponseEntity(error.getBody(), error.getHeaders(), error.getStatusCode(), exchange);
+		}
+		if (DatabaseFailures.isUnavailable(ex)) {
+			// Whatever truly needs the database says so honestly, whichever controller it came through.
+			this.database.failed(ex);
+			return handleProblem(this.database.unavailable("this request needs the database", ex), exchange);
 		}
 		String requestId = exchange.getRequest().getId();
 		log.error("unexpected error on {} {} (request {})", exchange.getRequest().getMethod(),

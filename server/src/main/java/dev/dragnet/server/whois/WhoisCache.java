@@ -5,6 +5,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+import dev.dragnet.server.db.DatabaseFailures;
+import dev.dragnet.server.db.DatabaseStatus;
+import dev.dragnet.server.db.DatabaseUnavailableException;
 
 import io.r2dbc.postgresql.codec.Json;
 import org.jspecify.annotations.Nullable;
@@ -14,7 +19,12 @@ import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The {@code whois_cache} table: finished lookups by question, served again within the TTL. */
+/**
+ * The {@code whois_cache} table: finished lookups by question, served again within the TTL. It is an optimisation:
+ * while the database is away ({@link DatabaseStatus}) it is not even tried, and every read or write has the
+ * deadline {@code dragnet.database.optional-timeout}; a failure ends in {@link DatabaseUnavailableException}, which
+ * the lookup takes as "cache skipped".
+ */
 @Repository
 class WhoisCache {
 
@@ -27,13 +37,36 @@ class WhoisCache {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
-	WhoisCache(DatabaseClient db, WhoisProperties properties) {
+	private final DatabaseStatus status;
+
+	WhoisCache(DatabaseClient db, WhoisProperties properties, DatabaseStatus status) {
 		this.db = db;
 		this.ttl = properties.cacheTtl();
+		this.status = status;
 	}
 
-	/** A stored answer younger than the TTL, or empty. */
+	/** A stored answer younger than the TTL, or empty; {@link DatabaseUnavailableException} when skipped. */
 	Mono<Cached> find(Key key) {
+		return guarded("the WHOIS cache is not read", Mono.defer(() -> select(key)));
+	}
+
+	/** Stores an answer; {@link DatabaseUnavailableException} when the write is dropped. */
+	Mono<Void> store(Key key, Cached answer) {
+		return guarded("the WHOIS cache is not written", Mono.defer(() -> upsert(key, answer)));
+	}
+
+	private <T> Mono<T> guarded(String what, Mono<T> use) {
+		if (!this.status.isAvailable()) {
+			return Mono.error(() -> this.status.unavailable(what, null));
+		}
+		return use.timeout(this.status.optionalTimeout()).onErrorMap((ex) -> {
+			this.status.failed(ex);
+			return (ex instanceof TimeoutException || DatabaseFailures.isUnavailable(ex))
+					? this.status.unavailable(what, ex) : ex;
+		});
+	}
+
+	private Mono<Cached> select(Key key) {
 		return this.db.sql("""
 				SELECT source, hops, fetched_at FROM whois_cache
 				WHERE domain = :domain AND server = :server AND policy = :policy AND fetched_at > :oldest
@@ -48,7 +81,7 @@ class WhoisCache {
 			.one();
 	}
 
-	Mono<Void> store(Key key, Cached answer) {
+	private Mono<Void> upsert(Key key, Cached answer) {
 		return this.db.sql("""
 				INSERT INTO whois_cache (domain, server, policy, source, hops, fetched_at)
 				VALUES (:domain, :server, :policy, :source, :hops, :fetched)

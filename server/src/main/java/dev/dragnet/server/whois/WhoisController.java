@@ -29,6 +29,9 @@ class WhoisController {
 
 	static final String TRUNCATED_HEADER = "Dragnet-Truncated";
 
+	/** How the cache took part: {@code hit}, {@code miss}, or {@code skipped} while the database is away. */
+	static final String CACHE_HEADER = "Dragnet-Cache";
+
 	private final WhoisService whois;
 
 	private final WhoisProperties properties;
@@ -63,15 +66,18 @@ class WhoisController {
 				.header("Dragnet-Server", lookup.server())
 				.header("Dragnet-Source", lookup.source())
 				.header("Dragnet-Cached", Boolean.toString(lookup.cached()))
+				.header(CACHE_HEADER, lookup.cacheUse())
 				.header(TRUNCATED_HEADER, Boolean.toString(lookup.outcome() == TaskResult.Outcome.TRUNCATED))
 				.body(WhoisText.render(lookup)));
 	}
 
 	@GetMapping(path = "/api/whois/{domain}", produces = MediaType.APPLICATION_JSON_VALUE)
-	Mono<WhoisLookup> json(@PathVariable String domain, @RequestParam(required = false) @Nullable String server,
+	Mono<ResponseEntity<WhoisLookup>> json(@PathVariable String domain,
+			@RequestParam(required = false) @Nullable String server,
 			@RequestParam(required = false) @Nullable String policy, @RequestParam(defaultValue = "false") boolean fresh,
 			@RequestParam(required = false) @Nullable String maxWait) {
-		return waiting(maxWait, () -> this.whois.lookup(request(domain, server, policy, fresh)));
+		return waiting(maxWait, () -> this.whois.lookup(request(domain, server, policy, fresh)))
+			.map((lookup) -> ResponseEntity.ok().header(CACHE_HEADER, lookup.cacheUse()).body(lookup));
 	}
 
 	@GetMapping(path = "/api/whois/ip/{address}", produces = MediaType.APPLICATION_JSON_VALUE)

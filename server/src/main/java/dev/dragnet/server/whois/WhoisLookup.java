@@ -27,8 +27,23 @@ import org.jspecify.annotations.Nullable;
  * @param attempts the first hop's attempts
  * @param cached whether this came from the cache
  * @param fetchedAt when the probes fetched it
+ * @param cacheSkipped whether the cache could not be used (the database was away): the answer is fresh and was not
+ * stored
  */
 public record WhoisLookup(String domain, String unicodeDomain, String source, String server, String query,
 		String probe, long elapsedMillis, TaskResult.Outcome outcome, @Nullable String text,
-		@JsonUnwrapped ParsedWhois parsed, List<Hop> hops, List<Attempt> attempts, boolean cached, Instant fetchedAt) {
+		@JsonUnwrapped ParsedWhois parsed, List<Hop> hops, List<Attempt> attempts, boolean cached, Instant fetchedAt,
+		boolean cacheSkipped) {
+
+	/** How the cache took part, for the {@code Dragnet-Cache} header: {@code hit}, {@code miss} or {@code skipped}. */
+	public String cacheUse() {
+		return this.cacheSkipped ? "skipped" : (this.cached ? "hit" : "miss");
+	}
+
+	/** This answer, marked as fetched without the cache. */
+	WhoisLookup withCacheSkipped() {
+		return new WhoisLookup(this.domain, this.unicodeDomain, this.source, this.server, this.query, this.probe,
+				this.elapsedMillis, this.outcome, this.text, this.parsed, this.hops, this.attempts, this.cached,
+				this.fetchedAt, true);
+	}
 }

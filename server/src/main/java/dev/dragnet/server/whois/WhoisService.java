@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import dev.dragnet.net.DomainNames;
 import dev.dragnet.protocol.TaskResult;
+import dev.dragnet.server.db.DatabaseUnavailableException;
 import dev.dragnet.server.schedule.Lane;
 import dev.dragnet.server.whois.directory.WhoisServerDirectory;
 import dev.dragnet.server.whois.directory.WhoisServerEntry;
@@ -79,10 +80,7 @@ public class WhoisService {
 			return this.cache.find(key)
 				.publishOn(Schedulers.parallel())
 				.map((hit) -> assemble(domain, hit.source(), hit.hops(), 0, true, hit.fetchedAt()))
-				.onErrorResume((ex) -> {
-					logger.warn("could not read the WHOIS cache for {}: {}", domain, ex.toString());
-					return Mono.empty();
-				})
+				.onErrorResume((ex) -> cacheSkipped(domain, ex, fetched))
 				.switchIfEmpty(fetched);
 		});
 	}
@@ -95,8 +93,19 @@ public class WhoisService {
 		return hops(domain, server, policy).publishOn(Schedulers.parallel()).flatMap((answer) -> {
 			WhoisLookup lookup = assemble(domain, answer.source(), answer.hops(), this.clock.millis() - started, false,
 					fetchedAt);
-			return store(key, answer, fetchedAt).thenReturn(lookup);
+			return store(key, answer, fetchedAt, lookup);
 		});
+	}
+
+	/** The cache could not be read: the lookup goes on as on a miss, and says so. */
+	private Mono<WhoisLookup> cacheSkipped(String domain, Throwable ex, Mono<WhoisLookup> fetched) {
+		if (ex instanceof DatabaseUnavailableException) {
+			logger.debug("WHOIS cache skipped for {}: {}", domain, ex.getMessage());
+		}
+		else {
+			logger.warn("could not read the WHOIS cache for {}: {}", domain, ex.toString());
+		}
+		return fetched.map(WhoisLookup::withCacheSkipped);
 	}
 
 	private Mono<Answer> hops(String domain, @Nullable WhoisServerAddress server, LookupPolicy policy) {
@@ -165,15 +174,18 @@ public class WhoisService {
 		return new WhoisServerAddress(host, entry.port());
 	}
 
-	/** Stores answers worth repeating; a cache failure never fails the lookup. */
-	private Mono<Void> store(WhoisCache.Key key, Answer answer, Instant fetchedAt) {
+	/** Stores answers worth repeating; a cache failure never fails the lookup, it marks it "cache skipped". */
+	private Mono<WhoisLookup> store(WhoisCache.Key key, Answer answer, Instant fetchedAt, WhoisLookup lookup) {
 		if (!answer.hops().get(0).answered()) {
-			return Mono.empty();
+			return Mono.just(lookup);
 		}
 		return this.cache.store(key, new WhoisCache.Cached(answer.source(), answer.hops(), fetchedAt))
+			.thenReturn(lookup)
 			.onErrorResume((ex) -> {
-				logger.warn("could not store the WHOIS answer for {} in the cache: {}", key.domain(), ex.toString());
-				return Mono.empty();
+				if (!(ex instanceof DatabaseUnavailableException)) {
+					logger.warn("could not store the WHOIS answer for {} in the cache: {}", key.domain(), ex.toString());
+				}
+				return Mono.just(lookup.withCacheSkipped());
 			});
 	}
 
@@ -182,7 +194,7 @@ public class WhoisService {
 		Hop first = hops.get(0);
 		return new WhoisLookup(domain, DomainNames.toUnicode(domain), source, first.server(), first.query(),
 				first.probe(), elapsed, first.outcome(), first.text(), parse(domain, source, hops), hops, first.attempts(),
-				cached, fetchedAt);
+				cached, fetchedAt, false);
 	}
 
 	/** Parses every answered hop; the registry's answer wins for dates and statuses, later hops fill gaps. */

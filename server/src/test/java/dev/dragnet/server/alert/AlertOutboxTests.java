@@ -30,7 +30,7 @@ class AlertOutboxTests {
 		return new AlertProperties(List.of("ops@dragnet.test"), "dragnet@dragnet.test", "[dragnet]",
 				Duration.ofSeconds(30), capacity, 10,
 				new AlertProperties.Retry(Duration.ofSeconds(1), Duration.ofSeconds(8), giveUpAfter),
-				new AlertProperties.Digest(false, 3, Duration.ofHours(24)));
+				new AlertProperties.Digest(false, 3, Duration.ofHours(24)), Duration.ofSeconds(60));
 	}
 
 	private static Alert alert(String subject) {

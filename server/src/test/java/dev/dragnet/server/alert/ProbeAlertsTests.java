@@ -22,7 +22,8 @@ class ProbeAlertsTests {
 
 	private static AlertProperties properties(AlertProperties.Digest digest) {
 		return new AlertProperties(List.of("ops@dragnet.test"), "dragnet@dragnet.test", "[dragnet]", ROUND, 10, 10,
-				new AlertProperties.Retry(Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofHours(1)), digest);
+				new AlertProperties.Retry(Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofHours(1)), digest,
+				Duration.ofSeconds(60));
 	}
 
 	private static AlertProperties.Digest noDigest() {

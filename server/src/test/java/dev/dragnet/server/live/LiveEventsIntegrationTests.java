@@ -60,12 +60,14 @@ class LiveEventsIntegrationTests {
 	@Test
 	void typedEventsWithIdsThenAProbeShowsUpWithinASecondAndAReconnectGetsOnlyWhatItMissed() {
 		Flux<ServerSentEvent<Object>> stream = events(null);
-		List<ServerSentEvent<Object>> first = stream.take(4).collectList().block(Duration.ofSeconds(10));
-		assertThat(first).extracting(ServerSentEvent::event).containsExactly("hello", "probes", "whois", "campaigns");
+		List<ServerSentEvent<Object>> first = stream.take(5).collectList().block(Duration.ofSeconds(10));
+		assertThat(first).extracting(ServerSentEvent::event)
+			.containsExactly("hello", "probes", "whois", "campaigns", "database");
 		assertThat(first.get(0).retry()).isEqualTo(Duration.ofSeconds(2));
-		assertThat(first.subList(1, 4)).allSatisfy((e) -> assertThat(e.id()).matches("[a-z0-9]+x[a-z0-9]+-\\d+"));
+		assertThat(first.subList(1, 5)).allSatisfy((e) -> assertThat(e.id()).matches("[a-z0-9]+x[a-z0-9]+-\\d+"));
 		assertThat(first.get(1).data()).isEqualTo(List.of());
-		String lastId = first.get(3).id();
+		assertThat(((Map<?, ?>) first.get(4).data()).get("up")).isEqualTo(true);
+		String lastId = first.get(4).id();
 
 		server.startProbe("live-a", "live-probe", 2);
 		// Reconnecting with the last id: the hello says where it resumes, then only what changed comes, the new

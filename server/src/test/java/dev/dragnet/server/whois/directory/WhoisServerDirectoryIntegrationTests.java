@@ -206,6 +206,30 @@ class WhoisServerDirectoryIntegrationTests {
 	}
 
 	@Test
+	void lookupsAreServedFromMemoryWhichFollowsChangesMadeByHandAtTheNextRead() {
+		directory.reload().as(StepVerifier::create).expectComplete().verify(WAIT);
+		db.sql("UPDATE whois_server SET host = 'whois.by-hand.example' WHERE suffix = 'nl'")
+			.then()
+			.as(StepVerifier::create)
+			.expectComplete()
+			.verify(WAIT);
+		// served from the copy in memory: the change made behind the server's back is not seen yet
+		directory.findForDomain("example.nl")
+			.as(StepVerifier::create)
+			.assertNext(entry -> assertThat(entry.host()).isEqualTo("whois.domain-registry.nl"))
+			.expectComplete()
+			.verify(WAIT);
+
+		directory.reload()
+			.then(directory.findForDomain("example.nl"))
+			.as(StepVerifier::create)
+			.assertNext(entry -> assertThat(entry.host()).isEqualTo("whois.by-hand.example"))
+			.expectComplete()
+			.verify(WAIT);
+		directory.isKnownHost("WHOIS.BY-HAND.EXAMPLE", 43).as(StepVerifier::create).expectNext(true).expectComplete().verify(WAIT);
+	}
+
+	@Test
 	void refusesInvalidEntries() {
 		directory.put("com", "whois.example.net\r\nx", 43, "%s")
 			.as(StepVerifier::create)
