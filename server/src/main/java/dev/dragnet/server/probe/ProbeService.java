@@ -140,7 +140,7 @@ public class ProbeService implements SmartLifecycle {
 		for (ProbeSession session : this.registry.sessions()) {
 			rows.computeIfAbsent(session.name(), (name) -> new ProbeRepository.ProbeRow(name, session.remoteAddress(),
 					ProbeState.EFFECTIVE, session.version(), List.copyOf(session.capabilities()),
-					session.maxConcurrency(), session.connectedSince(), session.lastSeen(), null, null, 0, 0, 0));
+					session.maxConcurrency(), session.connectedSince(), session.lastSeen(), null, null, 0, 0, 0, null, null));
 		}
 		return List.copyOf(rows.values());
 	}
@@ -155,14 +155,16 @@ public class ProbeService implements SmartLifecycle {
 			ProbeState state = (waiting.state() != null) ? waiting.state() : ProbeState.INEFFECTIVE;
 			return new ProbeRepository.ProbeRow(name, waiting.remoteAddress(), state, waiting.version(),
 					waiting.capabilities(), waiting.maxConcurrency(), waiting.sessionSince(), waiting.lastSeen(),
-					waiting.disconnectedAt(), waiting.disconnectReason(), completed, failed, throttled);
+					waiting.disconnectedAt(), waiting.disconnectReason(), completed, failed, throttled,
+					(row != null) ? row.revokedAt() : null, (row != null) ? row.quarantineReason() : null);
 		}
 		boolean ends = waiting.state() != null && waiting.sessionSince().equals(row.connectedSince());
 		return new ProbeRepository.ProbeRow(name, row.remoteAddress(), ends ? waiting.state() : row.state(),
 				row.version(), row.capabilities(), row.maxConcurrency(), row.connectedSince(),
 				(waiting.lastSeen() != null) ? waiting.lastSeen() : row.lastSeen(),
 				ends ? waiting.disconnectedAt() : row.disconnectedAt(),
-				ends ? waiting.disconnectReason() : row.disconnectReason(), completed, failed, throttled);
+				ends ? waiting.disconnectReason() : row.disconnectReason(), completed, failed, throttled, row.revokedAt(),
+				row.quarantineReason());
 	}
 
 	private ProbeView view(ProbeRepository.ProbeRow row) {
