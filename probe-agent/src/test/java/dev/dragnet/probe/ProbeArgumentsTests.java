@@ -152,7 +152,7 @@ class ProbeArgumentsTests {
 
 	@Test
 	void theBindAddressIsAnIpLiteral() {
-		String[] base = { "--server", "ws://h/ws/probe", "--token", "T" };
+		String[] base = { "--server", "ws://127.0.0.1/ws/probe", "--token", "T" };
 		assertThat(parse(NO_ENV, base).config().bindAddress()).as("the system's choice").isNull();
 		assertThat(parse(NO_ENV, concat(base, "--bind-address", "127.0.0.2")).config().bindAddress().getHostAddress())
 			.isEqualTo("127.0.0.2");
