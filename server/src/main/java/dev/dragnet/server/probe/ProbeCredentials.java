@@ -9,8 +9,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
+import dev.dragnet.server.db.DatabaseStatus;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -35,8 +38,32 @@ class ProbeCredentials {
 
 	private final SecureRandom random = new SecureRandom();
 
-	ProbeCredentials(DatabaseClient db) {
+	private final DatabaseStatus status;
+
+	/**
+	 * What was last read of each credential and probe name, so that probes this server already knows keep
+	 * connecting while the database is away (docs/OPERATIONS.md). Bounded by the credentials and probes there are.
+	 */
+	private final Map<String, CredentialOwner> knownOwners = new ConcurrentHashMap<>();
+
+	private final Map<String, TrustState> knownTrust = new ConcurrentHashMap<>();
+
+	ProbeCredentials(DatabaseClient db, DatabaseStatus status) {
 		this.db = db;
+		this.status = status;
+	}
+
+	/** {@code read} with the deadline of optional database work, or the last value known while it is away. */
+	private <T> Mono<T> orKnown(Mono<T> read, @Nullable T known, Map<String, T> cache, String key) {
+		if (!this.status.isAvailable() && known != null) {
+			return Mono.just(known);
+		}
+		return read.timeout(this.status.optionalTimeout())
+			.doOnNext((value) -> cache.put(key, value))
+			.onErrorResume((ex) -> {
+				this.status.failed(ex);
+				return (known != null) ? Mono.just(known) : Mono.error(ex);
+			});
 	}
 
 	/** Creates a one-time code that expires at {@code expiresAt}; answers the code, which is never stored. */
@@ -95,20 +122,26 @@ class ProbeCredentials {
 
 	/** Who a credential belongs to, and whether it was revoked; empty for a credential never issued. */
 	Mono<CredentialOwner> owner(String credential) {
-		return this.db.sql("SELECT probe_name, revoked_at FROM probe_credential WHERE secret_hash = :hash")
-			.bind("hash", hash(credential))
+		String hash = hash(credential);
+		Mono<CredentialOwner> read = this.db.sql("SELECT probe_name, revoked_at FROM probe_credential WHERE secret_hash = :hash")
+			.bind("hash", hash)
 			.map((row) -> new CredentialOwner(row.get("probe_name", String.class), row.get("revoked_at", OffsetDateTime.class) != null))
 			.one();
+		return orKnown(read, this.knownOwners.get(hash), this.knownOwners, hash);
 	}
 
 	/** The trust state of a probe name; a name never seen is neither revoked nor quarantined. */
 	Mono<TrustState> trustState(String name) {
-		return this.db.sql("SELECT revoked_at, revoke_reason, quarantine_reason FROM probe WHERE name = :name")
+		Mono<TrustState> read = this.db.sql("SELECT revoked_at, revoke_reason, quarantine_reason FROM probe WHERE name = :name")
 			.bind("name", name)
 			.map((row) -> new TrustState(row.get("revoked_at", OffsetDateTime.class) != null,
 					row.get("revoke_reason", String.class), row.get("quarantine_reason", String.class)))
 			.one()
 			.defaultIfEmpty(new TrustState(false, null, null));
+		// A name never read is taken as it would be read if new: a shared-token probe keeps working while the
+		// database is away; revocations made on this server are known (revoke below).
+		TrustState known = this.knownTrust.getOrDefault(name, new TrustState(false, null, null));
+		return orKnown(read, known, this.knownTrust, name);
 	}
 
 	/** Revokes a probe and every credential of it; answers false when no such probe or credential exists. */
@@ -130,7 +163,13 @@ class ProbeCredentials {
 			.bind("reason", reason)
 			.map((row) -> row.get("known", Long.class))
 			.one()
-			.map((known) -> known != null && known > 0);
+			.map((known) -> known != null && known > 0)
+			.doOnNext((known) -> {
+				if (known) {
+					this.knownTrust.put(name, new TrustState(true, reason, null));
+					this.knownOwners.replaceAll((hash, owner) -> owner.name().equals(name) ? new CredentialOwner(name, true) : owner);
+				}
+			});
 	}
 
 	/** Stores (a reason) or lifts (null) the quarantine of a probe; answers whether the probe exists. */

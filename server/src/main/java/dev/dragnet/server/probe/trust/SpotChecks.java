@@ -1,6 +1,8 @@
 package dev.dragnet.server.probe.trust;
 
+import java.util.Collections;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -33,6 +35,13 @@ public class SpotChecks {
 
 	private final AtomicInteger running = new AtomicInteger();
 
+	/**
+	 * Answers already considered: identical lookups share one outward query and so one {@link Dispatched}, which
+	 * reaches this once per caller; it must be one draw, or sharing would multiply the registry's queries. Weak, so
+	 * it holds no answer longer than its callers do.
+	 */
+	private final Set<Dispatched> considered = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
 	SpotChecks(TaskDispatcher dispatcher, ProbeTrust trust) {
 		this.dispatcher = dispatcher;
 		this.trust = trust;
@@ -44,7 +53,7 @@ public class SpotChecks {
 	 */
 	public void consider(DispatchRequest request, Dispatched done) {
 		double share = this.trust.limits().spotCheckShare();
-		if (share <= 0 || !answered(done) || ThreadLocalRandom.current().nextDouble() >= share) {
+		if (share <= 0 || !answered(done) || !this.considered.add(done) || ThreadLocalRandom.current().nextDouble() >= share) {
 			return;
 		}
 		if (this.running.incrementAndGet() > this.trust.limits().maxConcurrentChecks()) {
