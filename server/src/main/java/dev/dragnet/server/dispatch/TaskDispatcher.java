@@ -70,6 +70,9 @@ public class TaskDispatcher implements DisposableBean {
 
 	private final LongAdder coalesced = new LongAdder();
 
+	/** Unnamed throttles per (probe, target), for their doubling rests; one small entry per pair ever throttled. */
+	private final Map<String, Strike> strikes = new ConcurrentHashMap<>();
+
 	@Autowired
 	TaskDispatcher(ProbeRegistry registry, DispatchProperties properties, ScheduleProperties schedule,
 			Cooldowns cooldowns, TargetStatistics statistics, ObjectProvider<MeterRegistry> meters) {
@@ -261,7 +264,7 @@ public class TaskDispatcher implements DisposableBean {
 		String detail = (result.detail() != null) ? result.detail() : result.outcome().name();
 		record(run, new Attempt(probe.name(), result.outcome().name(), detail, elapsed));
 		if (result.outcome() == TaskResult.Outcome.THROTTLED) {
-			Duration rest = rest(result);
+			Duration rest = rest(result, probe.name(), run.request.target());
 			this.frontier.throttled(probe.name(), run.request.target(), rest);
 			logger.info("task {}: {} throttled probe {} ({}); the probe rests from that server for {}s, its pace there "
 					+ "slows down, and the task tries another probe", answer.taskId(), run.request.target(), probe.name(),
@@ -278,10 +281,33 @@ public class TaskDispatcher implements DisposableBean {
 		return Mono.just(new Dispatched(result, probe.name(), List.copyOf(run.attempts), total));
 	}
 
-	private Duration rest(TaskResult result) {
+	/** The wait the server named, else an unnamed rest that doubles while the pair keeps being throttled. */
+	private Duration rest(TaskResult result, String probe, String target) {
 		Long asked = result.retryAfterMillis();
-		Duration rest = (asked != null && asked > 0) ? Duration.ofMillis(asked) : this.properties.throttleCooldown();
+		Duration rest = (asked != null && asked > 0) ? Duration.ofMillis(asked) : unnamedRest(probe, target);
 		return (rest.compareTo(this.properties.maxCooldown()) > 0) ? this.properties.maxCooldown() : rest;
+	}
+
+	private Duration unnamedRest(String probe, String target) {
+		long now = this.timer.now(TimeUnit.MILLISECONDS);
+		Duration longest = this.properties.throttleCooldown();
+		Duration first = (this.properties.firstThrottleRest().compareTo(longest) < 0) ? this.properties.firstThrottleRest()
+				: longest;
+		// The rest doubles only when it did not help: throttled again as it ended (the first queries after it).
+		// A throttle after a while of answers is a pace a little too fast, which the slower pace answers.
+		Strike strike = this.strikes.compute(probe + " " + target, (key, previous) -> {
+			long grace = Math.max(previous == null ? 0 : previous.rest().toMillis() / 2, 1000);
+			if (previous == null || now - previous.at() > previous.rest().toMillis() + grace) {
+				return new Strike(now, first);
+			}
+			Duration doubled = previous.rest().multipliedBy(2);
+			return new Strike(now, (doubled.compareTo(longest) < 0) ? doubled : longest);
+		});
+		return strike.rest();
+	}
+
+	/** The last unnamed throttle of a (probe, target) pair and the rest it got. */
+	private record Strike(long at, Duration rest) {
 	}
 
 	private void record(Run run, Attempt attempt) {

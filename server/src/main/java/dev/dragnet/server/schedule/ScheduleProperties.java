@@ -27,8 +27,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("dragnet.schedule")
 public record ScheduleProperties(@DefaultValue("20s") Duration defaultMaxWait, @DefaultValue("10m") Duration maxMaxWait,
 		@DefaultValue("10m") Duration bulkMaxWait, @DefaultValue("100ms") Duration probePaceSlack,
-		@DefaultValue("2.0") double backoffFactor, @DefaultValue("60s") Duration maxInterval,
-		@DefaultValue("30s") Duration recoveryAfter, @DefaultValue("0.1") double recoveryStep,
+		@DefaultValue("1.25") double backoffFactor, @DefaultValue("60s") Duration maxInterval,
+		@DefaultValue("30s") Duration recoveryAfter, @DefaultValue("0.05") double recoveryStep,
 		@DefaultValue("1s") Duration unpacedBackoffStart, @DefaultValue("20") int maxRequeues) {
 
 	public ScheduleProperties {

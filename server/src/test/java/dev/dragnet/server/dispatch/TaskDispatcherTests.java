@@ -92,7 +92,8 @@ class TaskDispatcherTests {
 	}
 
 	private static DispatchProperties properties(int maxAttempts) {
-		return new DispatchProperties(ATTEMPT, maxAttempts, ACQUIRE, 100, Duration.ofSeconds(60), Duration.ofHours(24));
+		return new DispatchProperties(ATTEMPT, maxAttempts, ACQUIRE, 100, Duration.ofSeconds(60), Duration.ofHours(24),
+				Duration.ofSeconds(60));
 	}
 
 	private Mono<Dispatched> dispatch(int maxAttempts) {

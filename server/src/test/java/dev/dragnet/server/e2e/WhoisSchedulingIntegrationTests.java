@@ -163,8 +163,8 @@ class WhoisSchedulingIntegrationTests {
 			.filter((s) -> ("127.0.0.1:" + strict.port()).equals(s.get("server")))
 			.blockFirst(Duration.ofSeconds(5));
 		assertThat(((Number) stats.get("throttles")).intValue()).as("throttles seen").isPositive();
-		assertThat(((Number) stats.get("learnedIntervalMillis")).longValue()).as("the pace learned")
-			.isGreaterThanOrEqualTo(200);
+		assertThat(((Number) stats.get("learnedIntervalMillis")).longValue()).as("the pace learned: slower than the 100 ms configured")
+			.isGreaterThan(100);
 	}
 
 	@Test
