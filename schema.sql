@@ -184,3 +184,7 @@ ALTER TABLE probe ADD COLUMN IF NOT EXISTS revoke_reason text;
 -- A quarantined probe stays connected but gets no work until an admin releases it.
 ALTER TABLE probe ADD COLUMN IF NOT EXISTS quarantined_at timestamptz;
 ALTER TABLE probe ADD COLUMN IF NOT EXISTS quarantine_reason text;
+
+-- A probe gone longer than dragnet.housekeeping.archive-probes-after is archived: left out of the listings, its row,
+-- counters and trust state kept. Its next hello brings it back.
+ALTER TABLE probe ADD COLUMN IF NOT EXISTS archived_at timestamptz;

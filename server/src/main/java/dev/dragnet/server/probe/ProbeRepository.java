@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
+import dev.dragnet.server.db.Chore;
 import dev.dragnet.server.db.DatabaseFailures;
 import dev.dragnet.server.db.DatabaseProperties;
 import dev.dragnet.server.db.DatabaseStatus;
@@ -27,6 +28,9 @@ import reactor.core.publisher.Mono;
  */
 @Repository
 class ProbeRepository {
+
+	/** The advisory lock of {@link #archive}, so that one server instance archives at a time ("probe_ar"). */
+	private static final long ARCHIVE_LOCK = 0x70726f62655f6172L;
 
 	private final DatabaseClient db;
 
@@ -114,7 +118,8 @@ class ProbeRepository {
 				    max_concurrency = EXCLUDED.max_concurrency, connected_since = EXCLUDED.connected_since,
 				    last_seen = EXCLUDED.last_seen, disconnected_at = EXCLUDED.disconnected_at,
 				    disconnect_reason = EXCLUDED.disconnect_reason, completed = probe.completed + EXCLUDED.completed,
-				    failed = probe.failed + EXCLUDED.failed, throttled = probe.throttled + EXCLUDED.throttled
+				    failed = probe.failed + EXCLUDED.failed, throttled = probe.throttled + EXCLUDED.throttled,
+				    archived_at = NULL
 				""")
 			.bind("name", name)
 			.bind("address", nullable(state.remoteAddress()))
@@ -178,8 +183,26 @@ class ProbeRepository {
 			.rowsUpdated();
 	}
 
+	/** Every probe not archived, by name. */
 	Flux<ProbeRow> findAll() {
-		return this.db.sql("SELECT * FROM probe ORDER BY name").map(ProbeRepository::row).all();
+		return this.db.sql("SELECT * FROM probe WHERE archived_at IS NULL ORDER BY name").map(ProbeRepository::row).all();
+	}
+
+	/**
+	 * Archives at most {@code batch} probes disconnected since before {@code before}: they leave the listings and
+	 * return when they connect again ({@link #write}). Under {@link Chore#LOCKED}; the number archived.
+	 */
+	Mono<Long> archive(Instant before, int batch) {
+		return this.db.sql(Chore.LOCKED + """
+				UPDATE probe SET archived_at = now()
+				WHERE (SELECT mine FROM turn) AND name IN (SELECT name FROM probe
+				    WHERE archived_at IS NULL AND state = 'INEFFECTIVE' AND disconnected_at < :before LIMIT :batch)
+				""")
+			.bind("lock", ARCHIVE_LOCK)
+			.bind("before", utc(before))
+			.bind("batch", batch)
+			.fetch()
+			.rowsUpdated();
 	}
 
 	private static ProbeRow row(Readable r) {

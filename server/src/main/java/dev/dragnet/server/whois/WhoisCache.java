@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
+import dev.dragnet.server.db.Chore;
 import dev.dragnet.server.db.DatabaseFailures;
 import dev.dragnet.server.db.DatabaseStatus;
 import dev.dragnet.server.db.DatabaseUnavailableException;
@@ -31,6 +32,9 @@ class WhoisCache {
 	private static final TypeReference<List<Hop>> HOPS = new TypeReference<>() {
 	};
 
+	/** The advisory lock of the purge, so that one server instance purges at a time ("whois_cache" in ASCII). */
+	private static final long PURGE_LOCK = 0x77686f69735fL;
+
 	private final DatabaseClient db;
 
 	private final Duration ttl;
@@ -53,6 +57,22 @@ class WhoisCache {
 	/** Stores an answer; {@link DatabaseUnavailableException} when the write is dropped. */
 	Mono<Void> store(Key key, Cached answer) {
 		return guarded("the WHOIS cache is not written", Mono.defer(() -> upsert(key, answer)));
+	}
+
+	/**
+	 * Deletes at most {@code batch} answers older than the TTL, which nobody is served any more; the number deleted.
+	 * Under {@link Chore#LOCKED}: while another server instance purges, this deletes nothing.
+	 */
+	Mono<Long> purge(int batch) {
+		return this.db.sql(Chore.LOCKED + """
+				DELETE FROM whois_cache WHERE (SELECT mine FROM turn) AND fetched_at <= :oldest
+				    AND ctid = ANY (ARRAY(SELECT ctid FROM whois_cache WHERE fetched_at <= :oldest LIMIT :batch))
+				""")
+			.bind("lock", PURGE_LOCK)
+			.bind("oldest", OffsetDateTime.now(ZoneOffset.UTC).minus(this.ttl))
+			.bind("batch", batch)
+			.fetch()
+			.rowsUpdated();
 	}
 
 	private <T> Mono<T> guarded(String what, Mono<T> use) {

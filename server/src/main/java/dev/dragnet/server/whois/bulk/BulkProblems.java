@@ -1,6 +1,9 @@
 package dev.dragnet.server.whois.bulk;
 
+import java.time.Duration;
+
 import dev.dragnet.server.web.ProblemException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
 /** The errors a bulk line can get before any lookup is made. */
@@ -25,6 +28,26 @@ final class BulkProblems {
 
 		BadLine(String detail) {
 			super(HttpStatus.BAD_REQUEST, "bad-request", "Bad request", detail);
+		}
+	}
+
+	/** A client that already runs {@code dragnet.whois.bulk.max-requests-per-client} bulk requests. */
+	static final class TooManyRequests extends ProblemException {
+
+		private static final Duration RETRY_AFTER = Duration.ofSeconds(30);
+
+		TooManyRequests(int limit) {
+			super(HttpStatus.TOO_MANY_REQUESTS, "too-many-bulk-requests", "Too many bulk requests",
+					"this client already runs " + limit + " bulk request(s), the most one address may run at once"
+							+ " (dragnet.whois.bulk.max-requests-per-client); send more lines in one request, or retry"
+							+ " when one has ended");
+		}
+
+		@Override
+		public HttpHeaders headers() {
+			HttpHeaders headers = new HttpHeaders();
+			headers.set(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER.toSeconds()));
+			return headers;
 		}
 	}
 

@@ -51,14 +51,15 @@ class BulkService {
 	 * The answers to {@code body}, one per line that asks something.
 	 *
 	 * @param requestId names the request in the log, should a lookup fail unexpectedly
+	 * @param client who asks: all of one client's bulk requests share one lane, one turn in the round robin
 	 */
-	Flux<BulkAnswer> answer(Flux<DataBuffer> body, BulkFormat format, String requestId) {
+	Flux<BulkAnswer> answer(Flux<DataBuffer> body, BulkFormat format, String requestId, String client) {
 		return lines(body).<ParsedLine>handle((line, sink) -> this.parser.parse(line, format).ifPresent(sink::next))
 			// prefetch 1: an inner is a single lookup, and no more than one answer per lookup should wait
 			.flatMap((line) -> answer(line, requestId), this.properties.concurrency(), 1)
 			// Every line waits in the bulk lanes of the scheduler: behind interactive lookups, round robin
-			// with other bulk requests, and never failed for waiting.
-			.contextWrite(Lane.bulk(requestId));
+			// with other clients' bulk requests, and never failed for waiting.
+			.contextWrite(Lane.bulk("client " + client));
 	}
 
 	/** The body's lines as its buffers arrive; one buffer is asked for only when the lines before are taken. */

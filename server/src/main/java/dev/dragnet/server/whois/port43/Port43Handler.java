@@ -1,12 +1,14 @@
 package dev.dragnet.server.whois.port43;
 
-import java.util.regex.Pattern;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.regex.Pattern;
 
 import dev.dragnet.net.InvalidDomainException;
+import dev.dragnet.server.web.ClientSlots;
 import dev.dragnet.server.web.ProblemException;
 import dev.dragnet.server.whois.WhoisProperties;
 import dev.dragnet.net.Addresses;
@@ -26,7 +28,8 @@ import reactor.netty.NettyOutbound;
 /**
  * One WHOIS conversation (RFC 3912): read the query line, look it up, write the text, close. Every error is
  * answered as a WHOIS comment line, {@code % Error: <detail>}, then the connection is closed. Connections
- * beyond {@code max-connections} get {@code % Error: too many connections} after their query is read.
+ * beyond {@code max-connections} get {@code % Error: too many connections} after their query is read, and so do
+ * a client address's connections beyond {@code max-connections-per-client}.
  */
 final class Port43Handler implements BiFunction<NettyInbound, NettyOutbound, Publisher<Void>> {
 
@@ -40,6 +43,8 @@ final class Port43Handler implements BiFunction<NettyInbound, NettyOutbound, Pub
 
 	private final AtomicInteger active = new AtomicInteger();
 
+	private final ClientSlots clients;
+
 	private final NetworkWhoisService network;
 
 	private static final Pattern AS_NUMBER = Pattern.compile("(?i)as\\d{1,10}");
@@ -50,16 +55,27 @@ final class Port43Handler implements BiFunction<NettyInbound, NettyOutbound, Pub
 		this.whois = whois;
 		this.whoisProperties = whoisProperties;
 		this.properties = properties;
+		this.clients = new ClientSlots(properties.maxConnectionsPerClient());
 	}
 
 	@Override
 	public Publisher<Void> apply(NettyInbound inbound, NettyOutbound outbound) {
 		boolean admitted = this.active.incrementAndGet() <= this.properties.maxConnections();
-		return readQuery(inbound).flatMap((line) -> admitted ? answer(line) : Mono.just(error("too many connections")))
+		String[] client = new String[1];
+		inbound.withConnection((connection) -> client[0] = ClientSlots.client((connection.channel()
+			.remoteAddress() instanceof InetSocketAddress remote) ? remote : null));
+		boolean own = admitted && this.clients.tryTake(client[0]);
+		String refusal = !admitted ? "too many connections" : !own ? "too many connections from your address" : null;
+		return readQuery(inbound).flatMap((line) -> (refusal == null) ? answer(line) : Mono.just(error(refusal)))
 			.onErrorResume((ex) -> Mono.just(error(describe(ex))))
 			.flatMap((text) -> write(outbound, text))
 			.then(Mono.<Void>fromRunnable(() -> inbound.withConnection(Connection::dispose)))
-			.doFinally((signal) -> this.active.decrementAndGet());
+			.doFinally((signal) -> {
+				this.active.decrementAndGet();
+				if (own) {
+					this.clients.release(client[0]);
+				}
+			});
 	}
 
 	/** The first line the client sends, within the query timeout; empty if it closes without sending one. */

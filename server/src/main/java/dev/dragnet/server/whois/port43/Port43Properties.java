@@ -15,6 +15,9 @@ import org.springframework.util.unit.DataSize;
  * 0 picks a free port (tests)
  * @param maxConnections connections served at once; a connection beyond that gets
  * {@code % Error: too many connections} and is closed
+ * @param maxConnectionsPerClient connections one client address may have open at once (0: no limit); one more
+ * gets {@code % Error: too many connections from your address} and is closed, so that one client cannot take
+ * every probe
  * @param queryTimeout how long a client may take, from connecting, to send its query line
  * @param writeTimeout how long a client may take to read the answer before the connection is closed
  * @param maxQueryLength the longest query line, in bytes without its line end; a longer one gets an error
@@ -23,7 +26,7 @@ import org.springframework.util.unit.DataSize;
 record Port43Properties(@DefaultValue("false") boolean enabled, @DefaultValue("0.0.0.0") String address,
 		@DefaultValue("43") int port, @DefaultValue("256") int maxConnections,
 		@DefaultValue("10s") Duration queryTimeout, @DefaultValue("30s") Duration writeTimeout,
-		@DefaultValue("1KB") DataSize maxQueryLength) {
+		@DefaultValue("1KB") DataSize maxQueryLength, @DefaultValue("8") int maxConnectionsPerClient) {
 
 	Port43Properties {
 		if (port < 0 || port > 65535) {
@@ -31,6 +34,9 @@ record Port43Properties(@DefaultValue("false") boolean enabled, @DefaultValue("0
 		}
 		if (maxConnections < 1) {
 			throw new IllegalArgumentException("dragnet.whois.port43.max-connections must be at least 1");
+		}
+		if (maxConnectionsPerClient < 0) {
+			throw new IllegalArgumentException("dragnet.whois.port43.max-connections-per-client must not be negative");
 		}
 		if (maxQueryLength.toBytes() < 1 || maxQueryLength.toBytes() > 64 * 1024) {
 			throw new IllegalArgumentException("dragnet.whois.port43.max-query-length must be from 1B to 64KB");

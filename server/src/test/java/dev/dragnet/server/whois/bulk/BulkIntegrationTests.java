@@ -1,11 +1,13 @@
 package dev.dragnet.server.whois.bulk;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
@@ -31,7 +33,10 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.http.client.HttpClient;
 import reactor.test.StepVerifier;
 
@@ -50,6 +55,9 @@ class BulkIntegrationTests {
 
 	/** Small, so that the number of lookups in flight is visible against the buffers around them. */
 	private static final int CONCURRENCY = 8;
+
+	/** Bulk requests one client address may run at once. */
+	private static final int PER_CLIENT = 2;
 
 	private static final ParameterizedTypeReference<Map<String, Object>> ANSWER = new ParameterizedTypeReference<>() {
 	};
@@ -77,7 +85,8 @@ class BulkIntegrationTests {
 			.run("--server.port=0", "--dragnet.probes.tokens=" + PROBE_TOKEN, "--dragnet.admin.token=" + ADMIN_TOKEN,
 					"--dragnet.whois.allow-private-servers=true", "--dragnet.whois.default-policy=whois",
 					"--dragnet.whois.pace.min-interval=0ms", "--dragnet.whois.pace.max-connections=64",
-					"--dragnet.whois.bulk.concurrency=" + CONCURRENCY, "--dragnet.whois.bulk.max-line-length=1KB");
+					"--dragnet.whois.bulk.concurrency=" + CONCURRENCY, "--dragnet.whois.bulk.max-line-length=1KB",
+					"--dragnet.whois.bulk.max-requests-per-client=" + PER_CLIENT);
 		int port = Integer.parseInt(server.getEnvironment().getProperty("local.server.port"));
 		// A fixed receive buffer: with kernel autotuning, how many answers it parks would vary from run to run.
 		HttpClient client = HttpClient.create().option(ChannelOption.SO_RCVBUF, 64 * 1024);
@@ -244,6 +253,61 @@ class BulkIntegrationTests {
 		assertThat(error(answers.get(4))).containsEntry("type", "/problems/line-too-long");
 		assertThat(result(answers.get(3))).containsEntry("domain", "other.test");
 		assertThat(result(answers.get(5))).containsEntry("domain", "example.test");
+	}
+
+	/**
+	 * One client address runs at most {@value #PER_CLIENT} bulk requests: the next is refused with a problem and
+	 * {@code Retry-After} while they run, and admitted once one has ended. The client comes from 127.0.0.2, so
+	 * that other tests' requests from 127.0.0.1 do not count.
+	 */
+	@Test
+	void oneClientRunsAtMostItsShareOfBulkRequests() {
+		int port = Integer.parseInt(server.getEnvironment().getProperty("local.server.port"));
+		WebClient other = WebClient.builder()
+			.clientConnector(new ReactorClientHttpConnector(
+					HttpClient.create().bindAddress(() -> new InetSocketAddress("127.0.0.2", 0))))
+			.baseUrl("http://127.0.0.1:" + port)
+			.build();
+		List<Sinks.Many<String>> bodies = new ArrayList<>();
+		List<Disposable> running = new ArrayList<>();
+		List<Map<String, Object>> answered = new CopyOnWriteArrayList<>();
+		try {
+			for (int i = 0; i < PER_CLIENT; i++) {
+				Sinks.Many<String> body = Sinks.many().unicast().onBackpressureBuffer();
+				body.tryEmitNext("example.test\n");
+				bodies.add(body);
+				running.add(other.post().uri("/api/whois/bulk").contentType(MediaType.TEXT_PLAIN)
+					.body(body.asFlux(), String.class)
+					.retrieve()
+					.bodyToFlux(ANSWER)
+					.subscribe(answered::add));
+			}
+			// Both are running once each has answered its first line while its body is still open.
+			await().atMost(Duration.ofSeconds(15)).until(() -> answered.size() == PER_CLIENT);
+
+			Map<String, Object> refused = other.post().uri("/api/whois/bulk").contentType(MediaType.TEXT_PLAIN).bodyValue("example.test\n")
+				.exchangeToMono((response) -> response.bodyToMono(ANSWER)
+					.map((problem) -> Map.of("status", response.statusCode().value(), "retryAfter",
+							String.valueOf(response.headers().asHttpHeaders().getFirst("Retry-After")), "problem", problem)))
+				.block(Duration.ofSeconds(10));
+			assertThat(refused).containsEntry("status", 429).containsEntry("retryAfter", "30");
+			@SuppressWarnings("unchecked")
+			Map<String, Object> problem = (Map<String, Object>) refused.get("problem");
+			assertThat(problem).containsEntry("type", "/problems/too-many-bulk-requests")
+				.extracting((p) -> p.get("detail")).asString().contains("max-requests-per-client");
+			// Another address is not held back by this one's requests.
+			assertThat(byLine(MediaType.TEXT_PLAIN, "example.test\n")).containsOnlyKeys(1);
+
+			bodies.get(0).tryEmitComplete();
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(other.post().uri("/api/whois/bulk")
+				.contentType(MediaType.TEXT_PLAIN).bodyValue("example.test\n")
+				.exchangeToMono((response) -> Mono.just(response.statusCode().value()))
+				.block(Duration.ofSeconds(10))).isEqualTo(200));
+		}
+		finally {
+			bodies.forEach(Sinks.Many::tryEmitComplete);
+			running.forEach(Disposable::dispose);
+		}
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package dev.dragnet.server.whois.port43;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,6 +51,8 @@ class Port43IntegrationTests {
 
 	private static final int MAX_CONNECTIONS = 3;
 
+	private static final int PER_CLIENT = 2;
+
 	private static final Path WHOIS_PROGRAM = Path.of("/usr/bin/whois");
 
 	private static FakeWhoisServer whois;
@@ -71,7 +74,8 @@ class Port43IntegrationTests {
 					"--dragnet.whois.pace.min-interval=0ms", "--dragnet.whois.port43.enabled=true",
 					"--dragnet.whois.port43.port=0", "--dragnet.whois.port43.address=127.0.0.1",
 					"--dragnet.whois.port43.query-timeout=" + QUERY_TIMEOUT.toMillis() + "ms",
-					"--dragnet.whois.port43.max-connections=" + MAX_CONNECTIONS);
+					"--dragnet.whois.port43.max-connections=" + MAX_CONNECTIONS,
+					"--dragnet.whois.port43.max-connections-per-client=" + PER_CLIENT);
 		port43 = server.getBean(Port43Server.class).port();
 		int port = Integer.parseInt(server.getEnvironment().getProperty("local.server.port"));
 		WebClient http = WebClient.create("http://127.0.0.1:" + port);
@@ -111,9 +115,19 @@ class Port43IntegrationTests {
 		return TcpClient.create().host("127.0.0.1").port(port43).connectNow(Duration.ofSeconds(5));
 	}
 
+	/** A connection from another loopback address, which the server takes for another client. */
+	private static Connection connectFrom(String address) {
+		return TcpClient.create().host("127.0.0.1").port(port43)
+			.bindAddress(() -> new InetSocketAddress(address, 0))
+			.connectNow(Duration.ofSeconds(5));
+	}
+
 	/** Sends {@code raw} and reads until the server closes the connection. */
 	private static String query(String raw) {
-		Connection connection = connect();
+		return query(connect(), raw);
+	}
+
+	private static String query(Connection connection, String raw) {
 		try {
 			// Reading starts before sending: a quick answer and close must not come before anyone listens.
 			Mono<Void> send = connection.outbound().sendString(Mono.just(raw), StandardCharsets.UTF_8).then();
@@ -176,8 +190,9 @@ class Port43IntegrationTests {
 	void connectionsBeyondTheLimitAreTurnedAway() {
 		List<Connection> held = new ArrayList<>();
 		try {
+			// From as many clients, so that no client's own limit is reached first.
 			for (int i = 0; i < MAX_CONNECTIONS; i++) {
-				held.add(connect());
+				held.add(connectFrom("127.0.0." + (2 + i)));
 			}
 			// The client's connect completes before the server has counted the connection, so give the server
 			// a moment to take all of them; from then on every further connection is turned away.
@@ -191,6 +206,26 @@ class Port43IntegrationTests {
 		// Once the held connections are gone, their slots are free again.
 		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
 			.until(() -> query("example.test\r\n").equals(ANSWER));
+	}
+
+	@Test
+	void oneClientHoldsAtMostItsShareOfConnections() {
+		List<Connection> held = new ArrayList<>();
+		try {
+			for (int i = 0; i < PER_CLIENT; i++) {
+				held.add(connectFrom("127.0.0.9"));
+			}
+			await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+				.until(() -> query(connectFrom("127.0.0.9"), "example.test\r\n")
+					.equals("% Error: too many connections from your address\r\n"));
+			// Another client is still served.
+			assertThat(query("example.test\r\n")).isEqualTo(ANSWER);
+		}
+		finally {
+			held.forEach(Connection::dispose);
+		}
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+			.until(() -> query(connectFrom("127.0.0.9"), "example.test\r\n").equals(ANSWER));
 	}
 
 	@Test
