@@ -188,3 +188,18 @@ ALTER TABLE probe ADD COLUMN IF NOT EXISTS quarantine_reason text;
 -- A probe gone longer than dragnet.housekeeping.archive-probes-after is archived: left out of the listings, its row,
 -- counters and trust state kept. Its next hello brings it back.
 ALTER TABLE probe ADD COLUMN IF NOT EXISTS archived_at timestamptz;
+
+-- Server instances sharing this database (docs/CLUSTER.md). Each writes its heartbeat every
+-- dragnet.cluster.heartbeat-interval; one whose heartbeat is older than dead-after is declared dead by a survivor,
+-- which sets stopped_at (so exactly one claims it) and takes over what it held.
+CREATE TABLE IF NOT EXISTS server_instance (
+	id           text PRIMARY KEY,                 -- host name and a random suffix, new at every start
+	url          text,                             -- the base URL other instances reach it at
+	started_at   timestamptz NOT NULL,
+	heartbeat_at timestamptz NOT NULL,
+	stopped_at   timestamptz,                      -- set when declared dead
+	stop_reason  text
+);
+
+-- The instance a probe's session is on; the probe is effective only while that instance is alive.
+ALTER TABLE probe ADD COLUMN IF NOT EXISTS instance_id text;

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
+import dev.dragnet.server.cluster.ClusterMembership;
 import dev.dragnet.server.db.Chore;
 import dev.dragnet.server.db.DatabaseFailures;
 import dev.dragnet.server.db.DatabaseProperties;
@@ -38,10 +39,13 @@ class ProbeRepository {
 
 	private final ProbeBacklog backlog;
 
-	ProbeRepository(DatabaseClient db, DatabaseStatus status, DatabaseProperties properties) {
+	private final ClusterMembership cluster;
+
+	ProbeRepository(DatabaseClient db, DatabaseStatus status, DatabaseProperties properties, ClusterMembership cluster) {
 		this.db = db;
 		this.status = status;
 		this.backlog = new ProbeBacklog(properties.probeBacklog());
+		this.cluster = cluster;
 	}
 
 	/** Saves a new session: the whole row, EFFECTIVE. Never fails while the database is away (see below). */
@@ -110,16 +114,16 @@ class ProbeRepository {
 		return this.db.sql("""
 				INSERT INTO probe (name, remote_address, state, version, capabilities, max_concurrency,
 				                   connected_since, last_seen, disconnected_at, disconnect_reason,
-				                   completed, failed, throttled)
+				                   completed, failed, throttled, instance_id)
 				VALUES (:name, :address, :state, :version, :capabilities, :max, :since, :seen, :at, :reason,
-				        :completed, :failed, :throttled)
+				        :completed, :failed, :throttled, :instance)
 				ON CONFLICT (name) DO UPDATE SET remote_address = EXCLUDED.remote_address, state = EXCLUDED.state,
 				    version = EXCLUDED.version, capabilities = EXCLUDED.capabilities,
 				    max_concurrency = EXCLUDED.max_concurrency, connected_since = EXCLUDED.connected_since,
 				    last_seen = EXCLUDED.last_seen, disconnected_at = EXCLUDED.disconnected_at,
 				    disconnect_reason = EXCLUDED.disconnect_reason, completed = probe.completed + EXCLUDED.completed,
 				    failed = probe.failed + EXCLUDED.failed, throttled = probe.throttled + EXCLUDED.throttled,
-				    archived_at = NULL
+				    archived_at = NULL, instance_id = EXCLUDED.instance_id
 				""")
 			.bind("name", name)
 			.bind("address", nullable(state.remoteAddress()))
@@ -134,6 +138,7 @@ class ProbeRepository {
 			.bind("completed", state.counters()[0])
 			.bind("failed", state.counters()[1])
 			.bind("throttled", state.counters()[2])
+			.bind("instance", this.cluster.id())
 			.then();
 	}
 
@@ -171,16 +176,34 @@ class ProbeRepository {
 		return (value != null) ? Parameters.in(utc(value)) : Parameters.in(OffsetDateTime.class);
 	}
 
-	/** At start no session is live on this instance, so no probe can be effective through it. */
+	/**
+	 * At start: probes stored as effective through an instance that is no longer alive (an earlier run of this
+	 * server, say) have no live session anywhere; probes of live instances are left alone.
+	 */
 	Mono<Long> allIneffective(String reason, Instant at) {
 		return this.db.sql("""
 				UPDATE probe SET state = 'INEFFECTIVE', disconnected_at = :at, disconnect_reason = :reason
 				WHERE state = 'EFFECTIVE' AND (connected_since IS NULL OR connected_since < :at)
-				""")
+				    AND (instance_id IS NULL OR NOT %s)
+				""".formatted(ClusterMembership.aliveCondition("instance_id")))
 			.bind("at", utc(at))
 			.bind("reason", reason)
+			.bind("deadAfterMillis", this.cluster.deadAfterMillis())
 			.fetch()
 			.rowsUpdated();
+	}
+
+	/** The probes whose sessions were on instance {@code id}, which died: INEFFECTIVE; their names. */
+	Flux<String> instanceGone(String id, String reason) {
+		return this.db.sql("""
+				UPDATE probe SET state = 'INEFFECTIVE', disconnected_at = now(), disconnect_reason = :reason
+				WHERE state = 'EFFECTIVE' AND instance_id = :id
+				RETURNING name
+				""")
+			.bind("id", id)
+			.bind("reason", reason)
+			.map((row) -> row.get("name", String.class))
+			.all();
 	}
 
 	/** Every probe not archived, by name. */

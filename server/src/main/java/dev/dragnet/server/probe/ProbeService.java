@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeoutException;
 
+import dev.dragnet.server.cluster.ClusterMembership;
 import dev.dragnet.server.db.DatabaseFailures;
 import dev.dragnet.server.db.DatabaseStatus;
 
@@ -46,8 +47,13 @@ public class ProbeService implements SmartLifecycle {
 
 	private volatile @Nullable Disposable writingBack;
 
-	ProbeService(ProbeRepository repository, ProbeRegistry registry, DatabaseStatus status,
+	private volatile @Nullable Disposable clusterWatch;
+
+	private final ClusterMembership cluster;
+
+	ProbeService(ProbeRepository repository, ProbeRegistry registry, DatabaseStatus status, ClusterMembership cluster,
 			ObjectProvider<Clock> clock) {
+		this.cluster = cluster;
 		this.repository = repository;
 		this.registry = registry;
 		this.status = status;
@@ -88,9 +94,29 @@ public class ProbeService implements SmartLifecycle {
 			.map(this::view);
 	}
 
-	/** Writes back the probe states that waited for the database, when it answers again. */
+	/**
+	 * Writes back the probe states that waited for the database, when it answers again; takes over the probes of
+	 * instances this one declared dead; and writes its own sessions again when it joins after being declared dead.
+	 */
 	@Override
 	public void start() {
+		this.clusterWatch = Flux.merge(this.cluster.deaths().concatMap((dead) -> this.repository
+			.instanceGone(dead, "its server instance " + dead + " stopped")
+			.collectList()
+			.doOnNext((names) -> {
+				if (!names.isEmpty()) {
+					logger.info("{} probe(s) of the dead instance {} marked INEFFECTIVE: {}", names.size(), dead, names);
+				}
+			})
+			.onErrorResume((ex) -> {
+				logger.warn("could not mark the probes of the dead instance {} INEFFECTIVE: {}", dead, ex.toString());
+				return Mono.empty();
+			})
+			.then()),
+				this.cluster.rejoined().concatMap((again) -> Flux.fromIterable(this.registry.sessions())
+					.concatMap((session) -> this.repository.connected(session).onErrorResume((ex) -> Mono.empty()))
+					.then()))
+			.subscribe(null, (ex) -> logger.error("the cluster watch stopped: {}", ex.toString()));
 		Flux<Boolean> chances = Flux.merge(this.status.changes().map(DatabaseStatus.Availability::up),
 				Flux.interval(WRITE_BACK_INTERVAL, Schedulers.parallel()).map((tick) -> this.status.isAvailable()));
 		this.writingBack = chances.filter((up) -> up && !this.repository.waiting().isEmpty())
@@ -115,6 +141,11 @@ public class ProbeService implements SmartLifecycle {
 
 	@Override
 	public void stop() {
+		Disposable watching = this.clusterWatch;
+		if (watching != null) {
+			watching.dispose();
+		}
+		this.clusterWatch = null;
 		Disposable running = this.writingBack;
 		if (running != null) {
 			running.dispose();
