@@ -203,3 +203,15 @@ CREATE TABLE IF NOT EXISTS server_instance (
 
 -- The instance a probe's session is on; the probe is effective only while that instance is alive.
 ALTER TABLE probe ADD COLUMN IF NOT EXISTS instance_id text;
+
+-- Probes reported down in an alert and not back yet (docs/OPERATIONS.md, "Alerts"). Shared by server instances and
+-- kept across restarts: a down is mailed by the one instance whose insert wins, a recovery by the one whose delete
+-- wins, so each message goes out once, and a restart neither repeats a down nor loses a recovery.
+CREATE TABLE IF NOT EXISTS probe_alert (
+	probe          text PRIMARY KEY,
+	down_at        timestamptz NOT NULL,
+	reason         text,
+	remote_address text,
+	reported_at    timestamptz NOT NULL DEFAULT now(),
+	reported_by    text                            -- the server instance that mailed it
+);

@@ -7,6 +7,7 @@ import java.util.List;
 
 import dev.dragnet.server.campaign.CampaignEvents;
 import dev.dragnet.server.campaign.CampaignStateChange;
+import dev.dragnet.server.cluster.ClusterMembership;
 import dev.dragnet.server.db.DatabaseStatus;
 import dev.dragnet.server.probe.ProbeEvents;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,8 +54,14 @@ public class AlertService implements SmartLifecycle {
 
 	private volatile @Nullable Disposable running;
 
+	private final AlertLedger ledger;
+
+	private final ClusterMembership cluster;
+
 	AlertService(ProbeEvents probes, CampaignEvents campaigns, DatabaseStatus database, AlertProperties properties,
-			MeterRegistry meters, ObjectProvider<JavaMailSender> mail) {
+			MeterRegistry meters, ObjectProvider<JavaMailSender> mail, AlertLedger ledger, ClusterMembership cluster) {
+		this.ledger = ledger;
+		this.cluster = cluster;
 		this.probes = probes;
 		this.campaigns = campaigns;
 		this.database = database;
@@ -82,11 +89,13 @@ public class AlertService implements SmartLifecycle {
 	public void start() {
 		AlertMailer mailer = mailer();
 		Flux<Alert> raised = Flux.merge(
-				new ProbeAlerts(this.properties, Schedulers.parallel()).alerts(this.probes.changes()),
+				new ProbeAlerts(this.properties, Schedulers.parallel(), this.ledger).alerts(this.probes.changes()),
 				this.campaigns.changes()
 					.filter(CampaignStateChange::finished)
 					.map(new AlertMessages(this.properties.subjectPrefix())::campaignEnded),
-				new DatabaseAlerts(this.properties, Schedulers.parallel()).alerts(this.database.changes()))
+				// Every instance sees the database go; the longest-running one says so.
+				new DatabaseAlerts(this.properties, Schedulers.parallel()).alerts(this.database.changes())
+					.filter((alert) -> this.cluster.leads()))
 			.doOnNext((alert) -> raised(alert, mailer != null));
 		Flux<Alert> handled = (mailer != null)
 				? new AlertOutbox(mailer::send, this.properties, this.meters, Schedulers.parallel()).deliver(raised)

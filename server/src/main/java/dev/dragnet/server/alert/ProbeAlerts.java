@@ -1,10 +1,13 @@
 package dev.dragnet.server.alert;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import dev.dragnet.server.probe.ProbeStateChange;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -26,7 +29,15 @@ final class ProbeAlerts {
 
 	private final Scheduler timer;
 
+	private final @Nullable AlertLedger ledger;
+
 	ProbeAlerts(AlertProperties properties, Scheduler timer) {
+		this(properties, timer, null);
+	}
+
+	/** @param ledger the shared record of reported downs, or null to decide from this instance's memory alone */
+	ProbeAlerts(AlertProperties properties, Scheduler timer, @Nullable AlertLedger ledger) {
+		this.ledger = ledger;
 		this.properties = properties;
 		this.watch = new ProbeWatch(properties.digest());
 		this.messages = new AlertMessages(properties.subjectPrefix());
@@ -45,14 +56,18 @@ final class ProbeAlerts {
 		return downs.mapNotNull(this.watch::wentDown)
 			.bufferTimeout(MAX_ROUND, this.properties.round(), this.timer)
 			.map(this.watch::closeRound)
+			.concatMap((listed) -> (this.ledger != null && !listed.isEmpty()) ? this.ledger.claimDowns(listed)
+					: Mono.just(listed))
 			.filter((listed) -> !listed.isEmpty())
 			.map((listed) -> this.messages.probesDown(listed, now()));
 	}
 
 	private Flux<Alert> recoveries(Flux<ProbeStateChange> ups) {
-		return ups.mapNotNull((back) -> {
-			ProbeStateChange wentDown = this.watch.cameBack(back);
-			return (wentDown != null) ? this.messages.probeRecovered(back, wentDown) : null;
+		return ups.concatMap((back) -> {
+			Optional<ProbeStateChange> remembered = Optional.ofNullable(this.watch.cameBack(back));
+			Mono<Optional<ProbeStateChange>> wentDown = (this.ledger != null)
+					? this.ledger.claimRecovery(back, remembered) : Mono.just(remembered);
+			return wentDown.flatMap((down) -> Mono.justOrEmpty(down.map((d) -> this.messages.probeRecovered(back, d))));
 		});
 	}
 

@@ -90,6 +90,16 @@ public class ClusterMembership implements SmartLifecycle, ApplicationListener<We
 		return this.members.stream().filter((member) -> !member.id().equals(this.id)).toList();
 	}
 
+	/**
+	 * Whether this instance speaks for the cluster about what every instance sees alike (the database going away):
+	 * the longest-running instance at the last heartbeat, or this one before the first. So an outage is mailed
+	 * once, not once per instance.
+	 */
+	public boolean leads() {
+		List<Member> known = this.members;
+		return known.isEmpty() || known.get(0).self();
+	}
+
 	/** The id of every instance this instance declared dead; each death is claimed by one instance only. */
 	public Flux<String> deaths() {
 		return this.deaths.asFlux();

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -73,6 +74,19 @@ public class ProbeEvents {
 		this.down.add(session.name());
 		return publish(new ProbeStateChange(session.name(), ProbeStateChange.Kind.INEFFECTIVE,
 				session.remoteAddress(), now(), session.lastSeen(), reason, session.abandonedTasks(), blocks));
+	}
+
+	/**
+	 * A probe whose session was on another server instance, which died: publishes {@code INEFFECTIVE} here, on the
+	 * instance that took over, so that its alert is raised once (see {@code AlertLedger}).
+	 */
+	ProbeStateChange ineffectiveElsewhere(String name, @Nullable String remoteAddress, @Nullable Instant lastSeen,
+			String reason) {
+		this.down.add(name);
+		Instant now = now();
+		return publish(new ProbeStateChange(name, ProbeStateChange.Kind.INEFFECTIVE,
+				(remoteAddress != null) ? remoteAddress : "unknown", now, (lastSeen != null) ? lastSeen : now, reason,
+				List.of(), List.of()));
 	}
 
 	private ProbeStateChange publish(ProbeStateChange change) {

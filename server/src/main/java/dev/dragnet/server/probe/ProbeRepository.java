@@ -193,16 +193,16 @@ class ProbeRepository {
 			.rowsUpdated();
 	}
 
-	/** The probes whose sessions were on instance {@code id}, which died: INEFFECTIVE; their names. */
-	Flux<String> instanceGone(String id, String reason) {
+	/** The probes whose sessions were on instance {@code id}, which died: INEFFECTIVE; what they were. */
+	Flux<ProbeRow> instanceGone(String id, String reason) {
 		return this.db.sql("""
 				UPDATE probe SET state = 'INEFFECTIVE', disconnected_at = now(), disconnect_reason = :reason
 				WHERE state = 'EFFECTIVE' AND instance_id = :id
-				RETURNING name
+				RETURNING *
 				""")
 			.bind("id", id)
 			.bind("reason", reason)
-			.map((row) -> row.get("name", String.class))
+			.map(ProbeRepository::row)
 			.all();
 	}
 

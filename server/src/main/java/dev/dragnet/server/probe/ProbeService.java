@@ -51,9 +51,12 @@ public class ProbeService implements SmartLifecycle {
 
 	private final ClusterMembership cluster;
 
+	private final ProbeEvents events;
+
 	ProbeService(ProbeRepository repository, ProbeRegistry registry, DatabaseStatus status, ClusterMembership cluster,
-			ObjectProvider<Clock> clock) {
+			ProbeEvents events, ObjectProvider<Clock> clock) {
 		this.cluster = cluster;
+		this.events = events;
 		this.repository = repository;
 		this.registry = registry;
 		this.status = status;
@@ -103,10 +106,13 @@ public class ProbeService implements SmartLifecycle {
 		this.clusterWatch = Flux.merge(this.cluster.deaths().concatMap((dead) -> this.repository
 			.instanceGone(dead, "its server instance " + dead + " stopped")
 			.collectList()
-			.doOnNext((names) -> {
-				if (!names.isEmpty()) {
-					logger.info("{} probe(s) of the dead instance {} marked INEFFECTIVE: {}", names.size(), dead, names);
+			.doOnNext((rows) -> {
+				if (!rows.isEmpty()) {
+					logger.info("{} probe(s) of the dead instance {} marked INEFFECTIVE: {}", rows.size(), dead,
+							rows.stream().map(ProbeRepository.ProbeRow::name).toList());
 				}
+				rows.forEach((row) -> this.events.ineffectiveElsewhere(row.name(), row.remoteAddress(), row.lastSeen(),
+						"its server instance " + dead + " stopped"));
 			})
 			.onErrorResume((ex) -> {
 				logger.warn("could not mark the probes of the dead instance {} INEFFECTIVE: {}", dead, ex.toString());

@@ -64,13 +64,7 @@ class AlertMailIntegrationTests {
 		smtp = startSmtp();
 		whois = FakeWhoisServer.start();
 		whois.fallback(WhoisBehaviour.delayed(Duration.ofSeconds(3), WhoisBehaviour.noMatch()));
-		server = RunningServer.start("--dragnet.probes.tokens=" + TOKEN, "--dragnet.admin.token=" + ADMIN,
-				"--dragnet.probes.ping-interval=500ms", "--spring.mail.host=127.0.0.1", "--spring.mail.port=" + smtpPort,
-				"--dragnet.alerts.recipients=ops@dragnet.test, oncall@dragnet.test",
-				"--dragnet.alerts.round=" + ROUND.toMillis() + "ms", "--dragnet.alerts.retry.initial-backoff=200ms",
-				"--dragnet.alerts.retry.max-backoff=1s", "--dragnet.whois.allow-private-servers=true",
-				"--dragnet.whois.default-policy=whois", "--dragnet.whois.pace.min-interval=0ms",
-				"--dragnet.whois.pace.max-connections=16");
+		server = RunningServer.start(arguments());
 		server.route("test", whois.host(), whois.port(), "%s", ADMIN);
 		server.startProbe("steady", TOKEN, 4);
 		victim = server.startProbe("victim", TOKEN, 4);
@@ -92,6 +86,16 @@ class AlertMailIntegrationTests {
 		if (smtp != null) {
 			smtp.stop();
 		}
+	}
+
+	private static String[] arguments() {
+		return new String[] { "--dragnet.probes.tokens=" + TOKEN, "--dragnet.admin.token=" + ADMIN,
+				"--dragnet.probes.ping-interval=500ms", "--spring.mail.host=127.0.0.1", "--spring.mail.port=" + smtpPort,
+				"--dragnet.alerts.recipients=ops@dragnet.test, oncall@dragnet.test",
+				"--dragnet.alerts.round=" + ROUND.toMillis() + "ms", "--dragnet.alerts.retry.initial-backoff=200ms",
+				"--dragnet.alerts.retry.max-backoff=1s", "--dragnet.whois.allow-private-servers=true",
+				"--dragnet.whois.default-policy=whois", "--dragnet.whois.pace.min-interval=0ms",
+				"--dragnet.whois.pace.max-connections=16" };
 	}
 
 	private static GreenMail startSmtp() {
@@ -161,6 +165,28 @@ class AlertMailIntegrationTests {
 		assertThat(received.get(0).getSubject()).isEqualTo("[dragnet] 1 probe down: victim");
 		assertThat(metric("dragnet_alerts_sent_total")).isEqualTo(3);
 		assertThat(metric("dragnet_alerts_dropped_total")).isZero();
+	}
+
+	/**
+	 * What was reported lives in the database, not only in the server's memory: after a restart the probe reported
+	 * down in the test before gets its recovery message, and no second down message.
+	 */
+	@Test
+	@Order(4)
+	void aRestartNeitherRepeatsADownNorLosesTheRecovery() throws Exception {
+		RunningServer before = server;
+		int port = before.port();
+		Map<String, Object> database = before.database();
+		before.stopServerOnly();
+		smtp.purgeEmailFromAllMailboxes();
+		server = RunningServer.start(database, port, arguments());
+		victim = server.startProbe("victim", TOKEN, 4);
+		awaitMessages(1);
+		Thread.sleep(ROUND.multipliedBy(2).toMillis());
+		assertThat(inbox("ops@dragnet.test")).extracting(MimeMessage::getSubject)
+			.contains("[dragnet] probe victim is back")
+			.noneMatch((subject) -> subject.contains("down") && subject.contains("victim"));
+		before.close(); // its other probe, which moved to the new server
 	}
 
 	/** What the mailbox of {@code address} received, oldest first (GreenMail keeps one copy per recipient). */
