@@ -381,7 +381,7 @@ public final class CampaignWorker {
 	private void resendDeferred() {
 		List<BlockResult> due = this.held.takeDeferred();
 		if (!due.isEmpty()) {
-			log.info("sending {} deferred block result(s) again", due.size());
+			log.debug("sending {} deferred block result(s) again", due.size());
 			due.forEach(this.send);
 		}
 	}
