@@ -10,6 +10,7 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.dragnet.probe.campaign.HeldResults;
 import dev.dragnet.probe.campaign.SourcePool;
 import javax.net.ssl.SSLException;
 
@@ -74,6 +75,9 @@ public final class ProbeAgent implements AutoCloseable {
 
 	/** The sources and their rests, kept across sessions so a reconnect does not forget which sources rest. */
 	private final SourcePool sourcePool;
+
+	/** Finished block results the server has not settled yet; they outlive sessions like the rests do. */
+	private final HeldResults heldResults = new HeldResults();
 
 	private final HttpClient http;
 
@@ -172,8 +176,8 @@ public final class ProbeAgent implements AutoCloseable {
 
 	private Mono<ProbeSession.End> session() {
 		changeState(ProbeState.CONNECTING, "connecting to {} as {}", this.config.server(), this.config.name());
-		return new ProbeSession(this.config, this.codec, this.whois, this.rdap, this.sourcePool, this.nameServers,
-				this.http, new SessionListener()).run();
+		return new ProbeSession(this.config, this.codec, this.whois, this.rdap, this.sourcePool, this.heldResults,
+				this.nameServers, this.http, new SessionListener()).run();
 	}
 
 	private Mono<Void> afterSession(ProbeSession.End end, ReconnectBackoff backoff) {

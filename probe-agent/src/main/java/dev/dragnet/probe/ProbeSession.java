@@ -12,6 +12,7 @@ import javax.net.ssl.SSLHandshakeException;
 import dev.dragnet.probe.rdap.RdapClient;
 import dev.dragnet.probe.whois.WhoisClient;
 import dev.dragnet.probe.campaign.CampaignWorker;
+import dev.dragnet.probe.campaign.HeldResults;
 import dev.dragnet.probe.campaign.SourcePool;
 import dev.dragnet.probe.reverseip.NameServers;
 import dev.dragnet.protocol.BlockAck;
@@ -121,8 +122,8 @@ final class ProbeSession {
 	private final CampaignWorker campaigns;
 
 	ProbeSession(ProbeConfig config, FrameCodec codec, WhoisClient whois, RdapClient rdap, SourcePool sources,
-			NameServers nameServers, HttpClient http, Listener listener) {
-		this.campaigns = new CampaignWorker(sources, nameServers, config.sourceKeys(), this::send, BLOCK_SLOTS,
+			HeldResults held, NameServers nameServers, HttpClient http, Listener listener) {
+		this.campaigns = new CampaignWorker(sources, held, nameServers, config.sourceKeys(), this::send, BLOCK_SLOTS,
 				BLOCK_PARALLELISM);
 		this.config = config;
 		this.codec = codec;
@@ -130,8 +131,9 @@ final class ProbeSession {
 		this.rdap = rdap;
 		this.http = http;
 		this.listener = listener;
-		// Each task sends a result and a credit grant; pongs and errors need a little more.
-		this.outboundCapacity = 2 * config.concurrency() + 2 * SPARE_SLOTS;
+		// Each task sends a result and a credit grant; pongs and errors need a little more; held block results go
+		// again all at once after the welcome.
+		this.outboundCapacity = 2 * config.concurrency() + 2 * SPARE_SLOTS + HeldResults.MAX_RESULTS + BLOCK_SLOTS;
 		this.outbound = Sinks.many().unicast().onBackpressureBuffer(Queues.<String>get(this.outboundCapacity).get());
 	}
 
@@ -150,7 +152,7 @@ final class ProbeSession {
 	private Publisher<Void> handle(WebsocketInbound in, WebsocketOutbound out) {
 		this.handshaken = true;
 		send(new Hello(this.config.name(), this.config.token(), ProbeAgent.VERSION, Protocol.VERSION,
-				CAPABILITIES, this.config.concurrency()));
+				CAPABILITIES, this.config.concurrency(), this.campaigns.heldLeases()));
 		Mono<Void> closeStatus = in.receiveCloseStatus().doOnNext(status -> this.closeStatus = status).then();
 		Mono<Void> inbound = inbound(in).doFinally(signal -> completeOutbound());
 		Mono<Void> sent = out.sendString(this.outbound.asFlux(), StandardCharsets.UTF_8).then();
@@ -258,6 +260,7 @@ final class ProbeSession {
 		this.listener.welcomed(w);
 		this.credits.addAndGet(this.config.concurrency());
 		send(new CreditGrant(this.config.concurrency()));
+		this.campaigns.welcomed();
 	}
 
 	private Mono<Void> serverError(ErrorFrame error) {

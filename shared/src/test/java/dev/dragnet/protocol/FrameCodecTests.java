@@ -13,7 +13,8 @@ class FrameCodecTests {
 
 	@Test
 	void probeFramesSurviveARoundTrip() {
-		List<ProbeFrame> frames = List.of(new Hello("cafe-12", "t", "0.1", 1, List.of("whois"), 32), new Pong(7),
+		List<ProbeFrame> frames = List.of(new Hello("cafe-12", "t", "0.1", 1, List.of("whois"), 32),
+				new Hello("cafe-12", "t", "0.1", 1, List.of("reverse-ip"), 32, List.of("l-7", "l-8")), new Pong(7),
 				new CreditGrant(3), new TaskResult("t-1", TaskResult.Outcome.OK, "Domain Name: X", 14, 5, null),
 				new ErrorFrame(ErrorFrame.BAD_FRAME, "oops", null), new WantBlocks(4), new BlockProgress("l-1", 17),
 				new BlockResult("l-1",
@@ -35,7 +36,8 @@ class FrameCodecTests {
 				new Task("t-1", 5000, new WhoisQuery("whois.example", 43, "domain example.com", null, 65536, 2000,
 						new SocksProxy("127.0.0.1", 1080, "u", "p"))),
 				new BlockLease("l-1", 7, 3, "192.0.2.0", "192.0.2.255", List.of("ptr"), false, 300_000),
-				new BlockAck("l-1", false, "not your lease"), new CampaignNotice(3, CampaignNotice.STARTED),
+				new BlockAck("l-1", false, "not your lease"), BlockAck.deferred("l-2", "the database is away", 2000),
+				new CampaignNotice(3, CampaignNotice.STARTED),
 				new SourceList(List.of(dev.dragnet.protocol.source.SourceCatalogue.plainText("https://api.example/"))));
 		for (ServerFrame frame : frames) {
 			assertThat(this.codec.decodeServerFrame(this.codec.encode(frame))).isEqualTo(frame);
@@ -56,6 +58,20 @@ class FrameCodecTests {
 	void aGiveUpFromAnOlderProbeHasNoRestingTime() {
 		assertThat(this.codec.decodeProbeFrame("{\"type\":\"block-give-up\",\"leaseId\":\"l\",\"reason\":\"r\"}"))
 			.isEqualTo(new BlockGiveUp("l", "r", null));
+	}
+
+	@Test
+	void aDeferralSaysWhenToSendAgainAndOlderFramesReadAsBefore() {
+		assertThat(this.codec.encode(BlockAck.deferred("l-1", "the database is away", 2000)))
+			.isEqualTo("{\"type\":\"block-ack\",\"leaseId\":\"l-1\",\"accepted\":false,"
+					+ "\"reason\":\"the database is away\",\"retryAfterMillis\":2000}");
+		assertThat(this.codec.encode(new BlockAck("l-1", true, null))).doesNotContain("retryAfterMillis");
+		BlockAck refused = (BlockAck) this.codec.decodeServerFrame(
+				"{\"type\":\"block-ack\",\"leaseId\":\"l\",\"accepted\":false,\"reason\":\"r\"}");
+		assertThat(refused.deferral()).isFalse();
+		Hello older = (Hello) this.codec.decodeProbeFrame("{\"type\":\"hello\",\"name\":\"p\",\"token\":\"t\","
+				+ "\"version\":\"0.1\",\"protocol\":1,\"capabilities\":[\"whois\"],\"maxConcurrency\":4}");
+		assertThat(older.heldResults()).isEmpty();
 	}
 
 	@Test

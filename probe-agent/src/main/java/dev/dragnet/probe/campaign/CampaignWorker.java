@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.publisher.Sinks.EmitResult;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -49,7 +51,10 @@ import reactor.core.scheduler.Schedulers;
  * (an operator fixed it). When the lease asks
  * for verification, each domain found is forward-resolved through the probe's name servers ({@link ForwardChecks}).
  * One worker per session; its state is the sources and the leases it runs. The rests live in the {@link SourcePool},
- * which the agent keeps across sessions.
+ * which the agent keeps across sessions, and so do the results the server has not settled yet ({@link HeldResults}):
+ * each finished block's result is kept until a {@code block-ack} stores or refuses it, sent again after each welcome,
+ * and, when the server deferred it (its database was away), again after the ack's {@code retryAfterMillis} and on a
+ * {@code campaign} notice. While the held results reach their bound the worker asks for no more blocks.
  */
 public final class CampaignWorker {
 
@@ -72,6 +77,11 @@ public final class CampaignWorker {
 	/** Shortest gap between progress frames, however short the lease. */
 	private static final Duration MIN_PROGRESS_EVERY = Duration.ofMillis(200);
 
+	/** Shortest and longest wait before sending deferred results again, whatever the server's ack says. */
+	private static final Duration MIN_RESEND = Duration.ofMillis(100);
+
+	private static final Duration MAX_RESEND = Duration.ofMinutes(10);
+
 	/** Forward confirmations of one address in flight at once. */
 	private static final int VERIFY_CONCURRENCY = 8;
 
@@ -90,6 +100,8 @@ public final class CampaignWorker {
 	private final Scheduler clock;
 
 	private final Map<String, String> keys;
+
+	private final HeldResults held;
 
 	private final AtomicReference<List<SourceDefinition>> sources = new AtomicReference<>(List.of());
 
@@ -110,6 +122,14 @@ public final class CampaignWorker {
 
 	/** Waits after which the worker asks for work again (a rest that made it give a block up ends then). */
 	private final Sinks.Many<Duration> wakeups = Sinks.many().multicast().directBestEffort();
+
+	/** Waits after which deferred results go again; at most one is armed at a time. */
+	private final Sinks.Many<Duration> resends = Sinks.many().multicast().directBestEffort();
+
+	private final AtomicBoolean resendArmed = new AtomicBoolean();
+
+	/** Set while the held results are at their bound and the worker asks for nothing, so that is logged once. */
+	private volatile boolean heldFull;
 
 	/**
 	 * @param runner asks the declarative sources
@@ -135,17 +155,33 @@ public final class CampaignWorker {
 	 */
 	public CampaignWorker(SourcePool pool, NameServers nameServers, Map<String, String> keys,
 			Consumer<ProbeFrame> send, int slots, int parallelism) {
-		this(pool, nameServers, keys, send, slots, parallelism, SUSPICIOUS_ZEROS, pool.clock());
+		this(pool, new HeldResults(), nameServers, keys, send, slots, parallelism);
+	}
+
+	/**
+	 * A worker for one session of a probe whose {@code pool} and {@code held} results outlive its sessions.
+	 * @param pool the agent's sources and their rests
+	 * @param held the agent's results not settled by the server yet
+	 * @param nameServers answer forward verification
+	 * @param keys this probe's API keys for keyed sources, by source name
+	 * @param send where frames for the server go
+	 * @param slots blocks run at once
+	 * @param parallelism addresses of one block resolved at once
+	 */
+	public CampaignWorker(SourcePool pool, HeldResults held, NameServers nameServers, Map<String, String> keys,
+			Consumer<ProbeFrame> send, int slots, int parallelism) {
+		this(pool, held, nameServers, keys, send, slots, parallelism, SUSPICIOUS_ZEROS, pool.clock());
 	}
 
 	CampaignWorker(SourceRunner runner, NameServers nameServers, Map<String, String> keys, Consumer<ProbeFrame> send,
 			int slots, int parallelism, int suspiciousZeros, Scheduler clock) {
-		this(new SourcePool(runner, new PtrLookup(nameServers), clock), nameServers, keys, send, slots, parallelism,
-				suspiciousZeros, clock);
+		this(new SourcePool(runner, new PtrLookup(nameServers), clock), new HeldResults(), nameServers, keys, send,
+				slots, parallelism, suspiciousZeros, clock);
 	}
 
-	private CampaignWorker(SourcePool pool, NameServers nameServers, Map<String, String> keys,
+	CampaignWorker(SourcePool pool, HeldResults held, NameServers nameServers, Map<String, String> keys,
 			Consumer<ProbeFrame> send, int slots, int parallelism, int suspiciousZeros, Scheduler clock) {
+		this.held = held;
 		this.keys = Map.copyOf(keys);
 		this.pool = pool;
 		this.checks = new ForwardChecks(new ForwardVerifier(nameServers), VERIFY_CONCURRENCY);
@@ -159,13 +195,36 @@ public final class CampaignWorker {
 
 	/**
 	 * While the session lasts, asks for work every {@code every} when a slot is free (a safety net for blocks that
-	 * came back to the pool while nobody asked), and as soon as a rest that made it give a block up is over. Never
-	 * completes; cancel it with the session.
+	 * came back to the pool while nobody asked), and as soon as a rest that made it give a block up is over; and sends
+	 * deferred results again when their wait is over. Never completes; cancel it with the session.
 	 */
 	public Mono<Void> poll(Duration every) {
 		Flux<Long> wake = this.wakeups.asFlux().flatMap((wait) -> Mono.delay(wait, this.clock), 16);
 		Flux<Long> ticks = Flux.interval(every, this.clock).doOnNext((tick) -> this.asked.set(0));
-		return Flux.merge(ticks, wake).doOnNext((tick) -> askForBlocks()).then();
+		Flux<Long> resend = this.resends.asFlux()
+			.flatMap((wait) -> Mono.delay(wait, this.clock), 4)
+			.doOnNext((tick) -> {
+				this.resendArmed.set(false);
+				resendDeferred();
+			});
+		return Flux.merge(Flux.merge(ticks, wake).doOnNext((tick) -> askForBlocks()), resend).then();
+	}
+
+	/** The leases whose results this probe holds, for the hello of a new session. */
+	public List<String> heldLeases() {
+		return this.held.leases();
+	}
+
+	/**
+	 * The session was welcomed: every result held from earlier sessions (or deferred in this one) goes again; the
+	 * server named in the hello that they would.
+	 */
+	public void welcomed() {
+		List<BlockResult> again = this.held.takeAll();
+		if (!again.isEmpty()) {
+			log.info("sending {} held block result(s) again in the new session", again.size());
+			again.forEach(this.send);
+		}
 	}
 
 	/**
@@ -201,6 +260,8 @@ public final class CampaignWorker {
 		log.info("campaign {} {}", notice.campaignId(), notice.state().toLowerCase(Locale.ROOT));
 		if (CampaignNotice.STARTED.equals(notice.state())) {
 			this.asked.set(0);
+			// The server announces its running campaigns again when its database is back: deferred results go now.
+			resendDeferred();
 			askForBlocks();
 		}
 	}
@@ -210,7 +271,21 @@ public final class CampaignWorker {
 	 * probe): a block still running under such a lease is stopped, since its result would be refused.
 	 */
 	public void ack(BlockAck ack) {
+		if (ack.deferral()) {
+			deferred(ack);
+			return;
+		}
+		boolean wasFull = this.held.full();
+		boolean wasHeld = this.held.settled(ack.leaseId());
+		if (wasFull && !this.held.full()) {
+			log.info("the server settled held block results; {} still held, asking for blocks again", this.held.size());
+			askForBlocks();
+		}
 		if (ack.accepted()) {
+			return;
+		}
+		if (wasHeld) {
+			log.warn("the server refused the result of lease {}: {}", ack.leaseId(), ack.reason());
 			return;
 		}
 		Sinks.One<Boolean> running = this.leases.get(ack.leaseId());
@@ -241,7 +316,7 @@ public final class CampaignWorker {
 			.doOnNext((tick) -> this.send.accept(new BlockProgress(lease.leaseId(), block.done())));
 		return block.answers()
 			.flatMap((answers) -> result(lease, answers))
-			.doOnNext(this.send::accept)
+			.doOnNext(this::deliver)
 			.doOnNext((r) -> this.gaveUp = false)
 			.doOnNext((r) -> log.info("block {} done: {} address(es) with domains, {} without", lease.blockId(),
 					r.found().size(), r.empty().size()))
@@ -266,6 +341,49 @@ public final class CampaignWorker {
 		Duration third = lease.dividedBy(3);
 		return (third.compareTo(PROGRESS_EVERY) > 0) ? PROGRESS_EVERY
 				: (third.compareTo(MIN_PROGRESS_EVERY) < 0) ? MIN_PROGRESS_EVERY : third;
+	}
+
+	/** A finished block's result goes to the server and is held until the server settles it. */
+	private void deliver(BlockResult result) {
+		this.held.hold(result);
+		this.send.accept(result);
+	}
+
+	/** The server could not store a result now: it is kept and sent again after the wait the server named. */
+	private void deferred(BlockAck ack) {
+		int times = this.held.deferred(ack.leaseId());
+		if (times == 0) {
+			log.debug("the server deferred the result of lease {}, which this probe no longer holds", ack.leaseId());
+			return;
+		}
+		Duration wait = Duration.ofMillis(ack.retryAfterMillis());
+		wait = (wait.compareTo(MIN_RESEND) < 0) ? MIN_RESEND : (wait.compareTo(MAX_RESEND) > 0) ? MAX_RESEND : wait;
+		if (times == 1) {
+			log.info("the server could not store the result of lease {} now ({}); keeping it and sending it again in {}"
+					+ " ms", ack.leaseId(), ack.reason(), wait.toMillis());
+		}
+		else {
+			log.debug("the result of lease {} was deferred again ({} times)", ack.leaseId(), times);
+		}
+		if (this.resendArmed.compareAndSet(false, true)) {
+			EmitResult armed;
+			synchronized (this.resends) {
+				armed = this.resends.tryEmitNext(wait);
+			}
+			if (armed.isFailure()) {
+				// No poll runs (the session is ending): the next welcome sends it again.
+				this.resendArmed.set(false);
+			}
+		}
+	}
+
+	/** Sends the deferred results again. */
+	private void resendDeferred() {
+		List<BlockResult> due = this.held.takeDeferred();
+		if (!due.isEmpty()) {
+			log.debug("sending {} deferred block result(s) again", due.size());
+			due.forEach(this.send);
+		}
 	}
 
 	/**
@@ -301,6 +419,15 @@ public final class CampaignWorker {
 		if (names.isEmpty() || (this.gaveUp && this.pool.allResting(names))) {
 			return;
 		}
+		if (this.held.full()) {
+			if (!this.heldFull) {
+				this.heldFull = true;
+				log.warn("{} block results wait for the server to store them; asking for no more blocks until it does",
+						this.held.size());
+			}
+			return;
+		}
+		this.heldFull = false;
 		int free;
 		synchronized (this.asked) {
 			free = this.slots - this.running.get() - this.asked.get();

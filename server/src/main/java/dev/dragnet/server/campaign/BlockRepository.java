@@ -241,6 +241,52 @@ class BlockRepository {
 	}
 
 	/**
+	 * Moves the leases of {@code probe} named in {@code leaseIds} to its session {@code session}, whichever session
+	 * leased them: the probe holds their finished results and sends them again in that session. Their expiry is at
+	 * least a full lease from now. Returns how many moved; a lease that ended meanwhile stays ended.
+	 */
+	Mono<Long> adopt(String probe, String session, List<String> leaseIds, Duration duration) {
+		if (leaseIds.isEmpty()) {
+			return Mono.just(0L);
+		}
+		return this.db.sql("""
+				UPDATE work_block SET lease_session = :session, updated_at = now(),
+				    lease_expires_at = GREATEST(lease_expires_at, now() + make_interval(secs => :seconds))
+				WHERE state = 'LEASED' AND lease_holder = :probe AND lease_id = ANY(:leases)
+				""")
+			.bind("session", session)
+			.bind("seconds", (double) duration.toMillis() / 1000)
+			.bind("probe", probe)
+			.bind("leases", leaseIds.stream().map(BlockRepository::uuid).toArray(UUID[]::new))
+			.fetch()
+			.rowsUpdated();
+	}
+
+	/**
+	 * After the database was away for {@code outage}: every lease is pushed forward by that long, and to at least a
+	 * full lease from now, since its probe could not report progress meanwhile. Returns how many leases moved.
+	 */
+	Mono<Long> extendAfterOutage(Duration outage, Duration duration) {
+		return this.db.sql("""
+				UPDATE work_block SET lease_expires_at = GREATEST(lease_expires_at + make_interval(secs => :outage),
+				                                                  now() + make_interval(secs => :seconds)),
+				    updated_at = now()
+				WHERE state = 'LEASED'
+				""")
+			.bind("outage", (double) outage.toMillis() / 1000)
+			.bind("seconds", (double) duration.toMillis() / 1000)
+			.fetch()
+			.rowsUpdated();
+	}
+
+	/** The campaigns running now. */
+	Flux<Long> running() {
+		return this.db.sql("SELECT id FROM campaign WHERE state = 'RUNNING' ORDER BY id")
+			.map((row) -> row.get("id", Long.class))
+			.all();
+	}
+
+	/**
 	 * Ends a running campaign with no block left to do: DONE, or FAILED when every block failed. Returns the
 	 * new state when it changed.
 	 */

@@ -1,9 +1,11 @@
 package dev.dragnet.server.campaign;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import com.google.common.net.InternetDomainName;
 import dev.dragnet.net.DomainNames;
@@ -20,6 +22,8 @@ import dev.dragnet.protocol.Protocol;
 import dev.dragnet.protocol.SourceRests;
 import dev.dragnet.protocol.WantBlocks;
 import dev.dragnet.protocol.source.SourceCatalogue;
+import dev.dragnet.server.db.DatabaseFailures;
+import dev.dragnet.server.db.DatabaseStatus;
 import dev.dragnet.server.probe.CampaignFrames;
 import dev.dragnet.server.probe.ProbeRegistry;
 import dev.dragnet.server.probe.ProbeSession;
@@ -35,6 +39,11 @@ import reactor.core.publisher.Mono;
  * The campaign side of probe sessions: leases blocks to probes that ask, extends leases on progress, stores
  * results once and only from the current lease holder, gives blocks back when a probe goes away or gives one up,
  * and ends a campaign when its last block is done.
+ *
+ * <p>While the database is away ({@link DatabaseStatus}) nothing here fails: a probe asking for blocks gets none,
+ * progress is not recorded (every lease is pushed forward when the database is back, {@link #recover(Duration)}), a
+ * result is answered with a deferral so the probe keeps it and sends it again, and lease changes that cannot be
+ * written wait in {@link DeferredLeaseChanges}.
  */
 @Service
 class BlockWork implements CampaignFrames {
@@ -60,8 +69,15 @@ class BlockWork implements CampaignFrames {
 
 	private final SourceRestBook rests;
 
+	private final DatabaseStatus status;
+
+	private final DeferredLeaseChanges deferred;
+
 	BlockWork(BlockRepository blocks, ProbeRegistry registry, CampaignProperties properties, SourceService sources,
-			HeldBlocks held, CampaignEvents events, CampaignMetrics metrics, SourceRestBook rests) {
+			HeldBlocks held, CampaignEvents events, CampaignMetrics metrics, SourceRestBook rests,
+			DatabaseStatus status, DeferredLeaseChanges deferred) {
+		this.status = status;
+		this.deferred = deferred;
 		this.rests = rests;
 		this.metrics = metrics;
 		this.sources = sources;
@@ -78,13 +94,18 @@ class BlockWork implements CampaignFrames {
 			return lease(session, want.blocks());
 		}
 		if (frame instanceof BlockProgress progress) {
+			if (!this.status.isAvailable()) {
+				// Not recorded: every lease is pushed forward when the database is back.
+				return Mono.empty();
+			}
 			// Progress on a lease this probe no longer holds (it lapsed, or the block went elsewhere): the probe hears
 			// so and stops the block, rather than finish work whose result would be refused.
 			return this.blocks.extend(session.name(), progress.leaseId(), progress.done(), this.properties.leaseDuration())
 				.filter((extended) -> !extended)
 				.doOnNext((lost) -> session.deliver(new BlockAck(progress.leaseId(), false,
 						"the lease is no longer this probe's (it lapsed or was given back); stop the block")))
-				.then();
+				.then()
+				.onErrorResume(this::away, (ex) -> Mono.empty());
 		}
 		if (frame instanceof BlockGiveUp giveUp) {
 			return giveUp(session, giveUp);
@@ -100,7 +121,9 @@ class BlockWork implements CampaignFrames {
 					this.held.ended(session.name(), result.leaseId());
 				}
 				session.deliver(stored.ack());
-				return (stored.campaignId() != null) ? finish(stored.campaignId()) : Mono.empty();
+				// A campaign the outage kept from ending is ended when the database is back (recover).
+				return (stored.campaignId() != null)
+						? finish(stored.campaignId()).onErrorResume(this::away, (ex) -> Mono.empty()) : Mono.empty();
 			});
 		}
 		return Mono.empty();
@@ -111,11 +134,66 @@ class BlockWork implements CampaignFrames {
 		if (!session.can(Protocol.CAPABILITY_REVERSE_IP)) {
 			return Mono.empty();
 		}
-		// The probe's block runs ended with its old session: what that session held goes back before it asks again.
+		String what = "probe " + session.name() + " takes over the leases it holds results for and gives back the rest"
+				+ " of its old sessions";
+		Mono<Void> takeOver = whenAvailable(() -> takeOver(session), what, true,
+				() -> this.registry.session(session.name()).map((current) -> current == session).orElse(false));
+		return takeOver.then(this.sources.sourceListOrLastRead().doOnNext(session::deliver)).then();
+	}
+
+	/**
+	 * A new session of a probe: the leases whose results it holds (named in its hello) move to it, since it sends
+	 * those results again; the probe's block runs ended with its old session, so what else that session held goes back
+	 * before it asks again.
+	 */
+	private Mono<Void> takeOver(ProbeSession session) {
+		Mono<Long> kept = this.blocks.adopt(session.name(), session.id(), session.heldResults(),
+				this.properties.leaseDuration())
+			.doOnNext((n) -> {
+				if (n > 0) {
+					logger.info("probe {} is back with a new session and holds the results of {} block(s) of its old one;"
+							+ " they stay its leases", session.name(), n);
+				}
+			});
 		Flux<BlockRepository.Released> orphaned = this.blocks.putBackOtherSessions(session.name(), session.id())
 			.doOnNext((lease) -> logger.info("probe {} is back with a new session; block {} of campaign {}, leased to "
 					+ "its old one, goes back to the pool", session.name(), lease.blockId(), lease.campaignId()));
-		return release(orphaned).then(this.sources.sourceList().doOnNext(session::deliver)).then();
+		return kept.then(release(orphaned));
+	}
+
+	/**
+	 * Writes a lease change now, or, while the database is away (or when the write finds it away), keeps it for when
+	 * it is back, where it is written if {@code stillWanted} then.
+	 */
+	private Mono<Void> whenAvailable(Supplier<Mono<Void>> write, String what, boolean sessionStart,
+			Supplier<Boolean> stillWanted) {
+		Supplier<Mono<Void>> later = () -> stillWanted.get() ? write.get() : Mono.empty();
+		if (!this.status.isAvailable()) {
+			keep(what, later, sessionStart);
+			return Mono.empty();
+		}
+		return Mono.defer(write).onErrorResume(this::away, (ex) -> {
+			keep(what, later, sessionStart);
+			return Mono.empty();
+		});
+	}
+
+	private void keep(String what, Supplier<Mono<Void>> write, boolean sessionStart) {
+		if (sessionStart) {
+			this.deferred.sessionStart(what, write);
+		}
+		else {
+			this.deferred.later(what, write);
+		}
+	}
+
+	/** Whether {@code error} says the database is away; if so, {@link DatabaseStatus} hears of it. */
+	private boolean away(Throwable error) {
+		if (!DatabaseFailures.isUnavailable(error)) {
+			return false;
+		}
+		this.status.failed(error);
+		return true;
 	}
 
 	@Override
@@ -127,7 +205,8 @@ class BlockWork implements CampaignFrames {
 	public Mono<Void> sessionEnded(ProbeSession session, String reason) {
 		String why = "probe " + session.name() + " went away: " + reason;
 		this.rests.ended(session);
-		return release(this.blocks.release(session.name(), session.id(), why, this.properties.maxAttempts()))
+		return whenAvailable(() -> release(this.blocks.release(session.name(), session.id(), why,
+				this.properties.maxAttempts())), "give back the blocks of " + why, false, () -> true)
 			.doFinally((signal) -> {
 				// A newer session of the same probe keeps what it holds.
 				if (this.registry.session(session.name()).map((current) -> current == session).orElse(true)) {
@@ -145,6 +224,26 @@ class BlockWork implements CampaignFrames {
 					lease.failed() ? "that was the last attempt, the block FAILED" : "the block goes back to the pool")));
 	}
 
+	/**
+	 * The database is back after {@code outage}: no lease may expire for the time its probe could not report
+	 * progress, so every lease is pushed forward by that long (and to at least a full lease from now); then the lease
+	 * changes kept meanwhile are written, and each running campaign is ended if nothing is left of it, or announced
+	 * again so that probes send their deferred results and ask for blocks at once.
+	 */
+	Mono<Void> recover(Duration outage) {
+		return this.blocks.extendAfterOutage(outage, this.properties.leaseDuration())
+			.doOnNext((n) -> logger.info("the database is back after {}: {} block lease(s) pushed forward by as long, "
+					+ "and to at least a full lease from now", outage, n))
+			.then(this.deferred.replay())
+			.then(this.blocks.running()
+				.concatMap((campaign) -> finishIfComplete(campaign).doOnNext((ended) -> {
+					if (!ended) {
+						announce(campaign, CampaignNotice.STARTED);
+					}
+				}))
+				.then());
+	}
+
 	/** Tells probes that can pull blocks that a campaign started or ended. */
 	void announce(long campaignId, String state) {
 		this.registry.broadcast(Protocol.CAPABILITY_REVERSE_IP, new CampaignNotice(campaignId, state));
@@ -152,6 +251,11 @@ class BlockWork implements CampaignFrames {
 
 	private Mono<Void> lease(ProbeSession session, int wanted) {
 		if (!session.acceptsWork() || !session.can(Protocol.CAPABILITY_REVERSE_IP) || wanted < 1) {
+			return Mono.empty();
+		}
+		if (!this.status.isAvailable()) {
+			logger.debug("probe {} asked for blocks while the database is away; it gets none until it is back",
+					session.name());
 			return Mono.empty();
 		}
 		if (this.rests.holdsBack(session)) {
@@ -166,7 +270,8 @@ class BlockWork implements CampaignFrames {
 			.doOnNext((block) -> session.deliver(new BlockLease(block.leaseId(), block.blockId(), block.campaignId(),
 					Ipv4Range.format(block.first()), Ipv4Range.format(block.last()), block.sources(), block.verify(),
 					this.properties.leaseDuration().toMillis())))
-			.then();
+			.then()
+			.onErrorResume(this::away, (ex) -> Mono.empty());
 	}
 
 	/**
@@ -175,6 +280,14 @@ class BlockWork implements CampaignFrames {
 	 * its lease had lapsed.
 	 */
 	private Mono<Void> giveUp(ProbeSession session, BlockGiveUp giveUp) {
+		if (giveUp.restingMillis() != null) {
+			this.rests.gaveUp(session, giveUp.restingMillis());
+		}
+		return whenAvailable(() -> givenUp(session, giveUp), "probe " + session.name() + " gave up lease "
+				+ giveUp.leaseId(), false, () -> true);
+	}
+
+	private Mono<Void> givenUp(ProbeSession session, BlockGiveUp giveUp) {
 		if (giveUp.restingMillis() != null) {
 			return restingGiveUp(session, giveUp);
 		}
@@ -191,7 +304,6 @@ class BlockWork implements CampaignFrames {
 
 	private Mono<Void> restingGiveUp(ProbeSession session, BlockGiveUp giveUp) {
 		long resting = giveUp.restingMillis();
-		this.rests.gaveUp(session, resting);
 		Mono<BlockRepository.Released> given = this.blocks.putBack(session.name(), giveUp.leaseId())
 			.doOnNext((lease) -> logger.info("probe {} put block {} of campaign {} back, no attempt counted: its sources "
 					+ "rest for {} s more ({}); it gets no blocks until then", session.name(), lease.blockId(),
@@ -200,6 +312,9 @@ class BlockWork implements CampaignFrames {
 	}
 
 	private Mono<Stored> accept(ProbeSession session, BlockResult result) {
+		if (!this.status.isAvailable()) {
+			return Mono.just(deferred(session, result));
+		}
 		return this.blocks.held(session.name(), result.leaseId())
 			.flatMap((block) -> {
 				String problem = coverageProblem(block, result);
@@ -213,7 +328,19 @@ class BlockWork implements CampaignFrames {
 					.defaultIfEmpty(Stored.refused(result.leaseId(), "the lease ended before the result was stored"));
 			})
 			.defaultIfEmpty(Stored.refused(result.leaseId(),
-					"not a current lease of this probe (expired, given back, or already answered)"));
+					"not a current lease of this probe (expired, given back, or already answered)"))
+			.onErrorResume(this::away, (ex) -> Mono.just(deferred(session, result)));
+	}
+
+	/**
+	 * A result that cannot be stored now is neither acknowledged nor refused: the probe keeps it and sends it again.
+	 * Its lease does not expire meanwhile (see {@link #recover(Duration)}).
+	 */
+	private Stored deferred(ProbeSession session, BlockResult result) {
+		logger.debug("deferred the result of probe {} for lease {}: the database is away", session.name(),
+				result.leaseId());
+		return new Stored(BlockAck.deferred(result.leaseId(), "the server's database is away; the result is not stored"
+				+ " yet: keep it and send it again", this.status.retryAfter().toMillis()), null);
 	}
 
 	/** The answer to a block result, and the campaign it completed a block of (null when refused). */

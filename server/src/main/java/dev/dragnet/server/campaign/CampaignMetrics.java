@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
+import dev.dragnet.server.db.DatabaseFailures;
+import dev.dragnet.server.db.DatabaseStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -22,7 +24,8 @@ import reactor.core.scheduler.Schedulers;
  * {@code dragnet.campaign.ips.completed} (their rate is the campaigns' speed) and {@code dragnet.leases.expired}.
  * Gauges per running or paused campaign, read from the database every
  * {@code dragnet.campaigns.metrics-interval}: {@code dragnet.campaign.blocks} and {@code dragnet.campaign.ips}
- * by block state, and {@code dragnet.campaign.ips.per.second}. A campaign's gauges go away when it ends.
+ * by block state, and {@code dragnet.campaign.ips.per.second}. A campaign's gauges go away when it ends. While the
+ * database is away the gauges keep their last values and are not read (the change is logged once, not every tick).
  */
 @Component
 class CampaignMetrics implements SmartLifecycle {
@@ -49,7 +52,14 @@ class CampaignMetrics implements SmartLifecycle {
 
 	private volatile Disposable refreshing;
 
-	CampaignMetrics(CampaignRepository campaigns, CampaignProperties properties, MeterRegistry meters) {
+	private final DatabaseStatus status;
+
+	/** Whether the last tick found the database away, so the pause is logged once. */
+	private volatile boolean paused;
+
+	CampaignMetrics(CampaignRepository campaigns, CampaignProperties properties, MeterRegistry meters,
+			DatabaseStatus status) {
+		this.status = status;
 		this.campaigns = campaigns;
 		this.properties = properties;
 		this.blocksCompleted = Counter.builder("dragnet.campaign.blocks.completed")
@@ -99,6 +109,26 @@ class CampaignMetrics implements SmartLifecycle {
 			.then();
 	}
 
+	private Mono<Void> tick() {
+		if (!this.status.isAvailable()) {
+			if (!this.paused) {
+				this.paused = true;
+				logger.info("the database is away: the campaign progress gauges keep their last values until it is back");
+			}
+			return Mono.empty();
+		}
+		this.paused = false;
+		return refresh().onErrorResume((ex) -> {
+			if (DatabaseFailures.isUnavailable(ex)) {
+				this.status.failed(ex);
+			}
+			else {
+				logger.warn("could not read campaign progress for the metrics: {}", ex.toString());
+			}
+			return Mono.empty();
+		});
+	}
+
 	private static List<MultiGauge.Row<?>> byState(List<CampaignView> going,
 			Function<CampaignView, CampaignView.ByState> counts) {
 		return going.stream()
@@ -126,10 +156,7 @@ class CampaignMetrics implements SmartLifecycle {
 		// A tick that comes while a slow refresh still runs is skipped, not queued.
 		this.refreshing = Flux.interval(Duration.ZERO, this.properties.metricsInterval(), Schedulers.parallel())
 			.onBackpressureDrop()
-			.concatMap((tick) -> refresh().onErrorResume((ex) -> {
-				logger.warn("could not read campaign progress for the metrics: {}", ex.toString());
-				return Mono.empty();
-			}))
+			.concatMap((tick) -> tick())
 			.subscribe(null, (ex) -> logger.error("campaign metrics stopped: {}", ex.toString()));
 	}
 

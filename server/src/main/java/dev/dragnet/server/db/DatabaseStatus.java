@@ -127,7 +127,7 @@ public class DatabaseStatus implements SmartLifecycle {
 			}
 			else {
 				logger.warn("the database is unreachable: {}; WHOIS lookups skip the cache, probe states wait in memory,"
-						+ " and what needs it answers 503", reason);
+						+ " campaign results wait at their probes, and what needs it answers 503", reason);
 			}
 			this.changes.tryEmitNext(next);
 		}

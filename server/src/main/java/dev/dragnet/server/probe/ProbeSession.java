@@ -115,6 +115,11 @@ public final class ProbeSession {
 		return this.hello.maxConcurrency();
 	}
 
+	/** The leases whose block results the probe said in its hello it holds and will send again. */
+	public List<String> heldResults() {
+		return this.hello.heldResults();
+	}
+
 	/** Tells this session from an earlier or later one of the same probe. */
 	public String id() {
 		return this.id;

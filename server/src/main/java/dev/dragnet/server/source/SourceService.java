@@ -3,13 +3,16 @@ package dev.dragnet.server.source;
 import dev.dragnet.protocol.Protocol;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.dragnet.protocol.SourceList;
 import dev.dragnet.protocol.source.SourceCatalogue;
 import dev.dragnet.protocol.source.SourceDefinition;
+import dev.dragnet.server.db.DatabaseFailures;
 import dev.dragnet.server.probe.ProbeRegistry;
 import dev.dragnet.server.web.ProblemException;
 import io.r2dbc.postgresql.codec.Json;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -34,6 +37,9 @@ public class SourceService {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
+	/** The list last read, for probes that connect while the database is away. */
+	private final AtomicReference<@Nullable SourceList> lastRead = new AtomicReference<>();
+
 	SourceService(DatabaseClient db, ProbeRegistry registry) {
 		this.db = db;
 		this.registry = registry;
@@ -56,7 +62,16 @@ public class SourceService {
 
 	/** The frame a probe gets after its welcome. */
 	public Mono<SourceList> sourceList() {
-		return sources().collectList().map(SourceList::new);
+		return sources().collectList().map(SourceList::new).doOnNext(this.lastRead::set);
+	}
+
+	/**
+	 * The frame a probe gets after its welcome; while the database is away, the list last read (none when none was
+	 * read since the start).
+	 */
+	public Mono<SourceList> sourceListOrLastRead() {
+		return sourceList().onErrorResume(DatabaseFailures::isUnavailable,
+				(ex) -> Mono.justOrEmpty(this.lastRead.get()));
 	}
 
 	Mono<SourceDefinition> source(String name) {
