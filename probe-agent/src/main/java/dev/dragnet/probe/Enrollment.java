@@ -8,6 +8,8 @@ import java.util.Locale;
 
 import dev.dragnet.protocol.Protocol;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
@@ -18,9 +20,12 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Exchanges a one-time enrollment code for the probe's own credential: {@code POST /api/probes/enroll} on the
- * server the probe's WebSocket URL names, over the same TLS settings.
+ * server the probe's WebSocket URL names, over the same TLS settings. Given several servers, it asks them in the
+ * order given until one answers.
  */
 public final class Enrollment {
+
+	private static final Logger log = LoggerFactory.getLogger(Enrollment.class);
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -32,18 +37,37 @@ public final class Enrollment {
 	}
 
 	/**
-	 * Asks the server of {@code config} for a credential for probe {@code config.name()} in exchange for
-	 * {@code code}. Errors with {@link ProbeRefusedException} when the server refuses the code (used, expired,
-	 * unknown): trying again cannot help.
+	 * Asks the servers of {@code config}, in order, for a credential for probe {@code config.name()} in exchange for
+	 * {@code code}, until one answers with a credential or a refusal. Errors with {@link ProbeRefusedException} when
+	 * a server refuses the code (used, expired, unknown): trying again cannot help. Any other failure (unreachable,
+	 * no answer in time, a server error) moves on to the next server; after the last, its failure is the error.
 	 */
 	public static Mono<CredentialFile.Credential> exchange(ProbeConfig config, String code) {
+		return exchange(config, code, 0);
+	}
+
+	private static Mono<CredentialFile.Credential> exchange(ProbeConfig config, String code, int index) {
+		URI server = config.servers().get(index);
+		Mono<CredentialFile.Credential> exchange = exchange(config, server, code);
+		if (index + 1 >= config.servers().size()) {
+			return exchange;
+		}
+		return exchange.onErrorResume((error) -> !(error instanceof ProbeRefusedException), (error) -> {
+			URI next = config.servers().get(index + 1);
+			log.warn("could not enroll with {}: {}; trying {}", server,
+					(error.getMessage() != null) ? error.getMessage() : error.toString(), next);
+			return exchange(config, code, index + 1);
+		});
+	}
+
+	private static Mono<CredentialFile.Credential> exchange(ProbeConfig config, URI server, String code) {
 		ObjectNode body = JSON.createObjectNode().put("code", code).put("name", config.name());
-		HttpClient http = ProbeAgent.secured(HttpClient.create(), config)
+		HttpClient http = ProbeAgent.secured(HttpClient.create(), config, server)
 			.headers((h) -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json")
 				.set(HttpHeaderNames.USER_AGENT, "dragnet-probe/" + ProbeAgent.VERSION))
 			.responseTimeout(DEADLINE);
 		return http.post()
-			.uri(enrollUri(config.server()))
+			.uri(enrollUri(server))
 			.send(ByteBufFlux.fromString(Mono.just(JSON.writeValueAsString(body))))
 			.response((response, content) -> content.asByteArray()
 				.reduce(new byte[0], Enrollment::append)

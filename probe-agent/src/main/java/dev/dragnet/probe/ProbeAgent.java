@@ -2,11 +2,13 @@ package dev.dragnet.probe;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -26,6 +28,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.resolver.AddressResolverGroup;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +42,9 @@ import reactor.netty.http.client.WebsocketClientSpec;
 
 /**
  * A probe agent: keeps one WebSocket session open to the Dragnet server and runs the tasks it sends from this
- * machine's address, reconnecting with jittered exponential backoff whenever the session ends.
+ * machine's address, reconnecting with jittered exponential backoff whenever the session ends. Given several
+ * servers (the instances of one Dragnet), it moves on to the next one each time a session ends, keeping its name,
+ * and waits first as long as the server advised when it closed the session ({@link Protocol#RETRY_AFTER}).
  *
  * <p>It gives up only when the server refuses its token or protocol version ({@link ProbeRefusedException}),
  * or when {@link #close()} is called. Several agents can run in one JVM.
@@ -79,7 +84,13 @@ public final class ProbeAgent implements AutoCloseable {
 	/** Finished block results the server has not settled yet; they outlive sessions like the rests do. */
 	private final HeldResults heldResults = new HeldResults();
 
-	private final HttpClient http;
+	/** The client for {@code ws://} servers. */
+	private final HttpClient plainHttp;
+
+	/** The client for {@code wss://} servers, or null when none is given. */
+	private final @Nullable HttpClient secureHttp;
+
+	private final ServerRotation servers;
 
 	private final Sinks.Many<ProbeState> states = Sinks.many().replay().latest();
 
@@ -97,7 +108,16 @@ public final class ProbeAgent implements AutoCloseable {
 
 	/** An agent that will connect with {@code config} once {@link #run()} or {@link #start()} is called. */
 	public ProbeAgent(ProbeConfig config) {
+		this(config, null);
+	}
+
+	/**
+	 * An agent whose connections to the server resolve host names with {@code resolver} (tests: a name with
+	 * several addresses), or with Reactor Netty's default when it is {@code null}.
+	 */
+	ProbeAgent(ProbeConfig config, @Nullable AddressResolverGroup<?> resolver) {
 		this.config = config;
+		this.servers = new ServerRotation(config.servers(), (count) -> ThreadLocalRandom.current().nextInt(count));
 		// One pacer for both protocols: a host reached over WHOIS and RDAP is paced as one.
 		HostPacer pacer = new HostPacer();
 		this.whois = new WhoisClient(config.allowPrivateServers(), pacer, config.bindAddress());
@@ -106,10 +126,15 @@ public final class ProbeAgent implements AutoCloseable {
 		this.nameServers = (config.dnsServer() != null) ? new NameServers(List.of(config.dnsServer()))
 				: NameServers.system();
 		this.sourcePool = SourcePool.of(this.sources, this.nameServers);
-		this.http = secured(HttpClient.newConnection(), config)
+		HttpClient base = HttpClient.newConnection()
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
 			.headers(headers -> headers.set(HttpHeaderNames.USER_AGENT, "dragnet-probe/" + VERSION))
 			.doOnConnected(this.connection::set);
+		if (resolver != null) {
+			base = base.resolver(resolver);
+		}
+		this.plainHttp = base;
+		this.secureHttp = config.servers().stream().anyMatch(ProbeAgent::isSecure) ? secure(base, config) : null;
 		this.states.tryEmitNext(this.state);
 	}
 
@@ -175,9 +200,11 @@ public final class ProbeAgent implements AutoCloseable {
 	}
 
 	private Mono<ProbeSession.End> session() {
-		changeState(ProbeState.CONNECTING, "connecting to {} as {}", this.config.server(), this.config.name());
-		return new ProbeSession(this.config, this.codec, this.whois, this.rdap, this.sourcePool, this.heldResults,
-				this.nameServers, this.http, new SessionListener()).run();
+		URI server = this.servers.current();
+		changeState(ProbeState.CONNECTING, "connecting to {} as {}", server, this.config.name());
+		HttpClient http = (isSecure(server) && this.secureHttp != null) ? this.secureHttp : this.plainHttp;
+		return new ProbeSession(this.config, server, this.codec, this.whois, this.rdap, this.sourcePool,
+				this.heldResults, this.nameServers, http, new SessionListener(server)).run();
 	}
 
 	private Mono<Void> afterSession(ProbeSession.End end, ReconnectBackoff backoff) {
@@ -194,13 +221,18 @@ public final class ProbeAgent implements AutoCloseable {
 		if ((end.welcomed() || end.lasted().compareTo(GOOD_SESSION) > 0) && end.closeCode() != Protocol.CLOSE_REPLACED) {
 			backoff.reset();
 		}
-		Duration delay = backoff.next();
+		Duration advised = end.retryAfter();
+		Duration delay = (advised != null) ? backoff.after(advised) : backoff.next();
+		URI left = this.servers.current();
+		URI next = this.servers.advance();
+		String then = ((advised != null) ? "waiting " + seconds(delay) + " as the server asked, then " : "")
+				+ (this.servers.several() ? "trying " + next : "retrying")
+				+ ((advised != null) ? "" : " in " + seconds(delay));
 		if (end.welcomed()) {
-			changeState(ProbeState.BACKING_OFF, "connection lost: {}; retrying in {}", end.reason(), seconds(delay));
+			changeState(ProbeState.BACKING_OFF, "connection to {} lost: {}; {}", left, end.reason(), then);
 		}
 		else {
-			changeState(ProbeState.BACKING_OFF, "could not open a session with {}: {}; retrying in {}",
-					this.config.server(), end.reason(), seconds(delay));
+			changeState(ProbeState.BACKING_OFF, "could not open a session with {}: {}; {}", left, end.reason(), then);
 		}
 		return Mono.delay(delay).then();
 	}
@@ -260,15 +292,21 @@ public final class ProbeAgent implements AutoCloseable {
 		log.error("probe agent {} failed: {}", this.config.name(), error.toString(), error);
 	}
 
+	/** {@code client} as {@code server} needs it: with TLS ({@link #secure}) for {@code wss://}, else as it is. */
+	static HttpClient secured(HttpClient client, ProbeConfig config, URI server) {
+		return isSecure(server) ? secure(client, config) : client;
+	}
+
+	static boolean isSecure(URI server) {
+		return "wss".equalsIgnoreCase(server.getScheme());
+	}
+
 	/**
-	 * {@code client} with TLS for a {@code wss://} server: the server's certificate must lead to one of
-	 * {@link ProbeConfig#trustedCertificates()}, or to the Java runtime's trust store when none are given, and name
-	 * the server's host.
+	 * {@code client} with TLS: the server's certificate must lead to one of {@link ProbeConfig#trustedCertificates()},
+	 * or to the Java runtime's trust store when none are given, and name the host of the URL connected to (also sent
+	 * as SNI), whichever of its addresses answers.
 	 */
-	static HttpClient secured(HttpClient client, ProbeConfig config) {
-		if (!"wss".equalsIgnoreCase(config.server().getScheme())) {
-			return client;
-		}
+	private static HttpClient secure(HttpClient client, ProbeConfig config) {
 		SslContextBuilder builder = SslContextBuilder.forClient();
 		if (!config.trustedCertificates().isEmpty()) {
 			builder.trustManager(config.trustedCertificates().toArray(X509Certificate[]::new));
@@ -314,10 +352,16 @@ public final class ProbeAgent implements AutoCloseable {
 	/** Session events that change what the agent reports. */
 	private final class SessionListener implements ProbeSession.Listener {
 
+		private final URI server;
+
+		SessionListener(URI server) {
+			this.server = server;
+		}
+
 		@Override
 		public void welcomed(Welcome welcome) {
-			changeState(ProbeState.CONNECTED, "connected to {} as {} ({})", ProbeAgent.this.config.server(),
-					welcome.name(), ProbeSession.slots(ProbeAgent.this.config.concurrency()));
+			changeState(ProbeState.CONNECTED, "connected to {} as {} ({})", this.server, welcome.name(),
+					ProbeSession.slots(ProbeAgent.this.config.concurrency()));
 		}
 
 		@Override

@@ -6,8 +6,10 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -25,14 +27,16 @@ import org.jspecify.annotations.Nullable;
 final class ProbeArguments {
 
 	static final String USAGE = """
-			Usage: java -jar dragnet-probe.jar --server URL --enroll CODE [options]   (first start)
-			       java -jar dragnet-probe.jar --server URL [options]                 (later starts)
-			       java -jar dragnet-probe.jar --server URL --token TOKEN [options]   (shared token)
+			Usage: java -jar dragnet-probe.jar --server URL[,URL...] --enroll CODE [options]   (first start)
+			       java -jar dragnet-probe.jar --server URL[,URL...] [options]                 (later starts)
+			       java -jar dragnet-probe.jar --server URL[,URL...] --token TOKEN [options]   (shared token)
 
 			Connects to a Dragnet server and runs WHOIS lookups for it from this machine's address.
 
 			Options (each also read from the environment variable shown):
-			  --server URL              server probe endpoint, e.g. wss://host/ws/probe       DRAGNET_SERVER
+			  --server URL[,URL...]     server probe endpoint, e.g. wss://host/ws/probe;      DRAGNET_SERVER
+			                            several (instances of one Dragnet) separated by commas:
+			                            the probe moves to the next when its server goes away
 			  --enroll CODE             one-time enrollment code from the server's operator;  DRAGNET_ENROLL_CODE
 			                            exchanged for this probe's own credential at the first
 			                            start (ignored once the credential file exists)
@@ -111,7 +115,7 @@ final class ProbeArguments {
 		boolean allowPrivate = options.containsKey(ALLOW_PRIVATE)
 				|| flag(env.get("DRAGNET_ALLOW_PRIVATE_SERVERS"), "DRAGNET_ALLOW_PRIVATE_SERVERS");
 		boolean insecure = options.containsKey(INSECURE) || flag(env.get("DRAGNET_INSECURE"), "DRAGNET_INSECURE");
-		ProbeConfig config = config(serverUri(server), (token != null) ? token : CREDENTIAL_PENDING,
+		ProbeConfig config = config(serverUris(server), (token != null) ? token : CREDENTIAL_PENDING,
 				name != null ? name : hostName.get(), concurrency(concurrency), allowPrivate, insecure)
 			.withDnsServer(dnsServer(value(options, env, "--dns-server")))
 			.withSourceKeys(sourceKeys(value(options, env, "--source-keys")))
@@ -151,6 +155,23 @@ final class ProbeArguments {
 	private static @Nullable String value(Map<String, String> options, Map<String, String> env, String option) {
 		String value = options.containsKey(option) ? options.get(option) : env.get(VALUE_OPTIONS.get(option));
 		return value == null || value.isBlank() ? null : value.trim();
+	}
+
+	/** {@code URL[,URL...]}: each a ws:// or wss:// URL with a host, none empty, none twice. */
+	private static List<URI> serverUris(String text) {
+		List<URI> servers = new ArrayList<>();
+		for (String part : text.split(",", -1)) {
+			String one = part.trim();
+			if (one.isEmpty()) {
+				throw new UsageException("empty server URL in '" + text + "': separate several servers with single commas");
+			}
+			URI uri = serverUri(one);
+			if (servers.contains(uri)) {
+				throw new UsageException("server " + one + " is listed twice");
+			}
+			servers.add(uri);
+		}
+		return servers;
 	}
 
 	private static URI serverUri(String text) {
@@ -293,10 +314,10 @@ final class ProbeArguments {
 		}
 	}
 
-	private static ProbeConfig config(URI server, String token, String name, int concurrency, boolean allowPrivate,
-			boolean insecure) {
+	private static ProbeConfig config(List<URI> servers, String token, String name, int concurrency,
+			boolean allowPrivate, boolean insecure) {
 		try {
-			return ProbeConfig.of(server, token, name, concurrency, allowPrivate, insecure);
+			return ProbeConfig.of(servers, token, name, concurrency, allowPrivate, insecure);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new UsageException(ex.getMessage());

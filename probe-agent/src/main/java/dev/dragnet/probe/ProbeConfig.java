@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 import dev.dragnet.protocol.Protocol;
@@ -18,7 +19,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Settings of one probe agent.
  *
- * @param server WebSocket URI of the server's probe endpoint, {@code ws://} or {@code wss://}
+ * @param servers WebSocket URIs of the probe endpoints of the server's instances, {@code ws://} or {@code wss://}, at
+ * least one; the probe keeps one session, with one of them at a time, and moves on to the next when it ends
  * @param token shared secret presented in the hello; never printed
  * @param name probe name; reconnecting with the same name resumes the probe at the server
  * @param concurrency most tasks run at once, 1 to {@link Protocol#MAX_CONCURRENCY}; all granted as credit
@@ -40,7 +42,7 @@ import org.jspecify.annotations.Nullable;
  * @param bindAddress the local address outward WHOIS connections leave from (a machine with several
  * addresses, or several probes on one machine), or {@code null} for the system's choice
  */
-public record ProbeConfig(URI server, String token, String name, int concurrency, boolean allowPrivateServers,
+public record ProbeConfig(List<URI> servers, String token, String name, int concurrency, boolean allowPrivateServers,
 		Duration reconnectMin, Duration reconnectMax, Duration connectTimeout, Duration welcomeTimeout,
 		@Nullable InetSocketAddress dnsServer, Map<String, String> sourceKeys, List<X509Certificate> trustedCertificates,
 		boolean insecure, @Nullable InetAddress bindAddress) {
@@ -61,17 +63,17 @@ public record ProbeConfig(URI server, String token, String name, int concurrency
 	public static final int DEFAULT_CONCURRENCY = 16;
 
 	public ProbeConfig {
-		Objects.requireNonNull(server, "server");
+		Objects.requireNonNull(servers, "servers");
 		Objects.requireNonNull(token, "token");
 		Objects.requireNonNull(name, "name");
-		String scheme = server.getScheme() == null ? "" : server.getScheme().toLowerCase(Locale.ROOT);
-		if (!scheme.equals("ws") && !scheme.equals("wss") || server.getHost() == null) {
-			throw new IllegalArgumentException("server must be a ws:// or wss:// URL with a host, not " + server);
+		servers = List.copyOf(servers);
+		if (servers.isEmpty()) {
+			throw new IllegalArgumentException("at least one server is needed");
 		}
-		if (scheme.equals("ws") && !insecure && !isLoopback(server.getHost())) {
-			throw new IllegalArgumentException("refusing plain ws:// to " + server.getHost() + ": the credential and every"
-					+ " answer would cross the network unencrypted; use wss:// (or --insecure on a network you trust)");
+		if (Set.copyOf(servers).size() < servers.size()) {
+			throw new IllegalArgumentException("a server is listed twice: " + servers);
 		}
+		servers.forEach((server) -> checkServer(server, insecure));
 		trustedCertificates = List.copyOf(trustedCertificates);
 		if (token.isBlank()) {
 			throw new IllegalArgumentException("token must not be blank");
@@ -102,65 +104,99 @@ public record ProbeConfig(URI server, String token, String name, int concurrency
 		}
 	}
 
-	/** A configuration with the default tunables. */
+	/** A configuration with one server and the default tunables. */
 	public static ProbeConfig of(URI server, String token, String name, int concurrency, boolean allowPrivateServers) {
 		return of(server, token, name, concurrency, allowPrivateServers, false);
 	}
 
-	/** A configuration with the default tunables; {@code insecure} allows plain {@code ws://} to any host. */
+	/** A configuration with one server and the default tunables; {@code insecure} allows plain {@code ws://} to any host. */
 	public static ProbeConfig of(URI server, String token, String name, int concurrency, boolean allowPrivateServers,
 			boolean insecure) {
-		return new ProbeConfig(server, token, name, concurrency, allowPrivateServers, DEFAULT_RECONNECT_MIN,
+		return of(List.of(server), token, name, concurrency, allowPrivateServers, insecure);
+	}
+
+	/**
+	 * A configuration with the default tunables and several servers, the instances of one Dragnet; {@code insecure}
+	 * allows plain {@code ws://} to any host.
+	 */
+	public static ProbeConfig of(List<URI> servers, String token, String name, int concurrency,
+			boolean allowPrivateServers, boolean insecure) {
+		return new ProbeConfig(servers, token, name, concurrency, allowPrivateServers, DEFAULT_RECONNECT_MIN,
 				DEFAULT_RECONNECT_MAX, DEFAULT_CONNECT_TIMEOUT, DEFAULT_WELCOME_TIMEOUT, null, Map.of(), List.of(), insecure, null);
+	}
+
+	/** The first server of {@link #servers()}: the one enrollment asks first. */
+	public URI server() {
+		return this.servers.get(0);
+	}
+
+	/** This configuration with these servers instead (the same checks apply to each). */
+	public ProbeConfig withServers(List<URI> servers) {
+		return new ProbeConfig(servers, this.token, this.name, this.concurrency, this.allowPrivateServers,
+				this.reconnectMin, this.reconnectMax, this.connectTimeout, this.welcomeTimeout, this.dnsServer,
+				this.sourceKeys, this.trustedCertificates, this.insecure, this.bindAddress);
 	}
 
 	/** This configuration with other reconnect delays. */
 	public ProbeConfig withReconnect(Duration min, Duration max) {
-		return new ProbeConfig(this.server, this.token, this.name, this.concurrency, this.allowPrivateServers, min, max,
+		return new ProbeConfig(this.servers, this.token, this.name, this.concurrency, this.allowPrivateServers, min, max,
 				this.connectTimeout, this.welcomeTimeout, this.dnsServer, this.sourceKeys, this.trustedCertificates,
 				this.insecure, this.bindAddress);
 	}
 
 	/** This configuration with other connect and welcome timeouts. */
 	public ProbeConfig withTimeouts(Duration connect, Duration welcome) {
-		return new ProbeConfig(this.server, this.token, this.name, this.concurrency, this.allowPrivateServers,
+		return new ProbeConfig(this.servers, this.token, this.name, this.concurrency, this.allowPrivateServers,
 				this.reconnectMin, this.reconnectMax, connect, welcome, this.dnsServer, this.sourceKeys,
 				this.trustedCertificates, this.insecure, this.bindAddress);
 	}
 
 	/** This configuration asking {@code server} (an address, not a name) for PTR and forward lookups. */
 	public ProbeConfig withDnsServer(@Nullable InetSocketAddress server) {
-		return new ProbeConfig(this.server, this.token, this.name, this.concurrency, this.allowPrivateServers,
+		return new ProbeConfig(this.servers, this.token, this.name, this.concurrency, this.allowPrivateServers,
 				this.reconnectMin, this.reconnectMax, this.connectTimeout, this.welcomeTimeout, server, this.sourceKeys,
 				this.trustedCertificates, this.insecure, this.bindAddress);
 	}
 
 	/** This configuration with these API keys for keyed sources, by source name. */
 	public ProbeConfig withSourceKeys(Map<String, String> keys) {
-		return new ProbeConfig(this.server, this.token, this.name, this.concurrency, this.allowPrivateServers,
+		return new ProbeConfig(this.servers, this.token, this.name, this.concurrency, this.allowPrivateServers,
 				this.reconnectMin, this.reconnectMax, this.connectTimeout, this.welcomeTimeout, this.dnsServer, keys,
 				this.trustedCertificates, this.insecure, this.bindAddress);
 	}
 
 	/** This configuration with outward WHOIS connections leaving from {@code address} ({@code null}: the system's choice). */
 	public ProbeConfig withBindAddress(@Nullable InetAddress address) {
-		return new ProbeConfig(this.server, this.token, this.name, this.concurrency, this.allowPrivateServers,
+		return new ProbeConfig(this.servers, this.token, this.name, this.concurrency, this.allowPrivateServers,
 				this.reconnectMin, this.reconnectMax, this.connectTimeout, this.welcomeTimeout, this.dnsServer,
 				this.sourceKeys, this.trustedCertificates, this.insecure, address);
 	}
 
 	/** This configuration trusting only {@code certificates} (empty: the Java runtime's trust store) for wss://. */
 	public ProbeConfig withTrustedCertificates(List<X509Certificate> certificates) {
-		return new ProbeConfig(this.server, this.token, this.name, this.concurrency, this.allowPrivateServers,
+		return new ProbeConfig(this.servers, this.token, this.name, this.concurrency, this.allowPrivateServers,
 				this.reconnectMin, this.reconnectMax, this.connectTimeout, this.welcomeTimeout, this.dnsServer,
 				this.sourceKeys, certificates, this.insecure, this.bindAddress);
 	}
 
 	/** This configuration presenting {@code token} (a shared token or an enrolled credential) as probe {@code name}. */
 	public ProbeConfig withIdentity(String name, String token) {
-		return new ProbeConfig(this.server, token, name, this.concurrency, this.allowPrivateServers, this.reconnectMin,
+		return new ProbeConfig(this.servers, token, name, this.concurrency, this.allowPrivateServers, this.reconnectMin,
 				this.reconnectMax, this.connectTimeout, this.welcomeTimeout, this.dnsServer, this.sourceKeys,
 				this.trustedCertificates, this.insecure, this.bindAddress);
+	}
+
+	/** A {@code ws://} or {@code wss://} URL with a host; plain {@code ws://} only to this machine unless insecure. */
+	private static void checkServer(URI server, boolean insecure) {
+		Objects.requireNonNull(server, "server");
+		String scheme = server.getScheme() == null ? "" : server.getScheme().toLowerCase(Locale.ROOT);
+		if (!scheme.equals("ws") && !scheme.equals("wss") || server.getHost() == null) {
+			throw new IllegalArgumentException("server must be a ws:// or wss:// URL with a host, not " + server);
+		}
+		if (scheme.equals("ws") && !insecure && !isLoopback(server.getHost())) {
+			throw new IllegalArgumentException("refusing plain ws:// to " + server.getHost() + ": the credential and every"
+					+ " answer would cross the network unencrypted; use wss:// (or --insecure on a network you trust)");
+		}
 	}
 
 	/** Whether {@code host} is this machine: {@code localhost} or a loopback address literal. No name is resolved. */
@@ -176,7 +212,7 @@ public record ProbeConfig(URI server, String token, String name, int concurrency
 	@Override
 	public String toString() {
 		// Never print the token into a log line.
-		return "ProbeConfig[server=" + this.server + ", name=" + this.name + ", concurrency=" + this.concurrency
+		return "ProbeConfig[servers=" + this.servers + ", name=" + this.name + ", concurrency=" + this.concurrency
 				+ ", allowPrivateServers=" + this.allowPrivateServers + ", reconnect=" + this.reconnectMin + ".."
 				+ this.reconnectMax + ", connectTimeout=" + this.connectTimeout + ", welcomeTimeout="
 				+ this.welcomeTimeout + ", dnsServer=" + ((this.dnsServer != null) ? this.dnsServer : "system") + ", keysFor="

@@ -1,5 +1,6 @@
 package dev.dragnet.probe;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -93,6 +94,8 @@ final class ProbeSession {
 
 	private final ProbeConfig config;
 
+	private final URI server;
+
 	private final FrameCodec codec;
 
 	private final WhoisClient whois;
@@ -121,11 +124,16 @@ final class ProbeSession {
 
 	private final CampaignWorker campaigns;
 
-	ProbeSession(ProbeConfig config, FrameCodec codec, WhoisClient whois, RdapClient rdap, SourcePool sources,
-			HeldResults held, NameServers nameServers, HttpClient http, Listener listener) {
+	/**
+	 * @param server the server to connect to, one of the config's
+	 * @param http the client for that server: with TLS for {@code wss://}
+	 */
+	ProbeSession(ProbeConfig config, URI server, FrameCodec codec, WhoisClient whois, RdapClient rdap,
+			SourcePool sources, HeldResults held, NameServers nameServers, HttpClient http, Listener listener) {
 		this.campaigns = new CampaignWorker(sources, held, nameServers, config.sourceKeys(), this::send, BLOCK_SLOTS,
 				BLOCK_PARALLELISM);
 		this.config = config;
+		this.server = server;
 		this.codec = codec;
 		this.whois = whois;
 		this.rdap = rdap;
@@ -141,7 +149,7 @@ final class ProbeSession {
 	Mono<End> run() {
 		long started = System.nanoTime();
 		Mono<Void> session = this.http.websocket(ProbeAgent.websocketSpec())
-			.uri(this.config.server())
+			.uri(this.server)
 			.handle(this::handle)
 			.then();
 		return Mono.firstWithSignal(session, handshakeGuard(), this.abort.asMono())
@@ -426,13 +434,15 @@ final class ProbeSession {
 				|| code == Protocol.CLOSE_REVOKED)) {
 			refused = new ProbeRefusedException(code, describe(status));
 		}
-		String reason = status != null && code > 0 && code != WebSocketCloseStatus.ABNORMAL_CLOSURE.code()
-				? describe(status) : error != null ? describe(error) : "the server closed the connection";
-		return new End(this.welcome != null, Duration.ofMillis(lasted), code, reason, refused);
+		boolean closedByServer = status != null && code > 0 && code != WebSocketCloseStatus.ABNORMAL_CLOSURE.code();
+		String reason = closedByServer ? describe(status)
+				: error != null ? describe(error) : "the server closed the connection";
+		Duration retryAfter = closedByServer ? Protocol.retryAfter(status.reasonText()) : null;
+		return new End(this.welcome != null, Duration.ofMillis(lasted), code, reason, refused, retryAfter);
 	}
 
 	private static String describe(WebSocketCloseStatus status) {
-		String text = status.reasonText();
+		String text = (status.reasonText() != null) ? Protocol.withoutRetryAfter(status.reasonText()) : null;
 		return "closed by the server with code " + status.code() + (text == null || text.isBlank() ? "" : " (" + text + ")");
 	}
 
@@ -474,9 +484,10 @@ final class ProbeSession {
 	 * @param closeCode the WebSocket close code the server sent, or {@code -1}
 	 * @param reason why it ended, in a person's words
 	 * @param refusal set when the server refused the probe for good
+	 * @param retryAfter how long the server asked the probe to wait before it connects again, or {@code null}
 	 */
 	record End(boolean welcomed, Duration lasted, int closeCode, String reason,
-			@Nullable ProbeRefusedException refusal) {
+			@Nullable ProbeRefusedException refusal, @Nullable Duration retryAfter) {
 	}
 
 	/** A frame as received: decoded, or the reason it could not be, with its text. */

@@ -8,9 +8,13 @@ import java.util.function.DoubleSupplier;
  * Delays between reconnect attempts: exponential backoff with full jitter. The ceiling starts at {@code min}
  * and doubles per failed attempt up to {@code max}; the delay is uniform between zero and the ceiling, so that
  * thousands of probes that lost the same server (a restart, a network cut) come back spread out, not in step.
+ * A wait the server advised ({@link #after(Duration)}) comes on top, bounded by {@link #MAX_ADVISED_WAIT}.
  * Not thread-safe: one agent's reconnect loop uses it.
  */
 final class ReconnectBackoff {
+
+	/** The longest wait a server may ask of a probe: beyond, the probe tries again anyway. */
+	static final Duration MAX_ADVISED_WAIT = Duration.ofMinutes(5);
 
 	private final Duration min;
 
@@ -37,6 +41,17 @@ final class ReconnectBackoff {
 			this.attempt++;
 		}
 		return delay;
+	}
+
+	/**
+	 * The delay before the next attempt when the server advised waiting {@code advised}: the advice, at most
+	 * {@link #MAX_ADVISED_WAIT}, plus the jittered delay of {@link #next()} (so it counts one more attempt), so that
+	 * probes told the same wait still come back spread out.
+	 */
+	Duration after(Duration advised) {
+		Duration bounded = advised.isNegative() ? Duration.ZERO
+				: (advised.compareTo(MAX_ADVISED_WAIT) > 0) ? MAX_ADVISED_WAIT : advised;
+		return bounded.plus(next());
 	}
 
 	/** Starts over from {@code min}: the last session was a good one. */

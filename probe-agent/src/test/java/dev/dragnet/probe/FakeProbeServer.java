@@ -35,6 +35,8 @@ final class FakeProbeServer implements AutoCloseable {
 		WELCOME, CLOSE_UNAUTHORIZED, ERROR_UNAUTHORIZED, CLOSE_UNSUPPORTED_VERSION
 	}
 
+	private static final String REFUSED = "refused by the fake";
+
 	private final FrameCodec codec = new FrameCodec();
 
 	private final DisposableServer server;
@@ -100,6 +102,11 @@ final class FakeProbeServer implements AutoCloseable {
 		}
 	}
 
+	/** Closes the latest session with a close frame of this code and reason, as a server does. */
+	void closeSession(int code, String reason) {
+		requireSession().closeRequest.tryEmitValue(new Close(code, reason));
+	}
+
 	/** Drops the latest session's TCP connection without a close frame. */
 	void dropConnection() {
 		Connection connection = requireSession().connection.get();
@@ -132,7 +139,7 @@ final class FakeProbeServer implements AutoCloseable {
 			.doOnNext(frame -> record(frame, session))
 			.then();
 		Mono<Void> outbound = out.sendString(session.toProbe.asFlux()).then();
-		Mono<Void> close = session.closeRequest.asMono().flatMap(code -> out.sendClose(code, "refused by the fake"));
+		Mono<Void> close = session.closeRequest.asMono().flatMap(request -> out.sendClose(request.code(), request.reason()));
 		return Mono.firstWithSignal(Mono.when(inbound, outbound), close)
 			.doFinally(signal -> this.ended.tryEmitNext(session.number));
 	}
@@ -149,10 +156,15 @@ final class FakeProbeServer implements AutoCloseable {
 	private void answerHello(Hello hello, Session session) {
 		switch (this.onHello) {
 			case WELCOME -> send(new Welcome(hello.name(), "fake", Protocol.VERSION, this.pingIntervalMillis));
-			case CLOSE_UNAUTHORIZED -> session.closeRequest.tryEmitValue(Protocol.CLOSE_UNAUTHORIZED);
-			case CLOSE_UNSUPPORTED_VERSION -> session.closeRequest.tryEmitValue(Protocol.CLOSE_UNSUPPORTED_VERSION);
+			case CLOSE_UNAUTHORIZED -> session.closeRequest.tryEmitValue(new Close(Protocol.CLOSE_UNAUTHORIZED, REFUSED));
+			case CLOSE_UNSUPPORTED_VERSION ->
+				session.closeRequest.tryEmitValue(new Close(Protocol.CLOSE_UNSUPPORTED_VERSION, REFUSED));
 			case ERROR_UNAUTHORIZED -> send(new ErrorFrame(ErrorFrame.UNAUTHORIZED, "unknown token", null));
 		}
+	}
+
+	/** A close frame to send. */
+	private record Close(int code, String reason) {
 	}
 
 	/** One probe connection. */
@@ -162,7 +174,7 @@ final class FakeProbeServer implements AutoCloseable {
 
 		final Sinks.Many<String> toProbe = Sinks.many().unicast().onBackpressureBuffer();
 
-		final Sinks.One<Integer> closeRequest = Sinks.one();
+		final Sinks.One<Close> closeRequest = Sinks.one();
 
 		final AtomicReference<@Nullable Connection> connection = new AtomicReference<>();
 

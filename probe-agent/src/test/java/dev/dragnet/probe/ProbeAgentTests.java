@@ -1,8 +1,11 @@
 package dev.dragnet.probe;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 
@@ -20,9 +23,15 @@ import dev.dragnet.protocol.WhoisQuery;
 import dev.dragnet.testbed.rdap.FakeRdapServer;
 import dev.dragnet.testbed.whois.FakeWhoisServer;
 import dev.dragnet.testbed.whois.WhoisBehaviour;
+import io.netty.resolver.AbstractAddressResolver;
+import io.netty.resolver.AddressResolver;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Promise;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -256,6 +265,71 @@ class ProbeAgentTests {
 		assertThat(this.agent.state()).isEqualTo(ProbeState.STOPPED);
 	}
 
+	@Test
+	void aWaitTheServerAdvisesIsHonouredBeforeTheNextAttempt() {
+		this.agent = new ProbeAgent(config(4)).start();
+		this.agent.states().filter(ProbeState.CONNECTED::equals).blockFirst(WAIT);
+		long closed = System.nanoTime();
+		this.server.closeSession(Protocol.CLOSE_GOING_AWAY,
+				Protocol.closeReason("the server is shutting down", Duration.ofMillis(1500)));
+		this.server.received().filter(Hello.class::isInstance).take(2).blockLast(WAIT);
+		long waitedMillis = (System.nanoTime() - closed) / 1_000_000;
+		// The advice, plus at most the first reconnect ceiling (50 ms) of jitter, plus connecting.
+		assertThat(waitedMillis).isGreaterThanOrEqualTo(1500).isLessThan(5000);
+		assertThat(this.server.sessionCount()).isEqualTo(2);
+	}
+
+	@Test
+	void withoutAnAdviceTheProbeComesBackAfterItsOwnShortDelay() {
+		this.agent = new ProbeAgent(config(4)).start();
+		this.agent.states().filter(ProbeState.CONNECTED::equals).blockFirst(WAIT);
+		long closed = System.nanoTime();
+		this.server.closeSession(Protocol.CLOSE_GOING_AWAY, "the server is shutting down");
+		this.server.received().filter(Hello.class::isInstance).take(2).blockLast(WAIT);
+		assertThat((System.nanoTime() - closed) / 1_000_000).isLessThan(1500);
+	}
+
+	@Test
+	void whenItsServerGoesAwayTheProbeMovesToTheNextKeepingItsName() {
+		try (FakeProbeServer other = new FakeProbeServer()) {
+			ProbeConfig config = config(4).withServers(List.of(this.server.uri(), other.uri()));
+			this.agent = new ProbeAgent(config).start();
+			FakeProbeServer first = Flux.merge(this.server.received().map((frame) -> this.server),
+					other.received().map((frame) -> other)).blockFirst(WAIT);
+			FakeProbeServer second = (first == this.server) ? other : this.server;
+			first.closeSession(Protocol.CLOSE_GOING_AWAY, Protocol.closeReason("shutting down", Duration.ofMillis(200)));
+			first.close();
+			second.received()
+				.as(StepVerifier::create)
+				.assertNext((frame) -> assertThat(((Hello) frame).name()).isEqualTo("cafe-12"))
+				.expectNext(new CreditGrant(4))
+				.thenCancel()
+				.verify(WAIT);
+			this.agent.states().filter(ProbeState.CONNECTED::equals).blockFirst(WAIT);
+			assertThat(second.sessionCount()).isEqualTo(1);
+			// The way back: the second server goes too, and the first is tried again (still gone), then the second.
+			second.dropConnection();
+			second.received().filter(Hello.class::isInstance).take(2).blockLast(WAIT);
+			assertThat(first.sessionCount()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void aServerNameWithSeveralAddressesIsTriedAddressByAddress() throws IOException {
+		InetAddress refusing = InetAddress.getByAddress(new byte[] { 127, 0, 0, 2 });
+		InetAddress listening = InetAddress.getByAddress(new byte[] { 127, 0, 0, 1 });
+		URI named = URI.create("ws://dragnet.test:" + this.server.uri().getPort() + Protocol.PATH);
+		ProbeConfig config = ProbeConfig.of(named, "s3cret", "cafe-12", 4, true, true)
+			.withReconnect(Duration.ofSeconds(20), Duration.ofSeconds(20));
+		this.agent = new ProbeAgent(config, new FixedResolver("dragnet.test", List.of(refusing, listening))).start();
+		this.agent.states()
+			.as(StepVerifier::create)
+			.expectNext(ProbeState.CONNECTING, ProbeState.CONNECTED) // no BACKING_OFF: one attempt, two addresses
+			.thenCancel()
+			.verify(WAIT);
+		assertThat(this.server.sessionCount()).isEqualTo(1);
+	}
+
 	private ProbeConfig config(int concurrency) {
 		return ProbeConfig.of(this.server.uri(), "s3cret", "cafe-12", concurrency, true)
 			.withReconnect(Duration.ofMillis(50), Duration.ofMillis(200));
@@ -263,5 +337,58 @@ class ProbeAgentTests {
 
 	private WhoisQuery whoisQuery(String line) {
 		return new WhoisQuery(this.whois.host(), this.whois.port(), line, null, 65536, 2000, null);
+	}
+
+	/** Resolves one name to fixed addresses, in order; every other name is unknown. */
+	private static final class FixedResolver extends AddressResolverGroup<InetSocketAddress> {
+
+		private final String host;
+
+		private final List<InetAddress> addresses;
+
+		FixedResolver(String host, List<InetAddress> addresses) {
+			this.host = host;
+			this.addresses = addresses;
+		}
+
+		@Override
+		protected AddressResolver<InetSocketAddress> newResolver(EventExecutor executor) {
+			return new AbstractAddressResolver<>(executor, InetSocketAddress.class) {
+
+				@Override
+				protected boolean doIsResolved(InetSocketAddress address) {
+					return !address.isUnresolved();
+				}
+
+				@Override
+				protected void doResolve(InetSocketAddress address, Promise<InetSocketAddress> promise) {
+					List<InetSocketAddress> all = lookUp(address);
+					if (all.isEmpty()) {
+						promise.setFailure(new UnknownHostException(address.getHostString()));
+					}
+					else {
+						promise.setSuccess(all.get(0));
+					}
+				}
+
+				@Override
+				protected void doResolveAll(InetSocketAddress address, Promise<List<InetSocketAddress>> promise) {
+					List<InetSocketAddress> all = lookUp(address);
+					if (all.isEmpty()) {
+						promise.setFailure(new UnknownHostException(address.getHostString()));
+					}
+					else {
+						promise.setSuccess(all);
+					}
+				}
+			};
+		}
+
+		private List<InetSocketAddress> lookUp(InetSocketAddress address) {
+			if (!this.host.equalsIgnoreCase(address.getHostString())) {
+				return List.of();
+			}
+			return this.addresses.stream().map((a) -> new InetSocketAddress(a, address.getPort())).toList();
+		}
 	}
 }

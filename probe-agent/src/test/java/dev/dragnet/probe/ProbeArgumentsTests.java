@@ -113,6 +113,45 @@ class ProbeArgumentsTests {
 	}
 
 	@Test
+	void severalServersAreTakenInTheOrderGiven() {
+		ProbeConfig config = parse(NO_ENV, "--server", "wss://a.example/ws/probe, wss://b.example:8443/ws/probe",
+				"--token", "T").config();
+		assertThat(config.servers()).containsExactly(URI.create("wss://a.example/ws/probe"),
+				URI.create("wss://b.example:8443/ws/probe"));
+		assertThat(config.server()).isEqualTo(URI.create("wss://a.example/ws/probe"));
+		assertThat(parse(Map.of("DRAGNET_SERVER", "ws://127.0.0.1:1/ws/probe,ws://localhost:2/ws/probe",
+				"DRAGNET_TOKEN", "T")).config().servers()).hasSize(2);
+	}
+
+	@Test
+	void eachServerOfAListIsChecked() {
+		assertThatThrownBy(() -> parse(NO_ENV, "--server", "wss://a.example/ws/probe,http://b.example/ws/probe",
+				"--token", "T"))
+			.isInstanceOf(UsageException.class)
+			.hasMessage("server must be a ws:// or wss:// URL with a host, not 'http://b.example/ws/probe'");
+		assertThatThrownBy(() -> parse(NO_ENV, "--server", "wss://a.example/ws/probe,ws://b.example/ws/probe",
+				"--token", "T"))
+			.isInstanceOf(UsageException.class)
+			.hasMessageContaining("refusing plain ws:// to b.example");
+		assertThat(parse(NO_ENV, "--server", "wss://a.example/ws/probe,ws://b.example/ws/probe", "--token", "T",
+				"--insecure").config().servers()).hasSize(2);
+		assertThatThrownBy(() -> parse(NO_ENV, "--server", "wss://a.example/ws/probe,,wss://b.example/ws/probe",
+				"--token", "T"))
+			.isInstanceOf(UsageException.class)
+			.hasMessageStartingWith("empty server URL in");
+		assertThatThrownBy(() -> parse(NO_ENV, "--server", "wss://a.example/ws/probe,", "--token", "T"))
+			.isInstanceOf(UsageException.class)
+			.hasMessageStartingWith("empty server URL in");
+		assertThatThrownBy(() -> parse(NO_ENV, "--server", "wss://a.example/ws/probe,wss://a.example/ws/probe",
+				"--token", "T"))
+			.isInstanceOf(UsageException.class)
+			.hasMessage("server wss://a.example/ws/probe is listed twice");
+		assertThatThrownBy(() -> parse(NO_ENV, "--server", "wss://a.example/ws/probe,ws://bad host/", "--token", "T"))
+			.isInstanceOf(UsageException.class)
+			.hasMessageStartingWith("malformed server URL 'ws://bad host/'");
+	}
+
+	@Test
 	void unknownOptionsAndMissingValuesAreUsageErrors() {
 		assertThatThrownBy(() -> parse(NO_ENV, "--server", "ws://127.0.0.1/ws/probe", "--token", "T", "--verbose"))
 			.isInstanceOf(UsageException.class)

@@ -1,6 +1,7 @@
 package dev.dragnet.probe;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,51 @@ class ReconnectBackoffTests {
 			.expectNoEvent(Duration.ofMillis(3999)) // capped at the maximum
 			.thenAwait(Duration.ofMillis(1))
 			.expectNext(4)
+			.expectComplete()
+			.verify(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void fullJitterFromASeededRandomSpreadsAFleetOverTheWholeCeiling() {
+		Random random = new Random(42);
+		ReconnectBackoff backoff = new ReconnectBackoff(MIN, MAX, random::nextDouble);
+		long[] quarters = new long[4];
+		for (int probe = 0; probe < 4000; probe++) {
+			backoff.reset();
+			long millis = backoff.next().toMillis();
+			assertThat(millis).isBetween(0L, 1000L);
+			quarters[(int) Math.min(3, millis / 250)]++;
+		}
+		assertThat(Arrays.stream(quarters).boxed().toList()).allSatisfy((count) -> assertThat(count).isBetween(850L, 1150L));
+	}
+
+	@Test
+	void anAdvisedWaitComesOnTopOfTheJitteredDelayAndCountsAsAnAttempt() {
+		ReconnectBackoff backoff = new ReconnectBackoff(MIN, MAX, () -> 0.5);
+		assertThat(backoff.after(Duration.ofSeconds(3))).isEqualTo(Duration.ofMillis(3500));
+		assertThat(backoff.next()).isEqualTo(Duration.ofSeconds(1)); // the second attempt's ceiling is 2 s
+		backoff.reset();
+		assertThat(backoff.after(Duration.ZERO)).isEqualTo(Duration.ofMillis(500));
+		backoff.reset();
+		assertThat(backoff.after(Duration.ofMillis(-20))).isEqualTo(Duration.ofMillis(500));
+	}
+
+	@Test
+	void anAdvisedWaitIsBounded() {
+		ReconnectBackoff backoff = new ReconnectBackoff(MIN, MAX, () -> 0.0);
+		assertThat(backoff.after(Duration.ofDays(3))).isEqualTo(ReconnectBackoff.MAX_ADVISED_WAIT);
+	}
+
+	@Test
+	void anAdvisedWaitIsHonouredInVirtualTime() {
+		StepVerifier.withVirtualTime(() -> {
+			ReconnectBackoff backoff = new ReconnectBackoff(MIN, MAX, () -> 0.25);
+			return Mono.delay(backoff.after(Duration.ofSeconds(8))).thenReturn("reconnect");
+		})
+			.expectSubscription()
+			.expectNoEvent(Duration.ofMillis(8249))
+			.thenAwait(Duration.ofMillis(1))
+			.expectNext("reconnect")
 			.expectComplete()
 			.verify(Duration.ofSeconds(5));
 	}

@@ -1,5 +1,11 @@
 package dev.dragnet.protocol;
 
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
 /** Constants both ends of a probe session agree on. */
 public final class Protocol {
 
@@ -60,7 +66,37 @@ public final class Protocol {
 	/** Longest WebSocket close reason in UTF-8 bytes: a control frame holds 125, two of them the code (RFC 6455). */
 	public static final int MAX_CLOSE_REASON_BYTES = 123;
 
+	/**
+	 * Start of a close reason that advises the probe how long to wait before it connects again, to this server or
+	 * another: {@code retry-after=4200; the server is shutting down}, the wait in milliseconds. Older probes only
+	 * log the reason.
+	 */
+	public static final String RETRY_AFTER = "retry-after=";
+
+	private static final Pattern RETRY_AFTER_ADVICE = Pattern.compile("^" + RETRY_AFTER + "(\\d{1,12})(?:;\\s*|$)");
+
 	private Protocol() {
+	}
+
+	/**
+	 * A close reason advising the probe to wait {@code wait} before it connects again, followed by {@code reason}; cut
+	 * to fit a close frame, the advice kept whole.
+	 */
+	public static String closeReason(String reason, Duration wait) {
+		long millis = Math.max(0, wait.toMillis());
+		return closeReason(RETRY_AFTER + millis + "; " + reason);
+	}
+
+	/** The wait advised at the start of a close reason ({@link #RETRY_AFTER}), or {@code null} when it advises none. */
+	public static @Nullable Duration retryAfter(@Nullable String reason) {
+		Matcher matcher = (reason != null) ? RETRY_AFTER_ADVICE.matcher(reason) : null;
+		return (matcher != null && matcher.find()) ? Duration.ofMillis(Long.parseLong(matcher.group(1))) : null;
+	}
+
+	/** {@code reason} without the advice {@link #retryAfter} reads: what happened, in a person's words. */
+	public static String withoutRetryAfter(String reason) {
+		Matcher matcher = RETRY_AFTER_ADVICE.matcher(reason);
+		return matcher.find() ? reason.substring(matcher.end()) : reason;
 	}
 
 	/**

@@ -20,12 +20,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * release number, are refused with a reason. Unset: every version is accepted
  * @param enrollmentTtl how long an enrollment code stays usable when its creator names no expiry
  * @param quarantine when a probe stops getting work because its answers or failures are suspicious
+ * @param reconnectSpread the longest wait the server advises a probe to take before it connects again when it
+ * closes the probe's session on shutdown (each probe is told a random wait up to it, so a fleet moving to the other
+ * instances comes back spread out) or refuses it for load (at least half of it then)
+ * @param shutdownDrain on a graceful shutdown, how long a probe session may still finish the tasks it holds before
+ * it is closed
  */
 @ConfigurationProperties("dragnet.probes")
 public record ProbeProperties(@DefaultValue List<String> tokens, @DefaultValue("10s") Duration pingInterval,
 		@DefaultValue("2") int missedPings, @DefaultValue("10s") Duration helloTimeout,
 		@DefaultValue("0") int maxPerAddress, @Nullable String minVersion, @DefaultValue("24h") Duration enrollmentTtl,
-		@DefaultValue Quarantine quarantine) {
+		@DefaultValue Quarantine quarantine, @DefaultValue("10s") Duration reconnectSpread,
+		@DefaultValue("5s") Duration shutdownDrain) {
 
 	public ProbeProperties {
 		tokens = tokens.stream().map(String::trim).filter(t -> !t.isEmpty()).toList();
@@ -43,6 +49,10 @@ public record ProbeProperties(@DefaultValue List<String> tokens, @DefaultValue("
 		}
 		if (enrollmentTtl.isZero() || enrollmentTtl.isNegative()) {
 			throw new IllegalArgumentException("dragnet.probes.enrollment-ttl must be positive");
+		}
+		if (reconnectSpread.isNegative() || shutdownDrain.isNegative()) {
+			throw new IllegalArgumentException(
+					"dragnet.probes.reconnect-spread and dragnet.probes.shutdown-drain must not be negative");
 		}
 	}
 

@@ -67,6 +67,9 @@ public final class ProbeSession {
 
 	private final Sinks.One<CloseStatus> kick = Sinks.one();
 
+	/** Completes when the handler is done with the session, its end recorded (or the recording failed). */
+	private final Sinks.Empty<Void> ended = Sinks.empty();
+
 	private volatile Instant lastSeen;
 
 	/** Why this probe gets no work, or null while it may get work. */
@@ -330,6 +333,15 @@ public final class ProbeSession {
 	void kick(CloseStatus status) {
 		close((status.getReason() != null) ? status.getReason() : "closed by the server");
 		this.kick.tryEmitValue(status);
+	}
+
+	/** Completes once the handler is done with this session: its end recorded, or the recording failed. */
+	Mono<Void> ended() {
+		return this.ended.asMono();
+	}
+
+	void markEnded() {
+		this.ended.tryEmitEmpty();
 	}
 
 	/** Emits the close status once somebody {@link #kick kicked} the session. */

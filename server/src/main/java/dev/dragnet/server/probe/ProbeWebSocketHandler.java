@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
@@ -68,9 +69,12 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 
 	private final ProbeTrust trust;
 
+	private final ProbeShutdown shutdown;
+
 	ProbeWebSocketHandler(ProbeRegistry registry, ProbeRepository repository, ProbeProperties properties,
 			ObjectProvider<Clock> clock, ObjectProvider<BuildProperties> build, ObjectProvider<CampaignFrames> campaigns,
-			ProbeEvents events, ProbeCredentials credentials, ProbeTrust trust) {
+			ProbeEvents events, ProbeCredentials credentials, ProbeTrust trust, ProbeShutdown shutdown) {
+		this.shutdown = shutdown;
 		this.credentials = credentials;
 		this.trust = trust;
 		this.campaigns = campaigns;
@@ -100,7 +104,7 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 			}
 			return admit(hello, remote).flatMap((admission) -> {
 				if (admission.refusal() != null) {
-					refuseHello(ws, remote, admission.closeCode(), admission.refusal());
+					refuseHello(ws, remote, admission.closeCode(), admission.refusal(), admission.retryAfter());
 					return frames.then();
 				}
 				ProbeSession session = new ProbeSession(hello, remote, this.properties.missedPings(), this.clock);
@@ -149,7 +153,7 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 		else {
 			return hello;
 		}
-		refuseHello(ws, remote, code, problem);
+		refuseHello(ws, remote, code, problem, null);
 		return null;
 	}
 
@@ -158,6 +162,10 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 	 * too many from its address. Never errors: a database failure refuses the probe for now, and it retries.
 	 */
 	private Mono<Admission> admit(Hello hello, String remote) {
+		if (this.shutdown.stopping()) {
+			return Mono.just(new Admission(Protocol.CLOSE_GOING_AWAY, ProbeShutdown.SHUTTING_DOWN,
+					this.shutdown.shutdownWait(), null));
+		}
 		Mono<String> identity = tokenAccepted(hello.token()) ? Mono.just("")
 				: this.credentials.owner(hello.token())
 					.map((owner) -> owner.revoked() ? "probe " + owner.name() + " was revoked by an admin"
@@ -168,7 +176,8 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 				: Mono.just(Admission.refused(Protocol.CLOSE_UNAUTHORIZED, problem)))
 			.onErrorResume((ex) -> {
 				logger.error("could not check the credential of probe {}: {}", hello.name(), ex.toString());
-				return Mono.just(Admission.refused(Protocol.CLOSE_GOING_AWAY, "the server cannot check credentials now"));
+				return Mono.just(new Admission(Protocol.CLOSE_GOING_AWAY, "the server cannot check credentials now",
+						this.shutdown.loadWait(), null));
 			});
 	}
 
@@ -179,21 +188,27 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 			}
 			int limit = this.properties.maxPerAddress();
 			if (limit > 0 && this.registry.connectedFrom(remote, hello.name()) >= limit) {
-				return Admission.refused(Protocol.CLOSE_ADDRESS_LIMIT, limit + " probe" + ((limit == 1) ? " is" : "s are")
-						+ " already connected from " + remote + " (dragnet.probes.max-per-address)");
+				return new Admission(Protocol.CLOSE_ADDRESS_LIMIT, limit + " probe" + ((limit == 1) ? " is" : "s are")
+						+ " already connected from " + remote + " (dragnet.probes.max-per-address)", this.shutdown.loadWait(),
+						null);
 			}
-			return new Admission(0, null, state.quarantineReason());
+			return new Admission(0, null, null, state.quarantineReason());
 		});
 	}
 
-	/** Sends the probe an error frame saying why, then closes its connection with {@code code}. */
-	private void refuseHello(WebSocketSession ws, String remote, int code, String problem) {
+	/**
+	 * Sends the probe an error frame saying why, then closes its connection with {@code code}, advising the probe to
+	 * wait {@code retryAfter} first when it is set.
+	 */
+	private void refuseHello(WebSocketSession ws, String remote, int code, String problem,
+			@Nullable Duration retryAfter) {
 		boolean unauthorized = code == Protocol.CLOSE_UNAUTHORIZED || code == Protocol.CLOSE_REVOKED;
 		ErrorFrame error = new ErrorFrame(unauthorized ? ErrorFrame.UNAUTHORIZED : ErrorFrame.PROTOCOL_VIOLATION,
 				problem, null);
 		ws.send(Mono.just(ws.textMessage(this.codec.encode((ServerFrame) error))))
 			.onErrorResume((ex) -> Mono.empty())
-			.then(refuse(ws, remote, code, (code == Protocol.CLOSE_UNAUTHORIZED) ? "unauthorized: " + problem : problem))
+			.then(refuse(ws, remote, code, (code == Protocol.CLOSE_UNAUTHORIZED) ? "unauthorized: " + problem
+					: (retryAfter != null) ? Protocol.closeReason(problem, retryAfter) : problem))
 			.subscribe(null, (err) -> logger.debug("closing {} failed", remote, err));
 	}
 
@@ -214,7 +229,8 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 			.doFinally((signal) -> finish(session, "connection closed"))
 			.then(Mono.defer(() -> this.repository.disconnected(session, reasonOf(session), this.clock.instant())))
 			.then(Mono.defer(() -> campaignsEnded(session)))
-			.onErrorResume((ex) -> logged("could not save the disconnection of " + session.name(), ex));
+			.onErrorResume((ex) -> logged("could not save the disconnection of " + session.name(), ex))
+			.doFinally((signal) -> session.markEnded());
 		Mono<Void> control = Mono.when(heartbeat(ws, session), persistence(session),
 				session.kicked().flatMap(ws::close));
 		return this.repository.connected(session)
@@ -397,11 +413,15 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 		return (address.getAddress() != null) ? address.getAddress().getHostAddress() : address.getHostString();
 	}
 
-	/** What the server decided about a hello: a refusal (close code and reason), or a welcome. */
-	private record Admission(int closeCode, @Nullable String refusal, @Nullable String quarantine) {
+	/**
+	 * What the server decided about a hello: a refusal (close code, reason, and perhaps how long the probe should
+	 * wait before it tries again), or a welcome.
+	 */
+	private record Admission(int closeCode, @Nullable String refusal, @Nullable Duration retryAfter,
+			@Nullable String quarantine) {
 
 		static Admission refused(int code, String reason) {
-			return new Admission(code, reason, null);
+			return new Admission(code, reason, null, null);
 		}
 	}
 

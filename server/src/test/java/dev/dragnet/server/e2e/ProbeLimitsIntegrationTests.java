@@ -50,6 +50,9 @@ class ProbeLimitsIntegrationTests {
 				assertThat(status.code()).isEqualTo(Protocol.CLOSE_ADDRESS_LIMIT);
 				assertThat(status.reasonText()).contains("2 probes are already connected from 127.0.0.1")
 					.contains("max-per-address");
+				// Refused for load: told to wait half to all of dragnet.probes.reconnect-spread (10 s) first.
+				assertThat(Protocol.retryAfter(status.reasonText())).isBetween(Duration.ofSeconds(5),
+						Duration.ofSeconds(10));
 			}
 			// The same probe reconnecting replaces its own session: it is not one too many.
 			try (RawProbe again = hello("addr-1", "1.2.0")) {

@@ -13,6 +13,9 @@ import dev.dragnet.protocol.Protocol;
 import dev.dragnet.server.DragnetServerApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -52,6 +55,19 @@ public final class RunningServer implements AutoCloseable {
 	 * data) and {@code port} (0 for a random one).
 	 */
 	public static RunningServer start(Map<String, Object> database, int port, String... arguments) {
+		return start(database, port, false, arguments);
+	}
+
+	/**
+	 * Starts the server as {@link #start(String...)} does, but on Reactor Netty event loops of its own, so that it
+	 * can stop while another server in this JVM goes on: a server on the global loops disposes them when it stops,
+	 * and every other server on them stops listening.
+	 */
+	public static RunningServer startBeside(String... arguments) {
+		return start(TestDatabase.springProperties(), 0, true, arguments);
+	}
+
+	private static RunningServer start(Map<String, Object> database, int port, boolean ownLoops, String... arguments) {
 		String[] all = new String[arguments.length + 1];
 		all[0] = "--server.port=" + port;
 		System.arraycopy(arguments, 0, all, 1, arguments.length);
@@ -59,8 +75,11 @@ public final class RunningServer implements AutoCloseable {
 		// counting a registry's queries count the lookups' own. Default properties: any argument overrides it.
 		Map<String, Object> defaults = new java.util.HashMap<>(database);
 		defaults.putIfAbsent("dragnet.probes.quarantine.spot-check-share", "0");
-		return new RunningServer(new SpringApplicationBuilder(DragnetServerApplication.class).properties(defaults)
-			.run(all), database);
+		SpringApplicationBuilder builder = new SpringApplicationBuilder(DragnetServerApplication.class);
+		if (ownLoops) {
+			builder.sources(OwnNettyResources.class);
+		}
+		return new RunningServer(builder.properties(defaults).run(all), database);
 	}
 
 	/** The database properties this server runs on. */
@@ -121,5 +140,18 @@ public final class RunningServer implements AutoCloseable {
 	public void close() {
 		this.agents.forEach(ProbeAgent::close);
 		this.context.close();
+	}
+
+	/** Reactor Netty resources of this server alone, not the JVM's global ones. */
+	@Configuration(proxyBeanMethods = false)
+	static class OwnNettyResources {
+
+		@Bean
+		ReactorResourceFactory reactorResourceFactory() {
+			ReactorResourceFactory factory = new ReactorResourceFactory();
+			factory.setUseGlobalResources(false);
+			factory.setShutdownQuietPeriod(Duration.ZERO);
+			return factory;
+		}
 	}
 }

@@ -14,7 +14,8 @@ public final class BenchMain {
 			whois-pacing: a bulk WHOIS request through the server and real probe processes to one fake
 			registry that limits each source address, as real ones do. Prints throughput beside the
 			bound (probes x allowed rate), error lines, and throttle notices returned as data.
-			%s""".formatted(WhoisPacingBenchmark.Options.USAGE);
+			%s
+			%s""".formatted(WhoisPacingBenchmark.Options.USAGE, ServeFakes.USAGE);
 
 	private BenchMain() {
 	}
@@ -28,6 +29,8 @@ public final class BenchMain {
 		try {
 			switch (args[0]) {
 				case "whois-pacing" -> WhoisPacingBenchmark.run(WhoisPacingBenchmark.Options.parse(rest));
+				case "serve" -> ServeFakes.serve(rest);
+				case "world" -> ServeFakes.world(rest);
 				default -> throw new IllegalArgumentException("unknown benchmark '" + args[0] + "'");
 			}
 		}
