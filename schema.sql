@@ -169,6 +169,10 @@ CREATE TABLE IF NOT EXISTS probe_enrollment (
 	used_by     text                               -- the probe name it was exchanged for
 );
 
+-- The hash of the request id the probe sent with the code's first use: the same request again (its answer was
+-- lost) gets a fresh credential in place of the first, within the code's expiry; any other second use is refused.
+ALTER TABLE probe_enrollment ADD COLUMN IF NOT EXISTS used_request text;
+
 -- A probe's own long-lived credential, bound to its name. Only a hash is stored.
 CREATE TABLE IF NOT EXISTS probe_credential (
 	secret_hash text PRIMARY KEY,                  -- hex SHA-256 of the credential

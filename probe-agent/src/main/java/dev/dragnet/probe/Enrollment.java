@@ -2,8 +2,10 @@ package dev.dragnet.probe;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Locale;
 
 import dev.dragnet.protocol.Protocol;
@@ -11,6 +13,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
+import reactor.util.retry.Retry;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,16 +31,30 @@ public final class Enrollment {
 
 	private static final Duration DEADLINE = Duration.ofSeconds(30);
 
+	/** Tries after the first when the answer does not arrive (a lost reply, a restarting server). */
+	static final int RETRIES = 3;
+
+	private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
 	private Enrollment() {
 	}
 
 	/**
 	 * Asks the server of {@code config} for a credential for probe {@code config.name()} in exchange for
 	 * {@code code}. Errors with {@link ProbeRefusedException} when the server refuses the code (used, expired,
-	 * unknown): trying again cannot help.
+	 * unknown): trying again cannot help. A request that gets no answer (or a server error) is sent again, up to
+	 * {@value #RETRIES} times, with the same random request id: the server then replaces the credential whose
+	 * answer was lost, instead of refusing the code as used.
 	 */
 	public static Mono<CredentialFile.Credential> exchange(ProbeConfig config, String code) {
-		ObjectNode body = JSON.createObjectNode().put("code", code).put("name", config.name());
+		return exchange(config, code, FIRST_RETRY);
+	}
+
+	static Mono<CredentialFile.Credential> exchange(ProbeConfig config, String code, Duration firstRetry) {
+		ObjectNode body = JSON.createObjectNode().put("code", code).put("name", config.name())
+			.put("requestId", requestId());
 		HttpClient http = ProbeAgent.secured(HttpClient.create(), config)
 			.headers((h) -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json")
 				.set(HttpHeaderNames.USER_AGENT, "dragnet-probe/" + ProbeAgent.VERSION))
@@ -50,7 +67,17 @@ public final class Enrollment {
 				.defaultIfEmpty(new byte[0])
 				.map((bytes) -> answer(response.status().code(), new String(bytes, StandardCharsets.UTF_8))))
 			.next()
-			.timeout(DEADLINE);
+			.timeout(DEADLINE)
+			.retryWhen(Retry.backoff(RETRIES, firstRetry)
+				.filter((ex) -> !(ex instanceof ProbeRefusedException))
+				.onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+	}
+
+	/** 128 random bits, chosen once per enrollment: what tells the server a retry from a second use of the code. */
+	private static String requestId() {
+		byte[] bytes = new byte[16];
+		RANDOM.nextBytes(bytes);
+		return HexFormat.of().formatHex(bytes);
 	}
 
 	/** {@code wss://host/ws/probe} becomes {@code https://host/api/probes/enroll}, keeping a path prefix. */
