@@ -155,6 +155,8 @@ ALTER TABLE probe ADD COLUMN IF NOT EXISTS throttled bigint NOT NULL DEFAULT 0;
 -- The probe session a block is leased to, so the end of an old session of a probe does not give back the
 -- blocks its newer session holds.
 ALTER TABLE work_block ADD COLUMN IF NOT EXISTS lease_session text;
+-- The probe whose result a DONE block holds: what a probe caught lying answered is done again (docs/PROBE-TRUST.md).
+ALTER TABLE work_block ADD COLUMN IF NOT EXISTS answered_by text;
 
 -- One-time enrollment codes an admin hands to a probe's owner (docs/PROBE-TRUST.md). Only a hash of the code is
 -- stored. A code is used once: used_at and used_by are set when a probe exchanges it for its credential.
@@ -166,6 +168,10 @@ CREATE TABLE IF NOT EXISTS probe_enrollment (
 	used_at     timestamptz,
 	used_by     text                               -- the probe name it was exchanged for
 );
+
+-- The hash of the request id the probe sent with the code's first use: the same request again (its answer was
+-- lost) gets a fresh credential in place of the first, within the code's expiry; any other second use is refused.
+ALTER TABLE probe_enrollment ADD COLUMN IF NOT EXISTS used_request text;
 
 -- A probe's own long-lived credential, bound to its name. Only a hash is stored.
 CREATE TABLE IF NOT EXISTS probe_credential (

@@ -2,8 +2,10 @@ package dev.dragnet.probe;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Locale;
 
 import dev.dragnet.protocol.Protocol;
@@ -13,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
+import reactor.util.retry.Retry;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,22 +36,36 @@ public final class Enrollment {
 
 	private static final Duration DEADLINE = Duration.ofSeconds(30);
 
+	/** Tries after the first when the answer does not arrive (a lost reply, a restarting server). */
+	static final int RETRIES = 3;
+
+	private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
 	private Enrollment() {
 	}
 
 	/**
 	 * Asks the servers of {@code config}, in order, for a credential for probe {@code config.name()} in exchange for
 	 * {@code code}, until one answers with a credential or a refusal. Errors with {@link ProbeRefusedException} when
-	 * a server refuses the code (used, expired, unknown): trying again cannot help. Any other failure (unreachable,
-	 * no answer in time, a server error) moves on to the next server; after the last, its failure is the error.
+	 * a server refuses the code (used, expired, unknown): trying again cannot help. A request that gets no answer (or
+	 * a server error) is sent again, up to {@value #RETRIES} times, with the same random request id: the server then
+	 * replaces the credential whose answer was lost, instead of refusing the code as used. After that the next server
+	 * is asked, with the same request id; after the last, its failure is the error.
 	 */
 	public static Mono<CredentialFile.Credential> exchange(ProbeConfig config, String code) {
-		return exchange(config, code, 0);
+		return exchange(config, code, FIRST_RETRY);
 	}
 
-	private static Mono<CredentialFile.Credential> exchange(ProbeConfig config, String code, int index) {
+	static Mono<CredentialFile.Credential> exchange(ProbeConfig config, String code, Duration firstRetry) {
+		return exchange(config, code, requestId(), firstRetry, 0);
+	}
+
+	private static Mono<CredentialFile.Credential> exchange(ProbeConfig config, String code, String requestId,
+			Duration firstRetry, int index) {
 		URI server = config.servers().get(index);
-		Mono<CredentialFile.Credential> exchange = exchange(config, server, code);
+		Mono<CredentialFile.Credential> exchange = exchange(config, server, code, requestId, firstRetry);
 		if (index + 1 >= config.servers().size()) {
 			return exchange;
 		}
@@ -56,12 +73,14 @@ public final class Enrollment {
 			URI next = config.servers().get(index + 1);
 			log.warn("could not enroll with {}: {}; trying {}", server,
 					(error.getMessage() != null) ? error.getMessage() : error.toString(), next);
-			return exchange(config, code, index + 1);
+			return exchange(config, code, requestId, firstRetry, index + 1);
 		});
 	}
 
-	private static Mono<CredentialFile.Credential> exchange(ProbeConfig config, URI server, String code) {
-		ObjectNode body = JSON.createObjectNode().put("code", code).put("name", config.name());
+	private static Mono<CredentialFile.Credential> exchange(ProbeConfig config, URI server, String code,
+			String requestId, Duration firstRetry) {
+		ObjectNode body = JSON.createObjectNode().put("code", code).put("name", config.name())
+			.put("requestId", requestId);
 		HttpClient http = ProbeAgent.secured(HttpClient.create(), config, server)
 			.headers((h) -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json")
 				.set(HttpHeaderNames.USER_AGENT, "dragnet-probe/" + ProbeAgent.VERSION))
@@ -74,7 +93,17 @@ public final class Enrollment {
 				.defaultIfEmpty(new byte[0])
 				.map((bytes) -> answer(response.status().code(), new String(bytes, StandardCharsets.UTF_8))))
 			.next()
-			.timeout(DEADLINE);
+			.timeout(DEADLINE)
+			.retryWhen(Retry.backoff(RETRIES, firstRetry)
+				.filter((ex) -> !(ex instanceof ProbeRefusedException))
+				.onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+	}
+
+	/** 128 random bits, chosen once per enrollment: what tells the server a retry from a second use of the code. */
+	private static String requestId() {
+		byte[] bytes = new byte[16];
+		RANDOM.nextBytes(bytes);
+		return HexFormat.of().formatHex(bytes);
 	}
 
 	/** {@code wss://host/ws/probe} becomes {@code https://host/api/probes/enroll}, keeping a path prefix. */

@@ -122,7 +122,9 @@ public final class ProbeAgent implements AutoCloseable {
 		HostPacer pacer = new HostPacer();
 		this.whois = new WhoisClient(config.allowPrivateServers(), pacer, config.bindAddress());
 		this.rdap = new RdapClient(config.allowPrivateServers(), pacer, "dragnet-probe/" + VERSION);
-		this.sources = new SourceRunner(config.allowPrivateServers(), pacer, "Mozilla/5.0 (compatible; dragnet-probe/" + VERSION + ")");
+		this.sources = new SourceRunner(config.allowPrivateServers(), pacer,
+				"Mozilla/5.0 (compatible; dragnet-probe/" + VERSION + ")", SourceRunner.DEFAULT_MAX_BODY_BYTES,
+				config.bindAddress());
 		this.nameServers = (config.dnsServer() != null) ? new NameServers(List.of(config.dnsServer()))
 				: NameServers.system();
 		this.sourcePool = SourcePool.of(this.sources, this.nameServers);

@@ -59,7 +59,8 @@ final class ProbeArguments {
 			                            (prefer the variable; a source needing a key this
 			                            probe lacks is not used)
 			  --bind-address IP         local address outward WHOIS connections leave from   DRAGNET_BIND_ADDRESS
-			                            (a machine with several addresses)
+			                            (a machine with several addresses), and reverse-IP
+			                            lookups too
 			  --log-level LEVEL         trace, debug, info, warn or error (default info)      DRAGNET_LOG_LEVEL
 			  --help                    print this help
 

@@ -39,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * empty: the Java runtime's trust store
  * @param insecure whether plain {@code ws://} to a host other than loopback is allowed ({@code --insecure}): the
  * token or credential and every answer then cross the network readable by anyone on the way
- * @param bindAddress the local address outward WHOIS connections leave from (a machine with several
+ * @param bindAddress the local address outward WHOIS and reverse-IP connections leave from (a machine with several
  * addresses, or several probes on one machine), or {@code null} for the system's choice
  */
 public record ProbeConfig(List<URI> servers, String token, String name, int concurrency, boolean allowPrivateServers,
@@ -165,7 +165,7 @@ public record ProbeConfig(List<URI> servers, String token, String name, int conc
 				this.trustedCertificates, this.insecure, this.bindAddress);
 	}
 
-	/** This configuration with outward WHOIS connections leaving from {@code address} ({@code null}: the system's choice). */
+	/** This configuration with outward WHOIS and reverse-IP connections leaving from {@code address} ({@code null}: the system's choice). */
 	public ProbeConfig withBindAddress(@Nullable InetAddress address) {
 		return new ProbeConfig(this.servers, this.token, this.name, this.concurrency, this.allowPrivateServers,
 				this.reconnectMin, this.reconnectMax, this.connectTimeout, this.welcomeTimeout, this.dnsServer,

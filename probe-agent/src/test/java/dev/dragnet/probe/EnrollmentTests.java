@@ -37,7 +37,7 @@ class EnrollmentTests {
 	void aServerThatDoesNotAnswerIsPassedOverForTheNext() throws IOException {
 		answer(200, "{\"name\":\"cafe-12\",\"credential\":\"dpc_abc\"}");
 		ProbeConfig config = config(List.of(closedPort(), probeUri()));
-		Enrollment.exchange(config, "ABCDE-FGHJK")
+		Enrollment.exchange(config, "ABCDE-FGHJK", Duration.ofMillis(10))
 			.as(StepVerifier::create)
 			.assertNext((credential) -> {
 				assertThat(credential.name()).isEqualTo("cafe-12");
@@ -52,7 +52,7 @@ class EnrollmentTests {
 	void aRefusedCodeIsNotTakenToTheNextServer() throws IOException {
 		answer(403, "{\"detail\":\"the code was used\"}");
 		ProbeConfig config = config(List.of(probeUri(), closedPort()));
-		Enrollment.exchange(config, "ABCDE-FGHJK")
+		Enrollment.exchange(config, "ABCDE-FGHJK", Duration.ofMillis(10))
 			.as(StepVerifier::create)
 			.expectErrorSatisfies((error) -> assertThat(error).isInstanceOf(ProbeRefusedException.class)
 				.hasMessageContaining("the code was used"))
@@ -64,7 +64,7 @@ class EnrollmentTests {
 	void whenNoServerAnswersTheLastFailureIsTheError() throws IOException {
 		ProbeConfig config = config(List.of(closedPort(), URI.create("ws://localhost:" + closedPort().getPort()
 				+ Protocol.PATH)));
-		Enrollment.exchange(config, "ABCDE-FGHJK")
+		Enrollment.exchange(config, "ABCDE-FGHJK", Duration.ofMillis(10))
 			.as(StepVerifier::create)
 			.expectErrorSatisfies((error) -> assertThat(error).isNotInstanceOf(ProbeRefusedException.class))
 			.verify(WAIT);

@@ -3,6 +3,7 @@ package dev.dragnet.probe.reverseip;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -97,12 +98,30 @@ public final class SourceRunner {
 	 * @param maxBodyBytes cap of each answer's body; a larger answer is an error
 	 */
 	public SourceRunner(boolean allowPrivateServers, HostPacer pacer, String userAgent, int maxBodyBytes) {
+		this(allowPrivateServers, pacer, userAgent, maxBodyBytes, null);
+	}
+
+	/**
+	 * @param allowPrivateServers whether loopback and private addresses, and plain HTTP, may be used (tests, labs)
+	 * @param pacer the probe's pacer, shared with its other clients
+	 * @param userAgent the {@code User-Agent} sent unless a definition names its own
+	 * @param maxBodyBytes cap of each answer's body; a larger answer is an error
+	 * @param bindAddress the local address connections to the sites leave from, or {@code null} for the system's
+	 * choice
+	 */
+	public SourceRunner(boolean allowPrivateServers, HostPacer pacer, String userAgent, int maxBodyBytes,
+			@Nullable InetAddress bindAddress) {
 		if (maxBodyBytes < 1) {
 			throw new IllegalArgumentException("maxBodyBytes must be at least 1");
 		}
 		DomainNames.preload(); // names are normalised on event loops; ICU's data is read here, not there
 		this.maxBodyBytes = maxBodyBytes;
-		this.transport = new GuardedHttp(allowPrivateServers, pacer, HttpClient.newConnection()
+		HttpClient http = HttpClient.newConnection();
+		if (bindAddress != null) {
+			InetSocketAddress local = new InetSocketAddress(bindAddress, 0);
+			http = http.bindAddress(() -> local);
+		}
+		this.transport = new GuardedHttp(allowPrivateServers, pacer, http
 			.compress(true)
 			.headers((headers) -> headers.set(HttpHeaderNames.USER_AGENT, userAgent).set(HttpHeaderNames.ACCEPT,
 					"text/html,application/json,text/plain;q=0.9,*/*;q=0.8")), MAX_REDIRECTS);

@@ -97,9 +97,12 @@ class BlockRepository {
 				""")
 			.bind("lease", uuid(leaseId))
 			.bind("probe", probe)
-			.map((row) -> new Leased(row.get("id", Long.class), row.get("campaign_id", Long.class),
-					row.get("first_num", Long.class), row.get("last_num", Long.class), leaseId, List.of(),
-					Boolean.TRUE.equals(row.get("verify", Boolean.class))))
+			.map((row) -> {
+				String[] sources = row.get("sources", String[].class);
+				return new Leased(row.get("id", Long.class), row.get("campaign_id", Long.class),
+						row.get("first_num", Long.class), row.get("last_num", Long.class), leaseId,
+						(sources != null) ? List.of(sources) : List.of(), Boolean.TRUE.equals(row.get("verify", Boolean.class)));
+			})
 			.one();
 	}
 
@@ -129,7 +132,7 @@ class BlockRepository {
 		return this.db.sql("""
 				WITH lease AS (
 				    UPDATE work_block SET state = 'DONE', ips_done = last_num - first_num + 1, domains_found = :found,
-				        lease_holder = NULL, lease_session = NULL, lease_id = NULL, lease_expires_at = NULL, updated_at = now()
+				        answered_by = :probe, lease_holder = NULL, lease_session = NULL, lease_id = NULL, lease_expires_at = NULL, updated_at = now()
 				    WHERE lease_id = :lease AND lease_holder = :probe AND state = 'LEASED'
 				    RETURNING id, campaign_id, range_id, last_num - first_num + 1 AS size),
 				d AS (
@@ -283,6 +286,54 @@ class BlockRepository {
 	Flux<Long> running() {
 		return this.db.sql("SELECT id FROM campaign WHERE state = 'RUNNING' ORDER BY id")
 			.map((row) -> row.get("id", Long.class))
+	 * Puts back, with no attempt counted, every block {@code probe} holds: it was quarantined and gets no work.
+	 * Returns the leases put back.
+	 */
+	Flux<Released> putBackAll(String probe) {
+		return this.db.sql(PUT_BACK.formatted("w.lease_holder = :probe"))
+			.bind("probe", probe)
+			.map(BlockRepository::released)
+			.all();
+	}
+
+	/**
+	 * Undoes what {@code probe} answered in campaigns not cancelled: its DONE blocks go back to PENDING, the names
+	 * and "none" records they stored in that campaign go (names seen before the campaign started stay), and a DONE
+	 * campaign runs again. Returns the campaigns that got blocks back.
+	 */
+	Flux<Long> redoAnsweredBy(String probe) {
+		return this.db.sql("""
+				WITH redo AS (
+				    UPDATE work_block w SET state = 'PENDING', ips_done = 0, domains_found = 0, answered_by = NULL,
+				        updated_at = now()
+				    FROM campaign c
+				    WHERE c.id = w.campaign_id AND w.state = 'DONE' AND w.answered_by = :probe
+				      AND c.state IN ('RUNNING', 'PAUSED', 'DONE')
+				    RETURNING w.campaign_id, w.range_id, w.first_num, w.last_num, c.started_at),
+				d AS (
+				    DELETE FROM ip_domain x USING redo
+				    WHERE x.campaign_id = redo.campaign_id
+				      AND x.ip BETWEEN '0.0.0.0'::inet + redo.first_num AND '0.0.0.0'::inet + redo.last_num
+				      AND x.first_seen >= coalesce(redo.started_at, '-infinity'::timestamptz)
+				    RETURNING 1),
+				n AS (
+				    DELETE FROM ip_no_domain x USING redo
+				    WHERE x.campaign_id = redo.campaign_id
+				      AND x.ip BETWEEN '0.0.0.0'::inet + redo.first_num AND '0.0.0.0'::inet + redo.last_num
+				    RETURNING 1),
+				r AS (
+				    UPDATE ip_range SET resolved_count = greatest(0, resolved_count - s.size)
+				    FROM (SELECT range_id, sum(last_num - first_num + 1) AS size FROM redo GROUP BY range_id) s
+				    WHERE ip_range.id = s.range_id
+				    RETURNING 1),
+				reopened AS (
+				    UPDATE campaign SET state = 'RUNNING', finished_at = NULL
+				    WHERE id IN (SELECT campaign_id FROM redo) AND state = 'DONE'
+				    RETURNING id)
+				SELECT DISTINCT campaign_id FROM redo
+				""")
+			.bind("probe", probe)
+			.map((row) -> row.get("campaign_id", Long.class))
 			.all();
 	}
 

@@ -38,7 +38,8 @@ import reactor.core.publisher.Mono;
 /**
  * The campaign side of probe sessions: leases blocks to probes that ask, extends leases on progress, stores
  * results once and only from the current lease holder, gives blocks back when a probe goes away or gives one up,
- * and ends a campaign when its last block is done.
+ * and ends a campaign when its last block is done. Spot checks of stored answers ({@link CampaignSpotChecks}) go
+ * out with the blocks and come back through the same frames.
  *
  * <p>While the database is away ({@link DatabaseStatus}) nothing here fails: a probe asking for blocks gets none,
  * progress is not recorded (every lease is pushed forward when the database is back, {@link #recover(Duration)}), a
@@ -73,11 +74,14 @@ class BlockWork implements CampaignFrames {
 
 	private final DeferredLeaseChanges deferred;
 
+	private final CampaignSpotChecks checks;
+
 	BlockWork(BlockRepository blocks, ProbeRegistry registry, CampaignProperties properties, SourceService sources,
 			HeldBlocks held, CampaignEvents events, CampaignMetrics metrics, SourceRestBook rests,
-			DatabaseStatus status, DeferredLeaseChanges deferred) {
+			DatabaseStatus status, DeferredLeaseChanges deferred, CampaignSpotChecks checks) {
 		this.status = status;
 		this.deferred = deferred;
+		this.checks = checks;
 		this.rests = rests;
 		this.metrics = metrics;
 		this.sources = sources;
@@ -92,6 +96,19 @@ class BlockWork implements CampaignFrames {
 	public Mono<Void> handle(ProbeSession session, ProbeFrame frame) {
 		if (frame instanceof WantBlocks want) {
 			return lease(session, want.blocks());
+		}
+		if (frame instanceof BlockProgress progress && this.checks.isCheck(progress.leaseId())) {
+			this.checks.progressed(session, progress.leaseId());
+			return Mono.empty();
+		}
+		if (frame instanceof BlockGiveUp giveUp && this.checks.isCheck(giveUp.leaseId())) {
+			this.checks.gaveUp(session, giveUp.leaseId());
+			return Mono.empty();
+		}
+		if (frame instanceof BlockResult result && this.checks.isCheck(result.leaseId())) {
+			// A spot check, not a block: compared, never stored; acknowledged like any result.
+			session.deliver(new BlockAck(result.leaseId(), true, null));
+			return this.checks.answered(session, result);
 		}
 		if (frame instanceof BlockProgress progress) {
 			if (!this.status.isAvailable()) {
@@ -205,6 +222,7 @@ class BlockWork implements CampaignFrames {
 	public Mono<Void> sessionEnded(ProbeSession session, String reason) {
 		String why = "probe " + session.name() + " went away: " + reason;
 		this.rests.ended(session);
+		this.checks.ended(session);
 		return whenAvailable(() -> release(this.blocks.release(session.name(), session.id(), why,
 				this.properties.maxAttempts())), "give back the blocks of " + why, false, () -> true)
 			.doFinally((signal) -> {
@@ -213,6 +231,24 @@ class BlockWork implements CampaignFrames {
 					this.held.forget(session.name());
 				}
 			});
+	}
+
+	@Override
+	public Mono<Void> quarantined(String probe, boolean distrusted) {
+		Mono<Void> putBack = release(this.blocks.putBackAll(probe)
+			.doOnNext((lease) -> logger.info("probe {} is quarantined; block {} of campaign {} goes back to the pool",
+					probe, lease.blockId(), lease.campaignId())));
+		if (!distrusted) {
+			return putBack;
+		}
+		return putBack.thenMany(this.blocks.redoAnsweredBy(probe))
+			.concatMap((campaign) -> {
+				logger.warn("campaign {}: the blocks probe {} answered are done again by other probes, since its answers "
+						+ "disagreed with theirs", campaign, probe);
+				announce(campaign, CampaignNotice.STARTED);
+				return this.events.changed(campaign);
+			})
+			.then();
 	}
 
 	/** Gives back every block whose lease expired. */
@@ -263,9 +299,17 @@ class BlockWork implements CampaignFrames {
 					session.name());
 			return Mono.empty();
 		}
+		// Spot checks first: they are one address each, and count against the probe's leases like blocks.
+		int max = this.properties.maxLeasesPerProbe();
+		List<BlockLease> checking = this.checks.take(session, Math.min(wanted, max - this.checks.heldBy(session)));
+		checking.forEach(session::deliver);
+		int left = Math.min(wanted, max) - checking.size();
+		if (left < 1) {
+			return Mono.empty();
+		}
 		return this.blocks
-			.lease(session.name(), session.id(), Math.min(wanted, this.properties.maxLeasesPerProbe()),
-					this.properties.maxLeasesPerProbe(), this.properties.leaseDuration())
+			.lease(session.name(), session.id(), left, max - this.checks.heldBy(session),
+					this.properties.leaseDuration())
 			.doOnNext((block) -> this.held.leased(session.name(), block))
 			.doOnNext((block) -> session.deliver(new BlockLease(block.leaseId(), block.blockId(), block.campaignId(),
 					Ipv4Range.format(block.first()), Ipv4Range.format(block.last()), block.sources(), block.verify(),
@@ -312,6 +356,10 @@ class BlockWork implements CampaignFrames {
 	}
 
 	private Mono<Stored> accept(ProbeSession session, BlockResult result) {
+		if (session.quarantineReason() != null) {
+			// Its blocks went (or go) back to the pool with the quarantine: what it says now is not stored.
+			return Mono.just(Stored.refused(result.leaseId(), "this probe is quarantined; its result is not stored"));
+		}
 		if (!this.status.isAvailable()) {
 			return Mono.just(deferred(session, result));
 		}
@@ -324,6 +372,7 @@ class BlockWork implements CampaignFrames {
 				}
 				return this.blocks.store(session.name(), result.leaseId(), findings(result))
 					.doOnNext((campaign) -> this.metrics.blockCompleted(block.last() - block.first() + 1))
+					.doOnNext((campaign) -> this.checks.consider(session, block, result))
 					.map((campaign) -> new Stored(new BlockAck(result.leaseId(), true, null), campaign))
 					.defaultIfEmpty(Stored.refused(result.leaseId(), "the lease ended before the result was stored"));
 			})

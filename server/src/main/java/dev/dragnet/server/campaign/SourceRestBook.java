@@ -69,6 +69,25 @@ class SourceRestBook {
 				&& report.holdUntil().isAfter(this.clock.instant());
 	}
 
+	/**
+	 * Whether the probe can ask at least one of {@code sources} (any source it has, when empty) now, by what its
+	 * session reported: the PTR lookup always, a definition when the probe has it and it does not rest.
+	 */
+	boolean canUse(ProbeSession session, List<String> sources) {
+		if (sources.contains(SourceCatalogue.PTR)) {
+			return true;
+		}
+		Report report = this.byProbe.get(session.name());
+		if (report == null || !report.session().equals(session.id())) {
+			return false;
+		}
+		Instant now = this.clock.instant();
+		return report.rests()
+			.stream()
+			.anyMatch((rest) -> (sources.isEmpty() || sources.contains(rest.source()))
+					&& (rest.until() == null || !rest.until().isAfter(now)));
+	}
+
 	/** The session ended: what it reported no longer holds (a newer session of the same probe keeps its own). */
 	void ended(ProbeSession session) {
 		this.byProbe.computeIfPresent(session.name(), (name, old) -> old.session().equals(session.id()) ? null : old);

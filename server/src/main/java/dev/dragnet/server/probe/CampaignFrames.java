@@ -26,4 +26,12 @@ public interface CampaignFrames {
 
 	/** The session ended: whatever blocks the probe held go back to the pool. */
 	Mono<Void> sessionEnded(ProbeSession session, String reason);
+
+	/**
+	 * Probe {@code probe} was quarantined: the blocks it holds go back to the pool. When {@code distrusted} (its
+	 * answers disagreed with other probes'), what it answered in campaigns not cancelled is done again.
+	 */
+	default Mono<Void> quarantined(String probe, boolean distrusted) {
+		return Mono.empty();
+	}
 }

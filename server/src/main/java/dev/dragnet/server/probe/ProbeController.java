@@ -28,6 +28,8 @@ class ProbeController {
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
+	private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9_-]{16,128}");
+
 	/** The longest an enrollment code may stay usable. */
 	private static final Duration MAX_ENROLLMENT_TTL = Duration.ofDays(30);
 
@@ -75,7 +77,8 @@ class ProbeController {
 
 	/**
 	 * A probe exchanges its code for its own credential. Open (the code is the authorisation), and answered once
-	 * per code.
+	 * per code, except that the same request again (same {@code requestId}, before the code expires) gets a fresh
+	 * credential that replaces the first: its answer may have been lost on the way.
 	 */
 	@PostMapping("/api/probes/enroll")
 	Mono<ProbeCredentials.Enrolled> enroll(@RequestBody EnrollRequest request) {
@@ -85,7 +88,10 @@ class ProbeController {
 		if (request.name() == null || !NAME.matcher(request.name()).matches()) {
 			return Mono.error(new InvalidEnrollment("name must be 1-64 letters, digits, '.', '_' or '-'"));
 		}
-		return this.credentials.enroll(request.code(), request.name(), this.clock.instant())
+		if (request.requestId() != null && !REQUEST_ID.matcher(request.requestId()).matches()) {
+			return Mono.error(new InvalidEnrollment("requestId must be 16-128 letters, digits, '_' or '-'"));
+		}
+		return this.credentials.enroll(request.code(), request.name(), request.requestId(), this.clock.instant())
 			.onErrorMap(ProbeCredentials.EnrollmentRefusedException.class, (ex) -> new EnrollmentRefused(ex.getMessage()));
 	}
 
@@ -116,8 +122,15 @@ class ProbeController {
 	record EnrollmentCode(String code, @Nullable String name, Instant expiresAt) {
 	}
 
-	/** A probe's request to exchange its code. */
-	record EnrollRequest(@Nullable String code, @Nullable String name) {
+	/**
+	 * A probe's request to exchange its code.
+	 *
+	 * @param code the one-time code
+	 * @param name the probe's own name (the code's name wins)
+	 * @param requestId random, chosen by the probe once per enrollment and sent again on a retry (null from older
+	 * probes, which then cannot retry)
+	 */
+	record EnrollRequest(@Nullable String code, @Nullable String name, @Nullable String requestId) {
 	}
 
 	static final class InvalidEnrollment extends ProblemException {

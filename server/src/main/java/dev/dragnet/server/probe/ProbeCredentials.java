@@ -16,6 +16,7 @@ import java.util.function.Function;
 import dev.dragnet.server.db.DatabaseStatus;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -81,16 +82,20 @@ class ProbeCredentials {
 
 	/**
 	 * Uses a code once: answers the probe name and a new credential for it, revoking earlier credentials of that
-	 * name and lifting a revocation of it. Errors with {@link EnrollmentRefusedException} when the code was used,
-	 * expired or never existed.
+	 * name and lifting a revocation of it. The same request again ({@code requestId}, not null) before the code
+	 * expires is that use repeated: a fresh credential, the one issued before revoked with the others. Errors with
+	 * {@link EnrollmentRefusedException} when the code was used by another request, expired or never existed.
 	 */
-	Mono<Enrolled> enroll(String code, String requestedName, Instant now) {
+	Mono<Enrolled> enroll(String code, String requestedName, @Nullable String requestId, Instant now) {
 		String codeHash = hash(normaliseCode(code));
+		String requestHash = (requestId != null) ? hash(requestId) : null;
 		// One statement, so the code is used up, older credentials revoked and the new one stored together.
 		Mono<Enrolled> exchange = randomCredential().flatMap((credential) -> this.db.sql("""
 				WITH used AS (
-				    UPDATE probe_enrollment SET used_at = :now, used_by = COALESCE(probe_name, :name)
-				    WHERE code_hash = :hash AND used_at IS NULL AND expires_at > :now
+				    UPDATE probe_enrollment SET used_at = COALESCE(used_at, :now),
+				        used_by = COALESCE(used_by, probe_name, :name), used_request = :request
+				    WHERE code_hash = :hash AND expires_at > :now
+				      AND (used_at IS NULL OR used_request = :request)
 				    RETURNING used_by),
 				  old AS (
 				    UPDATE probe_credential SET revoked_at = :now
@@ -105,16 +110,21 @@ class ProbeCredentials {
 			.bind("name", requestedName)
 			.bind("hash", codeHash)
 			.bind("credential", hash(credential))
+			.bind("request", Parameter.fromOrEmpty(requestHash, String.class))
 			.map((row) -> new Enrolled(row.get("used_by", String.class), credential))
 			.one());
-		return exchange.switchIfEmpty(Mono.defer(() -> whyRefused(codeHash)));
+		return exchange.switchIfEmpty(Mono.defer(() -> whyRefused(codeHash, now)));
 	}
 
-	private Mono<Enrolled> whyRefused(String codeHash) {
+	/** A used code says so while it would still be valid; past its expiry (a late retry too) it says that. */
+	private Mono<Enrolled> whyRefused(String codeHash, Instant now) {
 		return this.db.sql("SELECT used_at, expires_at FROM probe_enrollment WHERE code_hash = :hash")
 			.bind("hash", codeHash)
-			.map((row) -> (row.get("used_at", OffsetDateTime.class) != null) ? "this enrollment code was already used"
-					: "this enrollment code expired at " + row.get("expires_at", OffsetDateTime.class).toInstant())
+			.map((row) -> {
+				Instant expires = row.get("expires_at", OffsetDateTime.class).toInstant();
+				return (row.get("used_at", OffsetDateTime.class) != null && expires.isAfter(now))
+						? "this enrollment code was already used" : "this enrollment code expired at " + expires;
+			})
 			.one()
 			.defaultIfEmpty("this enrollment code is not known to the server (mistyped, or made by another server)")
 			.flatMap((reason) -> Mono.error(new EnrollmentRefusedException(reason)));

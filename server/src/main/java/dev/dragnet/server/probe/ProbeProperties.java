@@ -59,8 +59,10 @@ public record ProbeProperties(@DefaultValue List<String> tokens, @DefaultValue("
 	/**
 	 * Spot checks and quarantine.
 	 *
-	 * @param spotCheckShare share of WHOIS answers (0 to 1) asked once more on another probe and compared
-	 * @param maxConcurrentChecks spot checks running at once at most; beyond, answers are not checked
+	 * @param spotCheckShare share of WHOIS answers, and of stored campaign blocks (one address each), from 0 to 1,
+	 * asked once more on another probe and compared
+	 * @param maxConcurrentChecks spot checks waiting or running at once at most, WHOIS and campaign ones counted
+	 * apart; beyond, answers are not checked
 	 * @param maxDisagreements spot checks a probe may lose (its answer differed from two others that agreed) before
 	 * it is quarantined
 	 * @param maxConsecutiveFailures failed tasks in a row (timeouts, connection failures, errors; not throttling)

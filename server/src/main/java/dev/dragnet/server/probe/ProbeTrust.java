@@ -34,6 +34,8 @@ public class ProbeTrust {
 
 	private final Clock clock;
 
+	private final ObjectProvider<CampaignFrames> campaigns;
+
 	/** Per probe name: failures in a row, and spot checks lost since its last release. */
 	private final Map<String, Record> records = new ConcurrentHashMap<>();
 
@@ -41,7 +43,8 @@ public class ProbeTrust {
 	private final Map<String, Instant> lastSuccess = new ConcurrentHashMap<>();
 
 	ProbeTrust(ProbeCredentials credentials, ProbeRegistry registry, ProbeProperties properties,
-			ObjectProvider<Clock> clock) {
+			ObjectProvider<Clock> clock, ObjectProvider<CampaignFrames> campaigns) {
+		this.campaigns = campaigns;
 		this.credentials = credentials;
 		this.registry = registry;
 		this.limits = properties.quarantine();
@@ -95,7 +98,7 @@ public class ProbeTrust {
 				int failures = record.failures.get();
 				if (this.limits.maxConsecutiveFailures() > 0 && failures >= this.limits.maxConsecutiveFailures()
 						&& othersSucceededSince(session.name(), record.streakStarted)) {
-					return quarantine(session.name(), failures + " tasks failed in a row while other probes answered");
+					return quarantine(session.name(), failures + " tasks failed in a row while other probes answered", false);
 				}
 				return Mono.empty();
 			}
@@ -107,14 +110,16 @@ public class ProbeTrust {
 
 	/**
 	 * A spot check found this probe's answer different from two other probes' agreeing answers for the same
-	 * query. After {@code maxDisagreements} of them the probe is quarantined.
+	 * query. After {@code maxDisagreements} of them the probe is quarantined, and what it answered in campaigns is
+	 * done again by others.
 	 */
 	public Mono<Void> lostSpotCheck(String probe, String what) {
 		int lost = record(probe).disagreements.incrementAndGet();
 		logger.warn("probe {} answered {} differently from two other probes ({} such answer{} since its last release)",
 				probe, what, lost, (lost == 1) ? "" : "s");
 		if (lost >= this.limits.maxDisagreements()) {
-			return quarantine(probe, "its answers disagreed with other probes' in " + lost + " spot checks (last: " + what + ")");
+			return quarantine(probe, "its answers disagreed with other probes' in " + lost + " spot checks (last: " + what + ")",
+					true);
 		}
 		return Mono.empty();
 	}
@@ -124,16 +129,22 @@ public class ProbeTrust {
 		return this.limits;
 	}
 
-	private Mono<Void> quarantine(String name, String reason) {
+	/**
+	 * Quarantines the probe (once: a probe already quarantined keeps its first reason), then lets campaigns take
+	 * back its blocks, and redo its answers when {@code distrusted}; that part may run again, it is idempotent.
+	 */
+	private Mono<Void> quarantine(String name, String reason, boolean distrusted) {
 		ProbeSession session = this.registry.session(name).orElse(null);
-		if (session != null) {
-			if (session.quarantineReason() != null) {
-				return Mono.empty();
+		Mono<Void> stored = Mono.empty();
+		if (session == null || session.quarantineReason() == null) {
+			if (session != null) {
+				session.quarantine(reason);
 			}
-			session.quarantine(reason);
+			logger.warn("probe {} QUARANTINED: {}; it gets no work until an admin releases it", name, reason);
+			stored = this.credentials.quarantine(name, reason, this.clock.instant()).then();
 		}
-		logger.warn("probe {} QUARANTINED: {}; it gets no work until an admin releases it", name, reason);
-		return this.credentials.quarantine(name, reason, this.clock.instant()).then();
+		CampaignFrames handler = this.campaigns.getIfAvailable();
+		return (handler != null) ? stored.then(Mono.defer(() -> handler.quarantined(name, distrusted))) : stored;
 	}
 
 	private boolean othersSucceededSince(String name, @Nullable Instant since) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +16,7 @@ import dev.dragnet.probe.ProbeConfig;
 import dev.dragnet.probe.ProbeRefusedException;
 import dev.dragnet.probe.ProbeState;
 import dev.dragnet.protocol.Protocol;
+import dev.dragnet.protocol.Welcome;
 import dev.dragnet.server.testsupport.RunningServer;
 import dev.dragnet.testbed.whois.FakeWhoisServer;
 import dev.dragnet.testbed.whois.WhoisBehaviour;
@@ -135,6 +137,54 @@ class ProbeEnrollmentIntegrationTests {
 				this.dir.resolve("four").toString()));
 		assertThat(unknown).isInstanceOf(ProbeRefusedException.class).hasMessageContaining("not known");
 		assertThat(ProbeAgentMain.exitCode(unknown)).isEqualTo(ProbeAgentMain.EXIT_REFUSED);
+	}
+
+	@Test
+	void theSameEnrollmentRequestAgainReplacesTheLostCredentialAndAnyOtherSecondUseIsRefused() throws Exception {
+		String code = createCode(Map.of("name", "cafe-retried"));
+		String request = "first-try-0123456789abcdef";
+		Map<String, Object> lost = enroll(code, request, 200);
+		// Its answer never reached the probe, which sends the same request again.
+		Map<String, Object> again = enroll(code, request, 200);
+		assertThat(again).containsEntry("name", "cafe-retried");
+		assertThat(again.get("credential")).isNotEqualTo(lost.get("credential"));
+		assertThat(enroll(code, "someone-else-0123456789", 403).get("detail")).asString().contains("already used");
+		assertThat(enroll(code, null, 403).get("detail")).asString().contains("already used");
+		assertThat(enroll(code, "bad id", 400)).containsEntry("type", "/problems/invalid-enrollment");
+
+		try (RawProbe replaced = new RawProbe(server.port())) {
+			replaced.hello("cafe-retried", (String) lost.get("credential"), 2);
+			assertThat(replaced.closeStatus(Duration.ofSeconds(10))).extracting((status) -> status.code())
+				.isEqualTo(Protocol.CLOSE_UNAUTHORIZED);
+		}
+		try (RawProbe current = new RawProbe(server.port())) {
+			current.hello("cafe-retried", (String) again.get("credential"), 2);
+			assertThat(current.next(Welcome.class, Duration.ofSeconds(10))).isNotNull();
+		}
+
+		String shortLived = createCode(Map.of("name", "cafe-late", "expiresIn", "PT1S"));
+		enroll(shortLived, request, 200);
+		Thread.sleep(1500);
+		assertThat(enroll(shortLived, request, 403).get("detail")).asString().contains("expired");
+	}
+
+	private static Map<String, Object> enroll(String code, String requestId, int status) {
+		Map<String, Object> body = new HashMap<>(Map.of("code", code, "name", "cafe-host"));
+		if (requestId != null) {
+			body.put("requestId", requestId);
+		}
+		return server.http()
+			.post()
+			.uri("/api/probes/enroll")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body)
+			.exchange()
+			.expectStatus()
+			.isEqualTo(status)
+			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
+			})
+			.returnResult()
+			.getResponseBody();
 	}
 
 	@Test

@@ -98,6 +98,8 @@ public abstract class FakeSite<S extends FakeSite<S>> implements AutoCloseable {
 
 	private final Map<String, ClientCount> clients = new ConcurrentHashMap<>();
 
+	private final Map<String, ReverseIpWorld> clientWorlds = new ConcurrentHashMap<>();
+
 	private final AtomicLong rayIds = new AtomicLong();
 
 	private final List<SiteRequest> requests = Collections.synchronizedList(new ArrayList<>());
@@ -185,6 +187,16 @@ public abstract class FakeSite<S extends FakeSite<S>> implements AutoCloseable {
 			throw new IllegalArgumentException("perClientPerDay must not be negative");
 		}
 		this.quota = perClientPerDay;
+		return self();
+	}
+
+	/**
+	 * Answers lookups from {@code client} (an address such as {@code "127.0.0.3"}) from {@code lies} instead of the
+	 * site's world: a tampering network on that client's path, or a PC whose probe reports made-up names. Everything
+	 * else (quotas, blocking, quirks) stays as for any client.
+	 */
+	public S answerFrom(String client, ReverseIpWorld lies) {
+		this.clientWorlds.put(Objects.requireNonNull(client, "client"), Objects.requireNonNull(lies, "lies"));
 		return self();
 	}
 
@@ -434,7 +446,8 @@ public abstract class FakeSite<S extends FakeSite<S>> implements AutoCloseable {
 			return (isOn(Blocking.Kind.SILENT_BAN) || overQuotaIsSilent()) ? result(lookup, List.of())
 					: quotaExceeded(lookup);
 		}
-		List<String> names = List.copyOf(this.world.domainsOf(ip));
+		ReverseIpWorld answering = this.clientWorlds.getOrDefault(request.client(), this.world);
+		List<String> names = List.copyOf(answering.domainsOf(ip));
 		return result(lookup, isOn(Blocking.Kind.DATA_QUIRKS) ? dress(ip, names) : names);
 	}
 
