@@ -286,6 +286,10 @@ class BlockRepository {
 	Flux<Long> running() {
 		return this.db.sql("SELECT id FROM campaign WHERE state = 'RUNNING' ORDER BY id")
 			.map((row) -> row.get("id", Long.class))
+			.all();
+	}
+
+	/**
 	 * Puts back, with no attempt counted, every block {@code probe} holds: it was quarantined and gets no work.
 	 * Returns the leases put back.
 	 */

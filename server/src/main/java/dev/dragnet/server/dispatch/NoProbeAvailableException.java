@@ -16,6 +16,11 @@ public final class NoProbeAvailableException extends ProblemException {
 		this.retryAfter = retryAfter;
 	}
 
+	/** When the caller may try again. */
+	public Duration retryAfter() {
+		return this.retryAfter;
+	}
+
 	@Override
 	public HttpHeaders headers() {
 		HttpHeaders headers = new HttpHeaders();

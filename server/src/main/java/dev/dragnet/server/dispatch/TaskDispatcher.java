@@ -1,6 +1,7 @@
 package dev.dragnet.server.dispatch;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 import dev.dragnet.protocol.Pace;
 import dev.dragnet.protocol.RdapQuery;
@@ -36,6 +38,7 @@ import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 
 /**
  * The single entry point of WHOIS and RDAP work: coalesces identical lookups in flight, waits in the
@@ -44,11 +47,19 @@ import reactor.core.scheduler.Schedulers;
  * {@code dragnet.dispatch.max-attempts}; an attempt lost to a probe's death or to a throttle does not count
  * (bounded by {@code dragnet.schedule.max-requeues}). The attempt deadline starts when the task is sent, so
  * waiting for a turn never times an attempt out. See docs/SCHEDULING.md.
+ *
+ * <p>In a fleet of several instances, a lookup this instance's frontier cannot place (no local probe may take it,
+ * every local one rests from its target, or the estimated wait is longer than the lookup may wait) is forwarded
+ * to another instance through the {@link TaskForwarder}, which runs it through its own dispatcher and frontier;
+ * a forwarded lookup is never forwarded again. See docs/CLUSTER.md.
  */
 @Service
 public class TaskDispatcher implements DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(TaskDispatcher.class);
+
+	/** Context key marking a lookup another instance forwarded here: it runs on this instance's probes only. */
+	private static final String FORWARDED = "dragnet.dispatch.forwarded";
 
 	private final DispatchProperties properties;
 
@@ -73,10 +84,15 @@ public class TaskDispatcher implements DisposableBean {
 	/** Unnamed throttles per (probe, target), for their doubling rests; one small entry per pair ever throttled. */
 	private final Map<String, Strike> strikes = new ConcurrentHashMap<>();
 
+	/** Other instances to forward to; null on a single instance (and in most unit tests). */
+	private volatile @Nullable TaskForwarder forwarder;
+
 	@Autowired
 	TaskDispatcher(ProbeRegistry registry, DispatchProperties properties, ScheduleProperties schedule,
-			Cooldowns cooldowns, TargetStatistics statistics, ObjectProvider<MeterRegistry> meters) {
+			Cooldowns cooldowns, TargetStatistics statistics, ObjectProvider<MeterRegistry> meters,
+			ObjectProvider<TaskForwarder> forwarder) {
 		this(registry, properties, schedule, Schedulers.parallel(), cooldowns, statistics, meters.getIfAvailable());
+		this.forwarder = forwarder.getIfAvailable();
 	}
 
 	TaskDispatcher(ProbeRegistry registry, DispatchProperties properties, Scheduler timer) {
@@ -122,15 +138,16 @@ public class TaskDispatcher implements DisposableBean {
 	public Mono<Dispatched> dispatch(DispatchRequest request) {
 		return Mono.deferContextual((context) -> {
 			Lane lane = Lane.of(context);
+			boolean forwarded = context.getOrDefault(FORWARDED, Boolean.FALSE);
 			long arrived = this.timer.now(TimeUnit.MILLISECONDS);
 			if (!request.avoid().isEmpty()) {
 				// A spot check must be answered by another probe: it never joins a flight in the air.
 				Flight own = new Flight();
-				Run run = new Run(request, lane, arrived, own);
+				Run run = new Run(request, lane, arrived, own, forwarded);
 				own.run = run;
 				return attempt(run);
 			}
-			FlightKey key = new FlightKey(request.capability(), request.target(), request.work());
+			FlightKey key = new FlightKey(request.capability(), request.target(), request.work(), forwarded);
 			Flight[] created = new Flight[1];
 			Flight flight = this.flights.compute(key, (k, current) -> {
 				if (current != null && current.joinable(lane.fresh(), arrived)) {
@@ -146,7 +163,7 @@ public class TaskDispatcher implements DisposableBean {
 				}
 				return flight.shared;
 			}
-			Run run = new Run(request, lane, arrived, flight);
+			Run run = new Run(request, lane, arrived, flight, forwarded);
 			flight.run = run;
 			Mono<Dispatched> source = Mono.defer(() -> attempt(run))
 				.doOnNext((done) -> this.flights.remove(key, flight))
@@ -155,6 +172,24 @@ public class TaskDispatcher implements DisposableBean {
 			flight.shared = Mono.from(source.flux().publish().refCount(1));
 			return flight.shared;
 		});
+	}
+
+	/**
+	 * Runs a lookup another instance forwarded here, on this instance's probes only: it is never forwarded again,
+	 * and it shares a query in flight only with other forwarded lookups (so that two instances never wait on each
+	 * other's flights).
+	 */
+	public Mono<Dispatched> dispatchForwarded(DispatchRequest request) {
+		return dispatch(request).contextWrite(forwarded());
+	}
+
+	private static Function<Context, Context> forwarded() {
+		return (context) -> context.put(FORWARDED, Boolean.TRUE);
+	}
+
+	/** Uses {@code forwarder} for lookups this instance cannot place (tests; Spring injects it). */
+	void forwarder(TaskForwarder forwarder) {
+		this.forwarder = forwarder;
 	}
 
 	@Override
@@ -168,7 +203,25 @@ public class TaskDispatcher implements DisposableBean {
 	}
 
 	private Mono<Dispatched> attempt(Run run) {
-		return turn(run).flatMap((grant) -> {
+		return turn(run).flatMap((grant) -> send(run, grant))
+			.onErrorResume(Refused.class, (refused) -> elsewhere(run, refused.error))
+			.onErrorResume(RetryElsewhere.class, (retry) -> {
+				if (retry.counted) {
+					run.counted++;
+				}
+				else {
+					run.requeues++;
+				}
+				if (run.counted >= this.properties.maxAttempts() || run.requeues > this.schedule.maxRequeues()) {
+					return Mono.error(new AttemptsExhaustedException(run.attempts));
+				}
+				run.retry = true;
+				return attempt(run);
+			});
+	}
+
+	private Mono<Dispatched> send(Run run, Frontier.Grant grant) {
+		return Mono.defer(() -> {
 			if (!grant.claim()) {
 				return Mono.error(new RetryElsewhere(false));
 			}
@@ -187,19 +240,89 @@ public class TaskDispatcher implements DisposableBean {
 				.doFinally((signal) -> grant.release())
 				.onErrorMap((ex) -> failed(run, probe, task, started, ex))
 				.flatMap((result) -> answered(run, probe, started, result));
-		}).onErrorResume(RetryElsewhere.class, (retry) -> {
-			if (retry.counted) {
-				run.counted++;
+		});
+	}
+
+	/**
+	 * This instance could not place the lookup: another instance with a probe that may take it runs it, the most
+	 * promising first. An instance that refuses is skipped; one lost on the way costs an attempt and the lookup
+	 * is retried (here or on yet another instance). With no instance left, the local refusal stands, with what the
+	 * others said.
+	 */
+	private Mono<Dispatched> elsewhere(Run run, RuntimeException local) {
+		TaskForwarder peers = this.forwarder;
+		Set<String> excluded = excluded(run);
+		String peer = (peers == null) ? null : peers.peersFor(run.capability(), excluded)
+			.stream()
+			.filter((id) -> !run.instancesTried.contains(id))
+			.findFirst()
+			.orElse(null);
+		if (peers == null || peer == null) {
+			return Mono.error(refusedEverywhere(run, local));
+		}
+		run.instancesTried.add(peer);
+		long started = this.timer.now(TimeUnit.MILLISECONDS);
+		if (run.flight.sentAt < 0) {
+			run.flight.sentAt = started;
+		}
+		return peers.forward(peer, run.request.avoiding(excluded), run.lane, maxWait(run))
+			.map((done) -> {
+				run.attempts.addAll(done.attempts());
+				long total = this.timer.now(TimeUnit.MILLISECONDS) - run.started;
+				return new Dispatched(done.result(), done.probe(), List.copyOf(run.attempts), total);
+			})
+			.onErrorResume(ForwardException.class, (ex) -> forwardFailed(run, local, started, ex));
+	}
+
+	private Mono<Dispatched> forwardFailed(Run run, RuntimeException local, long started, ForwardException ex) {
+		switch (ex.kind()) {
+			case REFUSED -> {
+				run.refusals.add(ex);
+				return elsewhere(run, local);
 			}
-			else {
-				run.requeues++;
-			}
-			if (run.counted >= this.properties.maxAttempts() || run.requeues > this.schedule.maxRequeues()) {
+			case EXHAUSTED -> {
+				run.attempts.addAll(ex.attempts());
 				return Mono.error(new AttemptsExhaustedException(run.attempts));
 			}
-			run.retry = true;
-			return attempt(run);
-		});
+			default -> {
+				// The instance's death, not the lookup's failure: shown and counted, and the lookup goes on elsewhere.
+				long elapsed = this.timer.now(TimeUnit.MILLISECONDS) - started;
+				run.attempts.add(new Attempt("instance " + ex.instance(), "INSTANCE_LOST", ex.getMessage(), elapsed));
+				logger.info("task for {} forwarded to instance {} was lost ({}); trying elsewhere", run.request.target(),
+						ex.instance(), ex.getMessage());
+				return Mono.error(new RetryElsewhere(true));
+			}
+		}
+	}
+
+	/** The local refusal, with what the other instances said when they refused too. */
+	private static RuntimeException refusedEverywhere(Run run, RuntimeException local) {
+		if (run.refusals.isEmpty() || !(local instanceof NoProbeAvailableException noProbe)) {
+			return local;
+		}
+		Duration retryAfter = noProbe.retryAfter();
+		List<String> details = new ArrayList<>();
+		for (ForwardException refusal : run.refusals) {
+			details.add("instance " + refusal.instance() + ": " + refusal.getMessage());
+			if (refusal.retryAfter().compareTo(retryAfter) < 0 && !refusal.retryAfter().isZero()) {
+				retryAfter = refusal.retryAfter();
+			}
+		}
+		return new NoProbeAvailableException(noProbe.getMessage() + "; on the other instances: "
+				+ String.join("; ", details), retryAfter);
+	}
+
+	/** The longest estimated wait for a turn the run's lane accepts. */
+	private Duration maxWait(Run run) {
+		if (!run.lane.interactive()) {
+			return this.schedule.bulkMaxWait();
+		}
+		return (run.lane.maxWait() != null) ? run.lane.maxWait() : this.schedule.defaultMaxWait();
+	}
+
+	/** A refusal another instance may still take over: only for lookups not forwarded here, and with a forwarder. */
+	private RuntimeException refusal(Run run, RuntimeException error) {
+		return (this.forwarder != null && !run.forwarded) ? new Refused(error) : error;
 	}
 
 	/** Probes this run must not use: tried already, or avoided by the request (a spot check). */
@@ -213,9 +336,7 @@ public class TaskDispatcher implements DisposableBean {
 	}
 
 	private Mono<Frontier.Grant> turn(Run run) {
-		Duration maxWait = run.lane.interactive()
-				? ((run.lane.maxWait() != null) ? run.lane.maxWait() : this.schedule.defaultMaxWait())
-				: this.schedule.bulkMaxWait();
+		Duration maxWait = maxWait(run);
 		// A promoted bulk query keeps its bulk lane for retries: it must not be refused like a single lookup.
 		Frontier.Ask ask = new Frontier.Ask(run.request.target(), run.capability(), pace(run.request.work()), run.lane,
 				maxWait, excluded(run), run.retry);
@@ -228,9 +349,9 @@ public class TaskDispatcher implements DisposableBean {
 						+ "lookup at " + run.request.target() + " within " + bound.toSeconds() + "s: every probe that "
 						+ "may ask it stayed busy", bound));
 		}
-		return turn.onErrorMap(Frontier.NoCandidate.class, (ex) -> nobodyLeft(run))
+		return turn.onErrorMap(Frontier.NoCandidate.class, (ex) -> refusal(run, nobodyLeft(run)))
 			.onErrorMap(Frontier.WaitTooLong.class,
-					(ex) -> new NoProbeAvailableException(ex.getMessage(), ex.estimate()));
+					(ex) -> refusal(run, new NoProbeAvailableException(ex.getMessage(), ex.estimate())));
 	}
 
 	private static @Nullable Pace pace(TaskWork work) {
@@ -360,7 +481,7 @@ public class TaskDispatcher implements DisposableBean {
 	}
 
 	/** Identical work to one target: the lookups that may share one outward query. */
-	private record FlightKey(String capability, String target, TaskWork work) {
+	private record FlightKey(String capability, String target, TaskWork work, boolean forwarded) {
 	}
 
 	/** A query in flight that identical lookups join. */
@@ -408,6 +529,15 @@ public class TaskDispatcher implements DisposableBean {
 
 		final List<Attempt> attempts = new CopyOnWriteArrayList<>();
 
+		/** Whether another instance forwarded it here: it must not be forwarded again. */
+		final boolean forwarded;
+
+		/** Other instances asked to run it, whatever came of it. */
+		final Set<String> instancesTried = ConcurrentHashMap.newKeySet();
+
+		/** What the other instances that could not place it said. */
+		final List<ForwardException> refusals = new CopyOnWriteArrayList<>();
+
 		volatile int counted;
 
 		volatile int requeues;
@@ -418,7 +548,8 @@ public class TaskDispatcher implements DisposableBean {
 
 		volatile Frontier.@Nullable Ask ask;
 
-		Run(DispatchRequest request, Lane lane, long started, Flight flight) {
+		Run(DispatchRequest request, Lane lane, long started, Flight flight, boolean forwarded) {
+			this.forwarded = forwarded;
 			this.request = request;
 			this.lane = lane;
 			this.started = started;
@@ -427,6 +558,17 @@ public class TaskDispatcher implements DisposableBean {
 
 		String capability() {
 			return this.request.capability();
+		}
+	}
+
+	/** This instance could not place the lookup: {@code error} unless another instance takes it. */
+	private static final class Refused extends RuntimeException {
+
+		final RuntimeException error;
+
+		Refused(RuntimeException error) {
+			super(null, null, false, false);
+			this.error = error;
 		}
 	}
 

@@ -3,6 +3,7 @@ package dev.dragnet.server.probe;
 import java.util.List;
 
 import dev.dragnet.protocol.Protocol;
+import dev.dragnet.server.cluster.FleetProbes;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -10,7 +11,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The fleet's gauges: {@code dragnet.probes} by state and {@code dragnet.tasks.in.flight} by task kind. Read
- * from memory at each scrape.
+ * from memory at each scrape; with several instances, the effective probes include those on the other live
+ * instances ({@link FleetProbes}, read from the probe table each heartbeat), so every instance shows the whole
+ * fleet. Tasks in flight and the ineffective count are this instance's.
  */
 @Component
 class ProbeMetrics implements MeterBinder {
@@ -21,16 +24,19 @@ class ProbeMetrics implements MeterBinder {
 
 	private final ProbeEvents events;
 
-	ProbeMetrics(ProbeRegistry registry, ProbeEvents events) {
+	private final FleetProbes fleet;
+
+	ProbeMetrics(ProbeRegistry registry, ProbeEvents events, FleetProbes fleet) {
 		this.registry = registry;
 		this.events = events;
+		this.fleet = fleet;
 	}
 
 	@Override
 	public void bindTo(MeterRegistry meters) {
-		Gauge.builder("dragnet.probes", this.registry, ProbeRegistry::effectiveCount)
+		Gauge.builder("dragnet.probes", this, (m) -> m.registry.effectiveCount() + m.fleet.effectiveElsewhere())
 			.tag("state", "effective")
-			.description("Probes connected and answering pings")
+			.description("Probes connected and answering pings, on every live server instance")
 			.register(meters);
 		Gauge.builder("dragnet.probes", this.events, (e) -> e.down().size())
 			.tag("state", "ineffective")

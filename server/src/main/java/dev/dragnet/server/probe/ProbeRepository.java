@@ -237,7 +237,8 @@ class ProbeRepository {
 				instant(r.get("last_seen", OffsetDateTime.class)), instant(r.get("disconnected_at", OffsetDateTime.class)),
 				r.get("disconnect_reason", String.class), nonNull(r.get("completed", Long.class)),
 				nonNull(r.get("failed", Long.class)), nonNull(r.get("throttled", Long.class)),
-				instant(r.get("revoked_at", OffsetDateTime.class)), r.get("quarantine_reason", String.class));
+				instant(r.get("revoked_at", OffsetDateTime.class)), r.get("quarantine_reason", String.class),
+				r.get("instance_id", String.class));
 	}
 
 	private static int nonNull(@Nullable Integer value) {
@@ -260,6 +261,7 @@ class ProbeRepository {
 	record ProbeRow(String name, @Nullable String remoteAddress, ProbeState state, @Nullable String version,
 			List<String> capabilities, int maxConcurrency, @Nullable Instant connectedSince,
 			@Nullable Instant lastSeen, @Nullable Instant disconnectedAt, @Nullable String disconnectReason,
-			long completed, long failed, long throttled, @Nullable Instant revokedAt, @Nullable String quarantineReason) {
+			long completed, long failed, long throttled, @Nullable Instant revokedAt, @Nullable String quarantineReason,
+			@Nullable String instanceId) {
 	}
 }

@@ -177,12 +177,13 @@ public class ProbeService implements SmartLifecycle {
 		for (ProbeSession session : this.registry.sessions()) {
 			rows.computeIfAbsent(session.name(), (name) -> new ProbeRepository.ProbeRow(name, session.remoteAddress(),
 					ProbeState.EFFECTIVE, session.version(), List.copyOf(session.capabilities()),
-					session.maxConcurrency(), session.connectedSince(), session.lastSeen(), null, null, 0, 0, 0, null, null));
+					session.maxConcurrency(), session.connectedSince(), session.lastSeen(), null, null, 0, 0, 0, null, null,
+					this.cluster.id()));
 		}
 		return List.copyOf(rows.values());
 	}
 
-	private static ProbeRepository.ProbeRow overlay(String name, ProbeRepository.@Nullable ProbeRow row,
+	private ProbeRepository.ProbeRow overlay(String name, ProbeRepository.@Nullable ProbeRow row,
 			ProbeBacklog.Pending waiting) {
 		long[] counters = waiting.counters();
 		long completed = counters[0] + ((row != null) ? row.completed() : 0);
@@ -193,7 +194,7 @@ public class ProbeService implements SmartLifecycle {
 			return new ProbeRepository.ProbeRow(name, waiting.remoteAddress(), state, waiting.version(),
 					waiting.capabilities(), waiting.maxConcurrency(), waiting.sessionSince(), waiting.lastSeen(),
 					waiting.disconnectedAt(), waiting.disconnectReason(), completed, failed, throttled,
-					(row != null) ? row.revokedAt() : null, (row != null) ? row.quarantineReason() : null);
+					(row != null) ? row.revokedAt() : null, (row != null) ? row.quarantineReason() : null, this.cluster.id());
 		}
 		boolean ends = waiting.state() != null && waiting.sessionSince().equals(row.connectedSince());
 		return new ProbeRepository.ProbeRow(name, row.remoteAddress(), ends ? waiting.state() : row.state(),
@@ -201,7 +202,7 @@ public class ProbeService implements SmartLifecycle {
 				(waiting.lastSeen() != null) ? waiting.lastSeen() : row.lastSeen(),
 				ends ? waiting.disconnectedAt() : row.disconnectedAt(),
 				ends ? waiting.disconnectReason() : row.disconnectReason(), completed, failed, throttled, row.revokedAt(),
-				row.quarantineReason());
+				row.quarantineReason(), row.instanceId());
 	}
 
 	private ProbeView view(ProbeRepository.ProbeRow row) {
@@ -209,14 +210,14 @@ public class ProbeService implements SmartLifecycle {
 		if (live == null) {
 			return new ProbeView(row.name(), row.remoteAddress(), row.state(), row.version(), row.connectedSince(), row.lastSeen(),
 					0, row.completed(), row.failed(), row.throttled(), row.disconnectedAt(), row.disconnectReason(),
-					row.revokedAt() != null, row.revokedAt(), row.quarantineReason());
+					row.revokedAt() != null, row.revokedAt(), row.quarantineReason(), row.instanceId());
 		}
 		// The row's counters lag the live session by at most one ping interval: add what is not saved yet.
 		long[] unsaved = live.unsavedCounters();
 		return new ProbeView(live.name(), live.remoteAddress(), ProbeState.EFFECTIVE, live.version(),
 				live.connectedSince(), live.lastSeen(), live.inFlight(), row.completed() + unsaved[0],
 				row.failed() + unsaved[1], row.throttled() + unsaved[2], null, null, row.revokedAt() != null,
-				row.revokedAt(), live.quarantineReason());
+				row.revokedAt(), live.quarantineReason(), this.cluster.id());
 	}
 
 	/**
@@ -229,10 +230,12 @@ public class ProbeService implements SmartLifecycle {
 	 * @param revoked whether an admin revoked it (it cannot connect until it is enrolled again)
 	 * @param revokedAt when it was revoked
 	 * @param quarantineReason why it gets no work until an admin releases it, or null
+	 * @param instance the id of the server instance its session is on (or was last on), or null if never recorded;
+	 * its {@code inFlight} is known only on that instance and shows 0 elsewhere
 	 */
 	public record ProbeView(String name, @Nullable String remoteAddress, ProbeState state, @Nullable String version,
 			@Nullable Instant connectedSince, @Nullable Instant lastSeen, int inFlight, long completed, long failed,
 			long throttled, @Nullable Instant disconnectedAt, @Nullable String disconnectReason, boolean revoked,
-			@Nullable Instant revokedAt, @Nullable String quarantineReason) {
+			@Nullable Instant revokedAt, @Nullable String quarantineReason, @Nullable String instance) {
 	}
 }

@@ -18,13 +18,13 @@ import reactor.core.publisher.Mono;
  * uses the application's codecs, so the body looks exactly like the ones {@link ApiExceptionHandler} renders.
  */
 @Component
-class ProblemResponseWriter {
+public class ProblemResponseWriter {
 
 	private static final ResolvableType PROBLEM_TYPE = ResolvableType.forClass(ProblemDetail.class);
 
 	private final HttpMessageWriter<Object> writer;
 
-	ProblemResponseWriter(ServerCodecConfigurer codecs) {
+	public ProblemResponseWriter(ServerCodecConfigurer codecs) {
 		this.writer = codecs.getWriters()
 			.stream()
 			.filter(candidate -> candidate.canWrite(PROBLEM_TYPE, MediaType.APPLICATION_PROBLEM_JSON))
@@ -33,7 +33,8 @@ class ProblemResponseWriter {
 			.orElseThrow(() -> new IllegalStateException("no codec writes application/problem+json"));
 	}
 
-	Mono<Void> write(ServerWebExchange exchange, ProblemException problem) {
+	/** Answers the exchange with {@code problem}, its status and headers. */
+	public Mono<Void> write(ServerWebExchange exchange, ProblemException problem) {
 		ProblemDetail body = ProblemDetails.of(problem);
 		body.setInstance(URI.create(exchange.getRequest().getPath().value()));
 		ServerHttpResponse response = exchange.getResponse();

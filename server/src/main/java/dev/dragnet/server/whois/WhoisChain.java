@@ -1,6 +1,5 @@
 package dev.dragnet.server.whois;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,7 +14,6 @@ import dev.dragnet.server.dispatch.Dispatched;
 import dev.dragnet.server.dispatch.TaskDispatcher;
 import dev.dragnet.server.probe.trust.SpotChecks;
 import dev.dragnet.server.whois.parse.ReferralFinder;
-import dev.dragnet.server.whois.parse.WhoisResponseClassifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -38,14 +36,16 @@ class WhoisChain {
 
 	private final WhoisProperties properties;
 
-	private final WhoisResponseClassifier classifier = new WhoisResponseClassifier();
+	private final WhoisAnswerClassifier classifier;
 
 	private final ReferralFinder referrals = new ReferralFinder();
 
 	private final SpotChecks spotChecks;
 
-	WhoisChain(TaskDispatcher dispatcher, ServerGuard guard, WhoisProperties properties, SpotChecks spotChecks) {
+	WhoisChain(TaskDispatcher dispatcher, ServerGuard guard, WhoisProperties properties, SpotChecks spotChecks,
+			WhoisAnswerClassifier classifier) {
 		this.dispatcher = dispatcher;
+		this.classifier = classifier;
 		this.spotChecks = spotChecks;
 		this.guard = guard;
 		this.properties = properties;
@@ -89,26 +89,12 @@ class WhoisChain {
 				this.properties.charsetFor(server.host(), server.port()),
 				(int) this.properties.maxResponseSize().toBytes(), this.properties.connectTimeout().toMillis(), null,
 				this.properties.paceFor(domain));
-		DispatchRequest request = new DispatchRequest(Protocol.CAPABILITY_WHOIS, work, server.toString(),
-				(result) -> classify(server, result));
+		String target = server.toString();
+		DispatchRequest request = new DispatchRequest(Protocol.CAPABILITY_WHOIS, work, target,
+				(result) -> this.classifier.classify(target, result));
 		return this.dispatcher.dispatch(request)
 			.doOnNext((done) -> this.spotChecks.consider(request, done))
 			.map((done) -> toHop(server, query, done, note));
-	}
-
-	/** Turns a throttle notice that arrived as an ordinary answer into THROTTLED, with the wait it names. */
-	private TaskResult classify(WhoisServerAddress server, TaskResult result) {
-		boolean answered = result.outcome() == TaskResult.Outcome.OK || result.outcome() == TaskResult.Outcome.TRUNCATED;
-		if (!answered || result.text() == null) {
-			return result;
-		}
-		WhoisResponseClassifier.Classification verdict = this.classifier.classify(server.host(), result.text());
-		if (verdict.kind() != WhoisResponseClassifier.Kind.THROTTLED) {
-			return result;
-		}
-		Duration wait = verdict.retryAfter();
-		return result.reclassified(TaskResult.Outcome.THROTTLED, "throttled: " + verdict.evidence(),
-				(wait != null) ? wait.toMillis() : null);
 	}
 
 	private static Hop toHop(WhoisServerAddress server, String query, Dispatched done, String note) {

@@ -8,6 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.dragnet.protocol.TaskResult;
+import dev.dragnet.server.cluster.FleetStatistics;
 import dev.dragnet.server.dispatch.TargetStatistics;
 import dev.dragnet.server.schedule.Lane;
 import dev.dragnet.server.schedule.ScheduleProperties;
@@ -32,11 +33,17 @@ class WhoisController {
 	/** How the cache took part: {@code hit}, {@code miss}, or {@code skipped} while the database is away. */
 	static final String CACHE_HEADER = "Dragnet-Cache";
 
+	/** How many server instances' statistics an answer merges (only with several instances). */
+	static final String FLEET_HEADER = "Dragnet-Fleet-Instances";
+
+	/** A live instance whose statistics an answer lacks, and why; one header per instance. */
+	static final String MISSING_HEADER = "Dragnet-Fleet-Missing";
+
 	private final WhoisService whois;
 
 	private final WhoisProperties properties;
 
-	private final TargetStatistics statistics;
+	private final FleetStatistics fleet;
 
 	private final NetworkWhoisService network;
 
@@ -44,13 +51,13 @@ class WhoisController {
 
 	private static final Pattern MAX_WAIT = Pattern.compile("(\\d+)(ms|s|m)?");
 
-	WhoisController(WhoisService whois, WhoisProperties properties, TargetStatistics statistics,
+	WhoisController(WhoisService whois, WhoisProperties properties, FleetStatistics fleet,
 			NetworkWhoisService network, ScheduleProperties schedule) {
 		this.whois = whois;
 		this.schedule = schedule;
 		this.network = network;
 		this.properties = properties;
-		this.statistics = statistics;
+		this.fleet = fleet;
 	}
 
 	@GetMapping(path = "/WHOIS/{spec}", produces = MediaType.TEXT_PLAIN_VALUE)
@@ -129,9 +136,20 @@ class WhoisController {
 		return parsed;
 	}
 
+	/**
+	 * The fleet's per-server statistics. With several instances, {@value #FLEET_HEADER} says how many instances'
+	 * numbers are merged, and {@value #MISSING_HEADER} names each live instance left out and why.
+	 */
 	@GetMapping(path = "/api/whois-servers/stats", produces = MediaType.APPLICATION_JSON_VALUE)
-	List<TargetStatistics.TargetStats> stats() {
-		return this.statistics.snapshot();
+	Mono<ResponseEntity<List<TargetStatistics.TargetStats>>> stats() {
+		return this.fleet.snapshot().map((fleet) -> {
+			ResponseEntity.BodyBuilder answer = ResponseEntity.ok();
+			if (fleet.instances() > 1 || !fleet.missing().isEmpty()) {
+				answer.header(FLEET_HEADER, Integer.toString(fleet.instances()));
+			}
+			fleet.missing().forEach((instance) -> answer.header(MISSING_HEADER, instance.replaceAll("\\p{Cntrl}", " ")));
+			return answer.body(fleet.servers());
+		});
 	}
 
 	private WhoisRequest request(String domain, @Nullable String server, @Nullable String policy, boolean fresh) {
