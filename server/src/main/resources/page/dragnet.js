@@ -1,8 +1,17 @@
 // The Dragnet status page: renders the Server-Sent Events of /api/events. No framework, no build step.
 'use strict';
 
-const state = { run: null, lastEventId: null, probes: [], whois: null, campaigns: [], alerts: [], source: null,
+const state = { run: null, lastEventId: null, fleet: null, whois: null, campaigns: [], alerts: [], source: null,
   lastMessage: null, retryTimer: null };
+
+// The probe table: one page fetched from /api/probes on demand, never the whole fleet. The stream says when to
+// fetch again (probes-changed, probes-resync, a new hello); the fetches are spaced by TABLE_DEBOUNCE.
+const PAGE_SIZE = 50;
+const TABLE_DEBOUNCE = 1000;
+const TABLE_REFRESH = 10000;
+const SHOWN = 'EFFECTIVE,INEFFECTIVE,QUARANTINED';
+const table = { page: 0, sort: 'name', desc: false, q: '', status: '', data: null, timer: null, loading: false,
+  again: false, loadedAt: 0, seq: 0, revoked: -1 };
 
 const $ = (selector, root = document) => root.querySelector(selector);
 
@@ -111,8 +120,12 @@ function connect() {
       renderAlerts();
     }
     state.run = hello.run;
+    // Whatever changed while we were away, the table is read again.
+    loadTable();
   });
-  on('probes', (probes) => { state.probes = probes; renderProbes(); });
+  on('fleet', (fleet) => { state.fleet = fleet; renderFleet(); });
+  on('probes-changed', (changed) => { patchProbes(changed.changes); scheduleTable(TABLE_DEBOUNCE); });
+  on('probes-resync', () => loadTable());
   on('database', renderDatabase);
   on('whois', (whois) => { state.whois = whois; renderWhois(); });
   on('campaigns', (campaigns) => { state.campaigns = campaigns; renderCampaigns(); });
@@ -125,35 +138,152 @@ function connect() {
 
 // ---- probes -----------------------------------------------------------------------------------------------------
 
+function renderFleet() {
+  const f = state.fleet;
+  $('#fleet-effective').textContent = number(f.effective);
+  $('#fleet-ineffective').textContent = number(f.ineffective);
+  $('#fleet-quarantined').textContent = number(f.quarantined);
+  $('#fleet-revoked').textContent = number(f.revoked);
+  $('#fleet-inflight').textContent = number(f.inFlight);
+  $('#fleet-rate').textContent = f.answeredPerSecond.toFixed(1);
+  const shown = f.total - f.revoked;
+  $('#probe-summary').textContent = shown ? number(f.effective) + ' of ' + number(shown) + ' effective' : '';
+  if ((table.data && table.data.total === 0 && shown > 0) || f.revoked !== table.revoked) {
+    scheduleTable(TABLE_DEBOUNCE);
+  }
+}
+
+function tableUrl() {
+  const params = new URLSearchParams({ page: table.page, size: PAGE_SIZE,
+    sort: table.sort + ',' + (table.desc ? 'desc' : 'asc'), q: table.q, state: table.status || SHOWN });
+  return '/api/probes?' + params;
+}
+
+// At most one fetch in flight; a fetch asked for meanwhile runs after it, with what is asked for then.
+function scheduleTable(delay) {
+  if (table.timer) return;
+  table.timer = setTimeout(() => { table.timer = null; loadTable(); }, delay);
+}
+
+async function loadTable() {
+  clearTimeout(table.timer);
+  table.timer = null;
+  if (table.loading) {
+    table.again = true;
+    return;
+  }
+  table.loading = true;
+  table.loadedAt = Date.now();
+  const seq = ++table.seq;
+  $('#probes').classList.add('loading');
+  try {
+    const response = await fetch(tableUrl());
+    if (response.ok && seq === table.seq) {
+      table.data = await response.json();
+      if (table.data.items.length === 0 && table.page > 0 && table.data.pages > 0) {
+        // The page we were on is gone (probes removed, a narrower search): show the last one.
+        table.page = table.data.pages - 1;
+        table.again = true;
+      }
+      renderProbes();
+    }
+    await loadRevoked();
+  }
+  catch (e) {
+    // The server is away: the connection badge says so, and the next hello reads the table again.
+  }
+  finally {
+    table.loading = false;
+    $('#probes').classList.remove('loading');
+    if (table.again) {
+      table.again = false;
+      loadTable();
+    }
+  }
+}
+
+async function loadRevoked() {
+  const revoked = state.fleet ? state.fleet.revoked : 0;
+  table.revoked = revoked;
+  $('#revoked-section').hidden = revoked === 0;
+  if (revoked === 0) return;
+  const response = await fetch('/api/probes?' + new URLSearchParams({ state: 'REVOKED', size: PAGE_SIZE, sort: 'name' }));
+  if (!response.ok) return;
+  const page = await response.json();
+  $('#revoked-probes tbody').replaceChildren(...page.items.map((p) => el('tr', { 'data-probe': p.name, 'data-state': 'REVOKED' },
+    el('td', {}, p.name), el('td', { 'data-time': p.revokedAt || '' }, ago(p.revokedAt)),
+    el('td', {}, p.remoteAddress || '–'), el('td', { class: 'num' }, number(p.completed)))));
+}
+
+function stateCell(p) {
+  // A quarantined probe is connected but gets no work: say so, and why, in place of its state.
+  return p.quarantineReason
+    ? el('td', { class: 'state QUARANTINED', title: p.quarantineReason }, 'quarantined: ' + p.quarantineReason)
+    : el('td', { class: 'state ' + p.state, title: p.disconnectReason || '' }, p.state.toLowerCase());
+}
+
 function renderProbes() {
+  const data = table.data;
   const body = $('#probes tbody');
   body.replaceChildren();
-  if (state.probes.length === 0) {
-    body.append(el('tr', { class: 'empty' }, el('td', { colspan: 8 }, 'No probe has connected yet.')));
+  if (data.items.length === 0) {
+    const filtered = table.q || table.status;
+    body.append(el('tr', { class: 'empty' }, el('td', { colspan: 8 },
+      filtered ? 'No probe matches.' : 'No probe has connected yet.')));
   }
-  let effective = 0;
-  const revoked = state.probes.filter((p) => p.revoked);
-  for (const p of state.probes.filter((p) => !p.revoked)) {
-    if (p.state === 'EFFECTIVE') effective++;
+  for (const p of data.items) {
     const answered = p.completed + p.failed;
     const failureRate = answered > 0 ? (100 * p.failed / answered).toFixed(1) + ' %' : '–';
-    // A quarantined probe is connected but gets no work: say so, and why, in place of its state.
-    const stateCell = p.quarantineReason
-      ? el('td', { class: 'state QUARANTINED', title: p.quarantineReason }, 'quarantined: ' + p.quarantineReason)
-      : el('td', { class: 'state ' + p.state, title: p.disconnectReason || '' }, p.state.toLowerCase());
     body.append(el('tr', { 'data-probe': p.name, 'data-state': p.state },
-      el('td', {}, p.name), stateCell, el('td', {}, p.remoteAddress || '–'),
+      el('td', {}, p.name), stateCell(p), el('td', {}, p.remoteAddress || '–'),
       el('td', { 'data-time': p.lastSeen || '' }, ago(p.lastSeen)),
       el('td', { class: 'num' }, number(p.inFlight)), el('td', { class: 'num' }, number(p.completed)),
       el('td', { class: 'num' }, number(p.throttled)), el('td', { class: 'num' }, failureRate)));
   }
-  $('#probe-summary').textContent = state.probes.length
-    ? effective + ' of ' + (state.probes.length - revoked.length) + ' effective' : '';
-  const revokedBody = $('#revoked-probes tbody');
-  revokedBody.replaceChildren(...revoked.map((p) => el('tr', { 'data-probe': p.name, 'data-state': 'REVOKED' },
-    el('td', {}, p.name), el('td', { 'data-time': p.revokedAt || '' }, ago(p.revokedAt)),
-    el('td', {}, p.remoteAddress || '–'), el('td', { class: 'num' }, number(p.completed)))));
-  $('#revoked-section').hidden = revoked.length === 0;
+  const pager = $('#probes-page');
+  pager.dataset.page = data.page;
+  pager.dataset.pages = data.pages;
+  pager.textContent = data.pages > 1 ? 'page ' + (data.page + 1) + ' of ' + number(data.pages) + ' · '
+    + number(data.total) + ' probes' : number(data.total) + (data.total === 1 ? ' probe' : ' probes');
+  $('#probes-prev').disabled = data.page === 0;
+  $('#probes-next').disabled = data.page + 1 >= data.pages;
+  for (const th of document.querySelectorAll('#probes th[data-sort]')) {
+    if (th.dataset.sort === table.sort) th.setAttribute('aria-sort', table.desc ? 'descending' : 'ascending');
+    else th.removeAttribute('aria-sort');
+  }
+}
+
+// Rows shown change state at once; the fetch that follows brings the rest (and rows that now match or not).
+function patchProbes(changes) {
+  for (const c of changes) {
+    const row = document.querySelector('#probes tr[data-probe="' + CSS.escape(c.probe) + '"]');
+    if (!row || c.change === 'REMOVED' || c.revoked) continue;
+    row.dataset.state = c.state;
+    row.children[1].replaceWith(stateCell(c));
+  }
+}
+
+function initTable() {
+  let typing = null;
+  $('#probe-search').addEventListener('input', (e) => {
+    clearTimeout(typing);
+    typing = setTimeout(() => { table.q = e.target.value.trim(); table.page = 0; loadTable(); }, 300);
+  });
+  $('#probe-filter').addEventListener('submit', (e) => e.preventDefault());
+  $('#probe-status').addEventListener('change', (e) => { table.status = e.target.value; table.page = 0; loadTable(); });
+  for (const th of document.querySelectorAll('#probes th[data-sort]')) {
+    th.tabIndex = 0;
+    const sort = () => {
+      table.desc = table.sort === th.dataset.sort ? !table.desc : false;
+      table.sort = th.dataset.sort;
+      table.page = 0;
+      loadTable();
+    };
+    th.addEventListener('click', sort);
+    th.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); sort(); } });
+  }
+  $('#probes-prev').addEventListener('click', () => { table.page = Math.max(0, table.page - 1); loadTable(); });
+  $('#probes-next').addEventListener('click', () => { table.page += 1; loadTable(); });
 }
 
 // ---- WHOIS traffic ----------------------------------------------------------------------------------------------
@@ -346,8 +476,12 @@ $('#token').value = localStorage.getItem('dragnet.adminToken') || '';
 $('#token').addEventListener('change', (e) => localStorage.setItem('dragnet.adminToken', e.target.value.trim()));
 $('#token-form').addEventListener('submit', (e) => e.preventDefault());
 $('#campaign-form').addEventListener('submit', createCampaign);
+initTable();
 setInterval(() => {
-  document.querySelectorAll('#probes td[data-time]').forEach((td) => { td.textContent = ago(td.dataset.time || null); });
+  document.querySelectorAll('#probes td[data-time], #revoked-probes td[data-time]').forEach((td) => { td.textContent = ago(td.dataset.time || null); });
+  // Counters and last-seen times move all the time and are not sent as changes: the rows shown are read again
+  // every TABLE_REFRESH while the page is looked at.
+  if (!document.hidden && table.loadedAt && Date.now() - table.loadedAt > TABLE_REFRESH) scheduleTable(0);
   if (state.lastMessage && Date.now() - state.lastMessage.getTime() > 40000 && state.source) {
     // Not even a heartbeat for 40 s: the connection is dead without the browser noticing.
     setConnection('unreachable', 'Server unreachable');

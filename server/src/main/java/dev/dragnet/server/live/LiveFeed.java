@@ -26,16 +26,20 @@ import reactor.core.scheduler.Schedulers;
 /**
  * The live feed behind the status page and {@code GET /api/events}.
  *
- * <p>While at least one client watches, the state (probes, WHOIS traffic, campaigns) is sampled every
- * {@link LiveProperties#sampleInterval()}, once for all clients; a part that differs from the previous sample
- * gets a new version. Alerts are published as they happen and the latest {@value #ALERTS_KEPT} are kept.
+ * <p>While at least one client watches, the state (the fleet summary, WHOIS traffic, campaigns, the database) is
+ * sampled every {@link LiveProperties#sampleInterval()}, once for all clients; a part that differs from the previous
+ * sample gets a new version. The probes that changed within a sample make one {@code probes-changed} event, and the
+ * latest {@value #CHANGES_KEPT} of those are kept. Alerts are published as they happen and the latest
+ * {@value #ALERTS_KEPT} are kept. The probe list itself is never sent: clients page through
+ * {@code GET /api/probes}, and read it again when probes change.
  *
  * <p>Each client reads the samples at its own pace, holding at most one unread sample (the latest), and is sent
  * only what is newer than what it has seen: a slow browser skips intermediate states and never makes the server
  * hold more for it. Streams end when the server stops ({@link ServerStopping}).
  *
  * <p>Event ids are {@code <run>-<version>}; a browser that reconnects with {@code Last-Event-ID} from this server
- * run gets only the changes it missed, one from another run (the server restarted) gets everything.
+ * run gets only the changes it missed, one from another run (the server restarted) gets everything. A client that
+ * missed probe changes no longer kept gets a {@code probes-resync} event instead of them: it reads the table again.
  */
 @Component
 public class LiveFeed {
@@ -43,6 +47,9 @@ public class LiveFeed {
 	private static final Logger logger = LoggerFactory.getLogger(LiveFeed.class);
 
 	static final int ALERTS_KEPT = 50;
+
+	/** {@code probes-changed} events kept for clients that are behind: 10 s of samples at the default interval. */
+	static final int CHANGES_KEPT = 20;
 
 	private final String run = Long.toString(System.currentTimeMillis(), 36) + "x"
 			+ Integer.toString(new SecureRandom().nextInt(1 << 20), 36);
@@ -54,6 +61,11 @@ public class LiveFeed {
 	private final Map<String, LiveState.Part> parts = new LinkedHashMap<>();
 
 	private final Deque<LiveState.Part> alerts = new ArrayDeque<>();
+
+	private final Deque<LiveState.Part> changes = new ArrayDeque<>();
+
+	/** The version of the newest probe change dropped from {@link #changes}. */
+	private long changesLost;
 
 	private final LiveProperties properties;
 
@@ -71,11 +83,12 @@ public class LiveFeed {
 	}
 
 	/**
-	 * @param sampler the current state, part by part (event name to data), in the order the parts are sent
+	 * @param sampler the current state, part by part (event name to data), in the order the parts are sent, and the
+	 * probe changes since the previous sample
 	 * @param stopping completes when the server stops; every stream ends then
 	 * @param clock times the samples and heartbeats
 	 */
-	LiveFeed(Supplier<Mono<Map<String, Object>>> sampler, LiveProperties properties, Mono<Void> stopping,
+	LiveFeed(Supplier<Mono<LiveSample>> sampler, LiveProperties properties, Mono<Void> stopping,
 			Scheduler clock) {
 		this.properties = properties;
 		this.stopping = stopping;
@@ -103,8 +116,10 @@ public class LiveFeed {
 
 	/**
 	 * The event stream of one client: a {@code hello} event (server run, and the version it resumes from), then
-	 * {@code probes}, {@code whois}, {@code campaigns} and {@code alert} events as they change, and a comment line
-	 * every {@link LiveProperties#heartbeat()}. Never completes on its own.
+	 * {@code fleet}, {@code whois}, {@code campaigns}, {@code database} and {@code alert} events as they change,
+	 * {@code probes-changed} events once it has a state to change (not before its first sample), a
+	 * {@code probes-resync} when it missed changes no longer kept, and a comment line every
+	 * {@link LiveProperties#heartbeat()}. Never completes on its own.
 	 * @param lastEventId the {@code Last-Event-ID} the browser sent on reconnecting, if any
 	 */
 	public Flux<ServerSentEvent<Object>> events(@Nullable String lastEventId) {
@@ -125,9 +140,11 @@ public class LiveFeed {
 				return Mono.just(ServerSentEvent.<Object>builder().comment("heartbeat").build());
 			}
 			LiveState state = this.latest.get();
-			List<LiveState.Part> news = state.since(cursor.get());
+			long from = cursor.get();
+			List<LiveState.Part> news = state.since(from);
 			cursor.accumulateAndGet(state.version(), Math::max);
-			return Flux.fromIterable(news).filter(this::current).map(this::event);
+			Flux<ServerSentEvent<Object>> sent = Flux.fromIterable(news).filter(this::current).map(this::event);
+			return state.missedChanges(from) ? Flux.concat(Mono.just(resync()), sent) : sent;
 		}, 1);
 		return Flux.concat(Mono.just(hello), events).takeUntilOther(this.stopping);
 	}
@@ -154,14 +171,27 @@ public class LiveFeed {
 		}
 	}
 
+	private static ServerSentEvent<Object> resync() {
+		return ServerSentEvent.<Object>builder(new Resync("more probes changed than are kept while you were behind"))
+			.event("probes-resync")
+			.build();
+	}
+
 	private ServerSentEvent<Object> event(LiveState.Part part) {
 		return ServerSentEvent.builder(part.data()).event(part.event()).id(this.run + "-" + part.version()).build();
 	}
 
-	private LiveState state(Map<String, Object> sample) {
+	private LiveState state(LiveSample sample) {
 		synchronized (this.parts) {
-			sample.forEach(this::update);
-			LiveState state = new LiveState(List.copyOf(this.parts.values()), List.copyOf(this.alerts));
+			sample.parts().forEach(this::update);
+			if (sample.changes() != null) {
+				this.changes.addLast(new LiveState.Part("probes-changed", this.versions.incrementAndGet(), sample.changes()));
+				while (this.changes.size() > CHANGES_KEPT) {
+					this.changesLost = this.changes.removeFirst().version();
+				}
+			}
+			LiveState state = new LiveState(List.copyOf(this.parts.values()), List.copyOf(this.alerts),
+					List.copyOf(this.changes), this.changesLost);
 			this.latest.set(state);
 			return state;
 		}
@@ -182,5 +212,14 @@ public class LiveFeed {
 	 * @param resumedFrom the version the stream resumes after (0: everything is sent)
 	 */
 	public record Hello(String run, Instant startedAt, long resumedFrom) {
+	}
+
+	/**
+	 * The {@code probes-resync} event: the client missed probe changes that are no longer kept, and reads the probe
+	 * table again.
+	 *
+	 * @param reason why
+	 */
+	public record Resync(String reason) {
 	}
 }

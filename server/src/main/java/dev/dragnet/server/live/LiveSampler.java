@@ -1,5 +1,6 @@
 package dev.dragnet.server.live;
 
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,13 +10,16 @@ import dev.dragnet.server.db.DatabaseStatus;
 import dev.dragnet.server.dispatch.TargetStatistics;
 import dev.dragnet.server.dispatch.TrafficSeries;
 import dev.dragnet.server.probe.ProbeService;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Reads the state the status page shows: every probe, the WHOIS traffic of the last minute and the busiest
- * servers, every campaign with its progress, and whether the database answers. Two queries per sample, however many
- * browsers watch; while the database is away, none, and the last campaigns read are shown.
+ * Reads the state the status page shows: the fleet in a few numbers and the probes that changed since the last
+ * sample ({@link FleetWatch}), the WHOIS traffic of the last minute and the busiest servers, every campaign with its
+ * progress, and whether the database answers. Two queries per sample, however many browsers watch; while the
+ * database is away, none, and the last campaigns read are shown. The probe table itself is not sent: the page
+ * fetches the rows it shows from {@code GET /api/probes}.
  */
 @Component
 class LiveSampler {
@@ -30,26 +34,36 @@ class LiveSampler {
 
 	private final DatabaseStatus database;
 
+	private final FleetWatch fleet = new FleetWatch();
+
+	private final Clock clock;
+
 	/** The campaigns last read: shown unchanged while the database is away. */
 	private volatile List<?> lastCampaigns = List.of();
 
-	LiveSampler(ProbeService probes, CampaignService campaigns, TargetStatistics statistics, DatabaseStatus database) {
+	LiveSampler(ProbeService probes, CampaignService campaigns, TargetStatistics statistics, DatabaseStatus database,
+			ObjectProvider<Clock> clock) {
 		this.probes = probes;
+		this.clock = clock.getIfAvailable(Clock::systemUTC);
 		this.campaigns = campaigns;
 		this.statistics = statistics;
 		this.database = database;
 	}
 
-	/** The parts, by event name: {@code probes}, {@code whois}, {@code campaigns}, {@code database}. */
-	Mono<Map<String, Object>> sample() {
+	/**
+	 * The parts, by event name: {@code fleet}, {@code whois}, {@code campaigns}, {@code database}; and the
+	 * {@code probes-changed} since the previous sample.
+	 */
+	Mono<LiveSample> sample() {
 		return Mono.zip(this.probes.probes().collectList(), campaigns()).map((sampled) -> {
+			FleetWatch.Reading fleet = this.fleet.observe(sampled.getT1(), this.clock.instant());
 			Map<String, Object> parts = new LinkedHashMap<>();
-			parts.put("probes", sampled.getT1());
+			parts.put("fleet", fleet.summary());
 			parts.put("whois", new WhoisTraffic(this.statistics.traffic(),
 					this.statistics.snapshot().stream().limit(SERVERS_SHOWN).toList()));
 			parts.put("campaigns", sampled.getT2());
 			parts.put("database", this.database.current());
-			return parts;
+			return new LiveSample(parts, fleet.changes());
 		});
 	}
 

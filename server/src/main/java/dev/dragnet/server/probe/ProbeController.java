@@ -14,9 +14,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -52,9 +52,20 @@ class ProbeController {
 		this.clock = clock.getIfAvailable(Clock::systemUTC);
 	}
 
+	/**
+	 * Every probe, as a JSON array; or, when any of the paging parameters is given, one page of them as a
+	 * {@link ProbeQuery.ProbePage} (what the status page fetches). Bad parameters get a 400
+	 * {@code invalid-probe-query} problem.
+	 */
 	@GetMapping("/api/probes")
-	Flux<ProbeService.ProbeView> probes() {
-		return this.probes.probes();
+	Object probes(@RequestParam(required = false) @Nullable String page,
+			@RequestParam(required = false) @Nullable String size, @RequestParam(required = false) @Nullable String sort,
+			@RequestParam(required = false) @Nullable String q, @RequestParam(required = false) @Nullable String state) {
+		if (!ProbeQuery.asked(page, size, sort, q, state)) {
+			return this.probes.probes();
+		}
+		return Mono.fromCallable(() -> ProbeQuery.parse(page, size, sort, q, state))
+			.flatMap((query) -> this.probes.probes().collectList().map(query::apply));
 	}
 
 	/** Admin: a one-time enrollment code, optionally bound to a probe name and with its own lifetime. */

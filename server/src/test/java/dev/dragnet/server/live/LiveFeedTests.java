@@ -25,15 +25,18 @@ class LiveFeedTests {
 			Duration.ofSeconds(2));
 
 	private final AtomicReference<Map<String, Object>> world = new AtomicReference<>(
-			parts("probes", List.of("a"), "whois", 0, "campaigns", List.of()));
+			parts("fleet", List.of("a"), "whois", 0, "campaigns", List.of()));
 
 	private final AtomicInteger samples = new AtomicInteger();
 
 	private final Sinks.Empty<Void> stopping = Sinks.empty();
 
-	private final Supplier<Mono<Map<String, Object>>> sampler = () -> Mono.fromSupplier(() -> {
+	/** The probe changes the next sample carries, once. */
+	private final AtomicReference<Object> changes = new AtomicReference<>();
+
+	private final Supplier<Mono<LiveSample>> sampler = () -> Mono.fromSupplier(() -> {
 		this.samples.incrementAndGet();
-		return this.world.get();
+		return new LiveSample(this.world.get(), this.changes.getAndSet(null));
 	});
 
 	private LiveFeed feed() {
@@ -52,10 +55,10 @@ class LiveFeedTests {
 				assertThat(hello.retry()).isEqualTo(Duration.ofSeconds(2));
 				assertThat(((LiveFeed.Hello) hello.data()).resumedFrom()).isZero();
 			})
-			.assertNext((e) -> assertEvent(e, "probes", 1, List.of("a")))
+			.assertNext((e) -> assertEvent(e, "fleet", 1, List.of("a")))
 			.assertNext((e) -> assertEvent(e, "whois", 2, 0))
 			.assertNext((e) -> assertEvent(e, "campaigns", 3, List.of()))
-			.then(() -> this.world.set(parts("probes", List.of("a"), "whois", 1, "campaigns", List.of())))
+			.then(() -> this.world.set(parts("fleet", List.of("a"), "whois", 1, "campaigns", List.of())))
 			.thenAwait(Duration.ofMillis(500))
 			.assertNext((e) -> assertEvent(e, "whois", 4, 1))
 			.thenAwait(Duration.ofSeconds(2))
@@ -86,7 +89,7 @@ class LiveFeedTests {
 			Flux<ServerSentEvent<Object>> first = feed.events(null).take(4).doOnNext((e) -> lastId.set(e.id()));
 			// Disconnected for a second, during which the probes change.
 			Mono<ServerSentEvent<Object>> meanwhile = Mono.delay(Duration.ofSeconds(1))
-				.doOnNext((t) -> this.world.set(parts("probes", List.of("a", "b"), "whois", 0, "campaigns", List.of())))
+				.doOnNext((t) -> this.world.set(parts("fleet", List.of("a", "b"), "whois", 0, "campaigns", List.of())))
 				.then(Mono.empty());
 			Flux<ServerSentEvent<Object>> again = Flux.defer(() -> feed.events(lastId.get()));
 			return Flux.concat(first, meanwhile, again);
@@ -94,7 +97,7 @@ class LiveFeedTests {
 			.expectNextCount(4)
 			.thenAwait(Duration.ofSeconds(1))
 			.assertNext((hello) -> assertThat(((LiveFeed.Hello) hello.data()).resumedFrom()).isEqualTo(3))
-			.assertNext((e) -> assertEvent(e, "probes", 4, List.of("a", "b")))
+			.assertNext((e) -> assertEvent(e, "fleet", 4, List.of("a", "b")))
 			.expectNoEvent(Duration.ofSeconds(1))
 			.thenCancel()
 			.verify(Duration.ofSeconds(5));
@@ -118,11 +121,11 @@ class LiveFeedTests {
 		// While the client reads nothing, the probe list changes at every one of 100 samples.
 		for (int i = 0; i < 100; i++) {
 			List<String> names = List.of("probe-" + i);
-			step = step.then(() -> this.world.set(parts("probes", names, "whois", 0, "campaigns", List.of())))
+			step = step.then(() -> this.world.set(parts("fleet", names, "whois", 0, "campaigns", List.of())))
 				.thenAwait(Duration.ofMillis(500));
 		}
 		step.thenRequest(10)
-			.assertNext((e) -> assertEvent(e, "probes", 103, List.of("probe-99")))
+			.assertNext((e) -> assertEvent(e, "fleet", 103, List.of("probe-99")))
 			.expectNoEvent(Duration.ofSeconds(1))
 			.thenCancel()
 			.verify(Duration.ofSeconds(5));
@@ -165,6 +168,76 @@ class LiveFeedTests {
 			.map(ServerSentEvent::data)
 			.toList();
 		assertThat(alerts).hasSize(LiveFeed.ALERTS_KEPT).first().isEqualTo(Map.of("n", 10));
+	}
+
+	@Test
+	void probeChangesGoAsSmallEventsToClientsThatHaveAStateAndNotToNewOnes() {
+		AtomicReference<LiveFeed> feed = new AtomicReference<>();
+		StepVerifier.withVirtualTime(() -> {
+			feed.set(feed());
+			// Changes in the very first sample: a new client reads the table, so it is not sent them.
+			this.changes.set(List.of("b added"));
+			return feed.get().events(null);
+		})
+			.assertNext((hello) -> assertThat(hello.event()).isEqualTo("hello"))
+			.assertNext((e) -> assertEvent(e, "fleet", 1, List.of("a")))
+			.assertNext((e) -> assertEvent(e, "whois", 2, 0))
+			.assertNext((e) -> assertEvent(e, "campaigns", 3, List.of()))
+			.then(() -> this.changes.set(List.of("c added")))
+			.thenAwait(Duration.ofMillis(500))
+			.assertNext((e) -> assertEvent(e, "probes-changed", 5, List.of("c added")))
+			// Nothing changes: nothing is sent, however long.
+			.thenAwait(Duration.ofSeconds(5))
+			.expectNoEvent(Duration.ofMillis(500))
+			.thenCancel()
+			.verify(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void aReconnectingClientGetsTheProbeChangesItMissedWhileTheyAreKept() {
+		AtomicReference<String> lastId = new AtomicReference<>();
+		StepVerifier.withVirtualTime(() -> {
+			LiveFeed feed = feed();
+			Flux<ServerSentEvent<Object>> first = feed.events(null).take(4).doOnNext((e) -> lastId.set(e.id()));
+			Flux<ServerSentEvent<Object>> again = Flux.defer(() -> feed.events(lastId.get()));
+			// The other client keeps the samples going while the first is away.
+			Flux<ServerSentEvent<Object>> watcher = feed.events(null).ignoreElements().flux();
+			return Flux.merge(watcher, Flux.concat(first, Mono.delay(Duration.ofSeconds(2)).then(Mono.empty()), again));
+		})
+			.expectNextCount(4)
+			.then(() -> this.changes.set(List.of("b added")))
+			.thenAwait(Duration.ofMillis(500))
+			.then(() -> this.changes.set(List.of("a ineffective")))
+			.thenAwait(Duration.ofMillis(1500))
+			.assertNext((hello) -> assertThat(hello.event()).isEqualTo("hello"))
+			.assertNext((e) -> assertEvent(e, "probes-changed", 4, List.of("b added")))
+			.assertNext((e) -> assertEvent(e, "probes-changed", 5, List.of("a ineffective")))
+			.expectNoEvent(Duration.ofSeconds(1))
+			.thenCancel()
+			.verify(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void aClientBehindByMoreChangesThanAreKeptIsToldToReadTheTableAgainAndGetsNoBacklog() {
+		StepVerifier.Step<ServerSentEvent<Object>> step = StepVerifier.withVirtualTime(() -> feed().events(null), 4)
+			.expectNextCount(4);
+		// While the client reads nothing, probes change at every one of 25 samples (12.5 s: no heartbeat yet).
+		for (int i = 0; i < LiveFeed.CHANGES_KEPT + 5; i++) {
+			List<String> change = List.of("probe-" + i + " changed");
+			step = step.then(() -> this.changes.set(change)).thenAwait(Duration.ofMillis(500));
+		}
+		step.thenRequest(100)
+			.assertNext((e) -> {
+				assertThat(e.event()).isEqualTo("probes-resync");
+				assertThat(e.id()).isNull();
+			})
+			.expectNoEvent(Duration.ofMillis(400))
+			// From then on, changes again.
+			.then(() -> this.changes.set(List.of("probe-x added")))
+			.thenAwait(Duration.ofMillis(500))
+			.assertNext((e) -> assertEvent(e, "probes-changed", 29, List.of("probe-x added")))
+			.thenCancel()
+			.verify(Duration.ofSeconds(5));
 	}
 
 	private static void assertEvent(ServerSentEvent<Object> event, String name, long version, Object data) {

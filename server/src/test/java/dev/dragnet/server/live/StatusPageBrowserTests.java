@@ -1,5 +1,6 @@
 package dev.dragnet.server.live;
 
+import java.net.URI;
 import java.time.Duration;
 
 import dev.dragnet.net.Ipv4Range;
@@ -11,6 +12,7 @@ import dev.dragnet.server.testsupport.Browser;
 import dev.dragnet.server.testsupport.RunningServer;
 import dev.dragnet.testbed.reverseip.PlainTextSite;
 import dev.dragnet.testbed.reverseip.ReverseIpWorld;
+import dev.dragnet.testbed.swarm.ProbeSwarm;
 import dev.dragnet.testbed.whois.FakeWhoisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The status page in a real headless Chromium, against the real server, real probes and the testbed fakes: it
  * works before anything runs, shows probes, WHOIS traffic and campaigns as they change, starts a campaign and
- * watches it to 100%, shows a killed probe as ineffective, and rides out a server restart. Screenshots of every
- * step are saved under {@code target/screenshots}.
+ * watches it to 100%, shows a killed probe as ineffective, and rides out a server restart; and with a fleet too big
+ * for one page, the probe table pages, sorts, searches and follows probes that drop. Screenshots of every step are
+ * saved under {@code target/screenshots}.
  */
 class StatusPageBrowserTests {
 
@@ -59,7 +62,6 @@ class StatusPageBrowserTests {
 		this.site = PlainTextSite.start(this.world).unlimited();
 		this.whois = FakeWhoisServer.start();
 		this.whois.answer("status.test", "Domain Name: STATUS.TEST\r\nRegistrar: Fake Registrar\r\n");
-		this.server = RunningServer.start(ARGUMENTS);
 		this.browser = Browser.start();
 	}
 
@@ -71,13 +73,16 @@ class StatusPageBrowserTests {
 		if (this.restarted != null) {
 			this.restarted.close();
 		}
-		this.server.close();
+		if (this.server != null) {
+			this.server.close();
+		}
 		this.whois.close();
 		this.site.close();
 	}
 
 	@Test
 	void showsTheSystemLiveStartsACampaignAndSeesAProbeDie() {
+		this.server = RunningServer.start(ARGUMENTS);
 		// Opened before any probe or campaign exists.
 		this.browser.open(url("/"));
 		awaitConnection("live");
@@ -146,6 +151,58 @@ class StatusPageBrowserTests {
 		awaitProbe("page-a", "EFFECTIVE");
 		assertThat(this.browser.find("#banner").isDisplayed()).isFalse();
 		this.browser.screenshot("status-07-server-back");
+	}
+
+	@Test
+	void theProbeTableIsPagedSortedAndSearchedAndFollowsChangesInAFleetTooBigForOnePage() {
+		// The default ping interval: 120 sessions saying hello at once on two busy cores must not be taken for dead.
+		this.server = RunningServer.start("--dragnet.probes.tokens=" + TOKEN, "--dragnet.admin.token=" + ADMIN);
+		try (ProbeSwarm swarm = ProbeSwarm.connect(URI.create("ws://127.0.0.1:" + this.server.port()), TOKEN, "swarm",
+				120, 40, Duration.ofSeconds(60))) {
+			this.browser.open(url("/"));
+			awaitConnection("live");
+			this.browser.await(Duration.ofSeconds(20), "the whole swarm counted",
+					(d) -> "120 of 120 effective".equals(this.browser.text("#probe-summary")));
+			awaitFirstRow("swarm-00000");
+			// One page of 50 rows is shown, not the fleet.
+			this.browser.await(CHANGE, "a page of 50 rows", (d) -> this.browser.count("#probes tbody tr[data-probe]") == 50);
+			assertThat(this.browser.text("#probes-page")).contains("page 1 of 3");
+			assertThat(this.browser.text("#fleet-effective")).isEqualTo("120");
+			this.browser.screenshot("status-10-swarm-page-1");
+
+			this.browser.find("#probes-next").click();
+			awaitFirstRow("swarm-00050");
+			assertThat(this.browser.text("#probes-page")).contains("page 2 of 3");
+
+			// Sorting on a column starts again from the first page.
+			this.browser.find("#probes th[data-sort=name]").click();
+			awaitFirstRow("swarm-00119");
+			assertThat(this.browser.attribute("#probes th[data-sort=name]", "aria-sort")).isEqualTo("descending");
+
+			this.browser.find("#probe-search").sendKeys("SWARM-0007");
+			this.browser.await(CHANGE, "the ten matching probes",
+					(d) -> this.browser.count("#probes tbody tr[data-probe]") == 10);
+			awaitFirstRow("swarm-00079");
+
+			// Probes that drop show as ineffective in place, from the stream's small changes.
+			for (int i = 71; i <= 73; i++) {
+				swarm.disconnect(i);
+			}
+			awaitProbe("swarm-00071", "INEFFECTIVE");
+			awaitProbe("swarm-00073", "INEFFECTIVE");
+			assertThat(this.browser.attribute("#probes tr[data-probe=swarm-00070]", "data-state")).isEqualTo("EFFECTIVE");
+			this.browser.await(CHANGE, "the summary", (d) -> "117 of 120 effective".equals(this.browser.text("#probe-summary")));
+			this.browser.find("#probe-status option[value=INEFFECTIVE]").click();
+			this.browser.await(CHANGE, "only the three ineffective ones",
+					(d) -> this.browser.count("#probes tbody tr[data-probe]") == 3);
+			awaitFirstRow("swarm-00073");
+			this.browser.screenshot("status-11-swarm-searched");
+		}
+	}
+
+	private void awaitFirstRow(String name) {
+		this.browser.await(CHANGE, "first row " + name,
+				(d) -> name.equals(this.browser.attribute("#probes tbody tr[data-probe]", "data-probe")));
 	}
 
 	private void awaitConnection(String state) {

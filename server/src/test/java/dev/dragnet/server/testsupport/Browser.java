@@ -101,6 +101,11 @@ public final class Browser implements AutoCloseable {
 				"const e = document.querySelector(arguments[0]); return e ? e.innerText : null;", css);
 	}
 
+	/** How many elements match {@code css} now; read in one step. */
+	public long count(String css) {
+		return (Long) this.driver.executeScript("return document.querySelectorAll(arguments[0]).length;", css);
+	}
+
 	/** The attribute of the first element matching {@code css}, or null when there is none; read in one step. */
 	public String attribute(String css, String name) {
 		return (String) this.driver.executeScript(

@@ -9,13 +9,19 @@ import java.util.Arrays;
 public final class BenchMain {
 
 	static final String USAGE = """
-			Usage: java -jar dragnet-testbed.jar whois-pacing [options]
+			Usage: java -jar dragnet-testbed.jar whois-pacing|live-stream|serve|world [options]
 
 			whois-pacing: a bulk WHOIS request through the server and real probe processes to one fake
 			registry that limits each source address, as real ones do. Prints throughput beside the
 			bound (probes x allowed rate), error lines, and throttle notices returned as data.
 			%s
-			%s""".formatted(WhoisPacingBenchmark.Options.USAGE, ServeFakes.USAGE);
+
+			live-stream: the status page's event stream with a large fleet of simulated probes (real
+			WebSocket sessions). Prints the bytes per second one viewer receives at steady state and under
+			churn beside the bound (50 KB/s), and what one page of the probe table weighs.
+			%s
+			%s""".formatted(WhoisPacingBenchmark.Options.USAGE, LiveStreamBenchmark.Options.USAGE,
+					ServeFakes.USAGE);
 
 	private BenchMain() {
 	}
@@ -29,6 +35,7 @@ public final class BenchMain {
 		try {
 			switch (args[0]) {
 				case "whois-pacing" -> WhoisPacingBenchmark.run(WhoisPacingBenchmark.Options.parse(rest));
+				case "live-stream" -> LiveStreamBenchmark.run(LiveStreamBenchmark.Options.parse(rest));
 				case "serve" -> ServeFakes.serve(rest);
 				case "world" -> ServeFakes.world(rest);
 				default -> throw new IllegalArgumentException("unknown benchmark '" + args[0] + "'");
