@@ -65,16 +65,16 @@ class FleetWatchTests {
 
 	private static ProbeView probe(String name, ProbeState state, long completed, long failed) {
 		return new ProbeView(name, "192.0.2.1", state, "1.0", T0, T0, 0, completed, failed, 0, null, null, false, null,
-				null);
+				null, null);
 	}
 
 	private static ProbeView quarantined(ProbeView p) {
 		return new ProbeView(p.name(), p.remoteAddress(), p.state(), p.version(), p.connectedSince(), p.lastSeen(),
-				p.inFlight(), p.completed(), p.failed(), p.throttled(), null, null, false, null, "disagreed");
+				p.inFlight(), p.completed(), p.failed(), p.throttled(), null, null, false, null, "disagreed", null);
 	}
 
 	private static ProbeView revoked(ProbeView p) {
 		return new ProbeView(p.name(), p.remoteAddress(), p.state(), p.version(), p.connectedSince(), p.lastSeen(),
-				p.inFlight(), p.completed(), p.failed(), p.throttled(), null, null, true, T0, null);
+				p.inFlight(), p.completed(), p.failed(), p.throttled(), null, null, true, T0, null, null);
 	}
 }

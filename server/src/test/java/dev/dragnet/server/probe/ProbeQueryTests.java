@@ -77,7 +77,7 @@ class ProbeQueryTests {
 		for (int i = 0; i < 250; i++) {
 			probes.add(new ProbeService.ProbeView(String.format("cafe-%03d", i), "10.0.0." + i,
 					(i % 2 == 0) ? ProbeState.EFFECTIVE : ProbeState.INEFFECTIVE, "1.0", T0, T0.plusSeconds(i), 0, i % 100,
-					0, 0, null, null, i % 100 == 0, (i % 100 == 0) ? T0 : null, (i == 5) ? "too many failures" : null));
+					0, 0, null, null, i % 100 == 0, (i % 100 == 0) ? T0 : null, (i == 5) ? "too many failures" : null, null));
 		}
 		return probes;
 	}
