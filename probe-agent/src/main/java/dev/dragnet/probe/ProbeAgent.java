@@ -92,7 +92,7 @@ public final class ProbeAgent implements AutoCloseable {
 
 	private final ServerRotation servers;
 
-	private final Sinks.Many<ProbeState> states = Sinks.many().replay().latest();
+	private final Sinks.Many<AgentState> states = Sinks.many().replay().latest();
 
 	private final Sinks.One<Boolean> stop = Sinks.one();
 
@@ -102,7 +102,7 @@ public final class ProbeAgent implements AutoCloseable {
 
 	private final AtomicLong completedTasks = new AtomicLong();
 
-	private volatile ProbeState state = ProbeState.CONNECTING;
+	private volatile AgentState state = AgentState.CONNECTING;
 
 	private volatile boolean closed;
 
@@ -165,12 +165,12 @@ public final class ProbeAgent implements AutoCloseable {
 	}
 
 	/** Where the agent stands now. */
-	public ProbeState state() {
+	public AgentState state() {
 		return this.state;
 	}
 
 	/** The current state, then every change; completes when the agent is stopped or refused. */
-	public Flux<ProbeState> states() {
+	public Flux<AgentState> states() {
 		return this.states.asFlux();
 	}
 
@@ -201,15 +201,15 @@ public final class ProbeAgent implements AutoCloseable {
 		stopped();
 	}
 
-	private Mono<ProbeSession.End> session() {
+	private Mono<ServerSession.End> session() {
 		URI server = this.servers.current();
-		changeState(ProbeState.CONNECTING, "connecting to {} as {}", server, this.config.name());
+		changeState(AgentState.CONNECTING, "connecting to {} as {}", server, this.config.name());
 		HttpClient http = (isSecure(server) && this.secureHttp != null) ? this.secureHttp : this.plainHttp;
-		return new ProbeSession(this.config, server, this.codec, this.whois, this.rdap, this.sourcePool,
+		return new ServerSession(this.config, server, this.codec, this.whois, this.rdap, this.sourcePool,
 				this.heldResults, this.nameServers, http, new SessionListener(server)).run();
 	}
 
-	private Mono<Void> afterSession(ProbeSession.End end, ReconnectBackoff backoff) {
+	private Mono<Void> afterSession(ServerSession.End end, ReconnectBackoff backoff) {
 		this.connection.set(null);
 		if (this.closed) {
 			return Mono.empty();
@@ -231,20 +231,20 @@ public final class ProbeAgent implements AutoCloseable {
 				+ (this.servers.several() ? "trying " + next : "retrying")
 				+ ((advised != null) ? "" : " in " + seconds(delay));
 		if (end.welcomed()) {
-			changeState(ProbeState.BACKING_OFF, "connection to {} lost: {}; {}", left, end.reason(), then);
+			changeState(AgentState.BACKING_OFF, "connection to {} lost: {}; {}", left, end.reason(), then);
 		}
 		else {
-			changeState(ProbeState.BACKING_OFF, "could not open a session with {}: {}; {}", left, end.reason(), then);
+			changeState(AgentState.BACKING_OFF, "could not open a session with {}: {}; {}", left, end.reason(), then);
 		}
 		return Mono.delay(delay).then();
 	}
 
 	private void refused(ProbeRefusedException refusal) {
 		synchronized (this.states) {
-			if (this.state == ProbeState.REFUSED || this.state == ProbeState.STOPPED) {
+			if (this.state == AgentState.REFUSED || this.state == AgentState.STOPPED) {
 				return;
 			}
-			this.state = ProbeState.REFUSED;
+			this.state = AgentState.REFUSED;
 			if (refusal.versionRefused()) {
 				log.error("server refused this probe's version (protocol {}, software {}): {}", Protocol.VERSION, VERSION,
 						refusal.getMessage());
@@ -256,29 +256,29 @@ public final class ProbeAgent implements AutoCloseable {
 			else {
 				log.error("server refused our token or credential: {}", refusal.getMessage());
 			}
-			this.states.tryEmitNext(ProbeState.REFUSED);
+			this.states.tryEmitNext(AgentState.REFUSED);
 			this.states.tryEmitComplete();
 		}
 	}
 
 	private void stopped() {
 		synchronized (this.states) {
-			if (this.state == ProbeState.REFUSED || this.state == ProbeState.STOPPED) {
+			if (this.state == AgentState.REFUSED || this.state == AgentState.STOPPED) {
 				return;
 			}
 			this.closed = true;
 			this.nameServers.close();
-			this.state = ProbeState.STOPPED;
+			this.state = AgentState.STOPPED;
 			log.info("probe agent {} stopped", this.config.name());
-			this.states.tryEmitNext(ProbeState.STOPPED);
+			this.states.tryEmitNext(AgentState.STOPPED);
 			this.states.tryEmitComplete();
 		}
 	}
 
 	/** Moves to {@code next} and logs the one line that says so; final states are never left. */
-	private void changeState(ProbeState next, String format, Object... args) {
+	private void changeState(AgentState next, String format, Object... args) {
 		synchronized (this.states) {
-			if (this.state == ProbeState.REFUSED || this.state == ProbeState.STOPPED) {
+			if (this.state == AgentState.REFUSED || this.state == AgentState.STOPPED) {
 				return;
 			}
 			this.state = next;
@@ -352,7 +352,7 @@ public final class ProbeAgent implements AutoCloseable {
 	}
 
 	/** Session events that change what the agent reports. */
-	private final class SessionListener implements ProbeSession.Listener {
+	private final class SessionListener implements ServerSession.Listener {
 
 		private final URI server;
 
@@ -362,8 +362,8 @@ public final class ProbeAgent implements AutoCloseable {
 
 		@Override
 		public void welcomed(Welcome welcome) {
-			changeState(ProbeState.CONNECTED, "connected to {} as {} ({})", this.server, welcome.name(),
-					ProbeSession.slots(ProbeAgent.this.config.concurrency()));
+			changeState(AgentState.CONNECTED, "connected to {} as {} ({})", this.server, welcome.name(),
+					ServerSession.slots(ProbeAgent.this.config.concurrency()));
 		}
 
 		@Override

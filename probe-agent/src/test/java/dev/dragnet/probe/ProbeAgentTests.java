@@ -84,7 +84,7 @@ class ProbeAgentTests {
 			.expectNext(new Pong(7))
 			.thenCancel()
 			.verify(WAIT);
-		assertThat(this.agent.state()).isEqualTo(ProbeState.CONNECTED);
+		assertThat(this.agent.state()).isEqualTo(AgentState.CONNECTED);
 		assertThat(this.agent.completedTasks()).isEqualTo(1);
 	}
 
@@ -156,7 +156,7 @@ class ProbeAgentTests {
 			.expectNext(new Pong(1))
 			.thenCancel()
 			.verify(WAIT);
-		assertThat(this.agent.state()).isEqualTo(ProbeState.CONNECTED);
+		assertThat(this.agent.state()).isEqualTo(AgentState.CONNECTED);
 	}
 
 	@Test
@@ -171,7 +171,7 @@ class ProbeAgentTests {
 				assertThat(ProbeAgentMain.exitCode(error)).isEqualTo(ProbeAgentMain.EXIT_REFUSED);
 			})
 			.verify(WAIT);
-		assertThat(this.agent.state()).isEqualTo(ProbeState.REFUSED);
+		assertThat(this.agent.state()).isEqualTo(AgentState.REFUSED);
 		assertThat(this.server.sessionCount()).isEqualTo(1);
 	}
 
@@ -184,7 +184,7 @@ class ProbeAgentTests {
 			.expectErrorSatisfies(error -> assertThat(error).isInstanceOf(ProbeRefusedException.class)
 				.hasMessageContaining("unknown token"))
 			.verify(WAIT);
-		assertThat(this.agent.state()).isEqualTo(ProbeState.REFUSED);
+		assertThat(this.agent.state()).isEqualTo(AgentState.REFUSED);
 	}
 
 	@Test
@@ -202,10 +202,10 @@ class ProbeAgentTests {
 		this.agent = new ProbeAgent(config(4)).start();
 		this.agent.states()
 			.as(StepVerifier::create)
-			.expectNext(ProbeState.CONNECTING)
-			.expectNext(ProbeState.CONNECTED)
+			.expectNext(AgentState.CONNECTING)
+			.expectNext(AgentState.CONNECTED)
 			.then(this.server::dropConnection)
-			.expectNext(ProbeState.BACKING_OFF, ProbeState.CONNECTING, ProbeState.CONNECTED)
+			.expectNext(AgentState.BACKING_OFF, AgentState.CONNECTING, AgentState.CONNECTED)
 			.thenCancel()
 			.verify(WAIT);
 		this.server.received()
@@ -235,9 +235,9 @@ class ProbeAgentTests {
 		this.agent = new ProbeAgent(config(4)).start();
 		this.agent.states()
 			.as(StepVerifier::create)
-			.expectNext(ProbeState.CONNECTING, ProbeState.CONNECTED)
+			.expectNext(AgentState.CONNECTING, AgentState.CONNECTED)
 			.then(this.agent::close)
-			.expectNext(ProbeState.STOPPED)
+			.expectNext(AgentState.STOPPED)
 			.expectComplete()
 			.verify(WAIT);
 		this.server.ended().as(StepVerifier::create).expectNext(1).thenCancel().verify(WAIT);
@@ -256,19 +256,19 @@ class ProbeAgentTests {
 		this.agent = new ProbeAgent(unreachable);
 		StepVerifier.create(this.agent.run())
 			.then(() -> this.agent.states()
-				.filter(ProbeState.BACKING_OFF::equals)
+				.filter(AgentState.BACKING_OFF::equals)
 				.take(2)
 				.blockLast(WAIT))
 			.then(this.agent::close)
 			.expectComplete()
 			.verify(WAIT);
-		assertThat(this.agent.state()).isEqualTo(ProbeState.STOPPED);
+		assertThat(this.agent.state()).isEqualTo(AgentState.STOPPED);
 	}
 
 	@Test
 	void aWaitTheServerAdvisesIsHonouredBeforeTheNextAttempt() {
 		this.agent = new ProbeAgent(config(4)).start();
-		this.agent.states().filter(ProbeState.CONNECTED::equals).blockFirst(WAIT);
+		this.agent.states().filter(AgentState.CONNECTED::equals).blockFirst(WAIT);
 		long closed = System.nanoTime();
 		this.server.closeSession(Protocol.CLOSE_GOING_AWAY,
 				Protocol.closeReason("the server is shutting down", Duration.ofMillis(1500)));
@@ -282,7 +282,7 @@ class ProbeAgentTests {
 	@Test
 	void withoutAnAdviceTheProbeComesBackAfterItsOwnShortDelay() {
 		this.agent = new ProbeAgent(config(4)).start();
-		this.agent.states().filter(ProbeState.CONNECTED::equals).blockFirst(WAIT);
+		this.agent.states().filter(AgentState.CONNECTED::equals).blockFirst(WAIT);
 		long closed = System.nanoTime();
 		this.server.closeSession(Protocol.CLOSE_GOING_AWAY, "the server is shutting down");
 		this.server.received().filter(Hello.class::isInstance).take(2).blockLast(WAIT);
@@ -305,7 +305,7 @@ class ProbeAgentTests {
 				.expectNext(new CreditGrant(4))
 				.thenCancel()
 				.verify(WAIT);
-			this.agent.states().filter(ProbeState.CONNECTED::equals).blockFirst(WAIT);
+			this.agent.states().filter(AgentState.CONNECTED::equals).blockFirst(WAIT);
 			assertThat(second.sessionCount()).isEqualTo(1);
 			// The way back: the second server goes too, and the first is tried again (still gone), then the second.
 			second.dropConnection();
@@ -324,7 +324,7 @@ class ProbeAgentTests {
 		this.agent = new ProbeAgent(config, new FixedResolver("dragnet.test", List.of(refusing, listening))).start();
 		this.agent.states()
 			.as(StepVerifier::create)
-			.expectNext(ProbeState.CONNECTING, ProbeState.CONNECTED) // no BACKING_OFF: one attempt, two addresses
+			.expectNext(AgentState.CONNECTING, AgentState.CONNECTED) // no BACKING_OFF: one attempt, two addresses
 			.thenCancel()
 			.verify(WAIT);
 		assertThat(this.server.sessionCount()).isEqualTo(1);

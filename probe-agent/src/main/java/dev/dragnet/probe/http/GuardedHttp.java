@@ -12,7 +12,7 @@ import java.util.Locale;
 
 import dev.dragnet.net.Addresses;
 import dev.dragnet.probe.pace.HostPacer;
-import dev.dragnet.probe.whois.HostResolver;
+import dev.dragnet.probe.net.HostResolver;
 import dev.dragnet.protocol.Pace;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

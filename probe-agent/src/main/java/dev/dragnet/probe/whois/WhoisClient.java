@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.dragnet.net.Addresses;
+import dev.dragnet.probe.net.HostResolver;
 import dev.dragnet.probe.pace.HostPacer;
 import dev.dragnet.protocol.Protocol;
 import dev.dragnet.protocol.SocksProxy;

@@ -14,7 +14,7 @@ import dev.dragnet.probe.ProbeAgent;
 import dev.dragnet.probe.ProbeAgentMain;
 import dev.dragnet.probe.ProbeConfig;
 import dev.dragnet.probe.ProbeRefusedException;
-import dev.dragnet.probe.ProbeState;
+import dev.dragnet.probe.AgentState;
 import dev.dragnet.protocol.Protocol;
 import dev.dragnet.protocol.Welcome;
 import dev.dragnet.server.testsupport.RunningServer;
@@ -93,14 +93,14 @@ class ProbeEnrollmentIntegrationTests {
 		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
 		assertThat(Files.readString(file)).doesNotContain(code);
 		ProbeAgent agent = start(first);
-		await().atMost(Duration.ofSeconds(10)).until(() -> agent.state() == ProbeState.CONNECTED);
+		await().atMost(Duration.ofSeconds(10)).until(() -> agent.state() == AgentState.CONNECTED);
 		agent.close();
 
 		// A restart: no code any more, only the file (a code given again is not used again).
 		ProbeConfig again = prepare("--credentials", file.toString());
 		assertThat(again.token()).isEqualTo(first.token());
 		ProbeAgent restarted = start(again);
-		await().atMost(Duration.ofSeconds(10)).until(() -> restarted.state() == ProbeState.CONNECTED);
+		await().atMost(Duration.ofSeconds(10)).until(() -> restarted.state() == AgentState.CONNECTED);
 		assertThat(probe("cafe-enrolled")).containsEntry("state", "EFFECTIVE").containsEntry("revoked", false);
 		assertThat(lookup("example.test")).containsEntry("probe", "cafe-enrolled");
 		assertThat(prepare("--enroll", code, "--credentials", file.toString()).token()).isEqualTo(first.token());
@@ -222,7 +222,7 @@ class ProbeEnrollmentIntegrationTests {
 		ProbeAgent revoked = start(config);
 		ProbeAgent helper = start(ProbeConfig.of(server.probeUri(), TOKEN, "cafe-helper", 8, true));
 		await().atMost(Duration.ofSeconds(10))
-			.until(() -> revoked.state() == ProbeState.CONNECTED && helper.state() == ProbeState.CONNECTED);
+			.until(() -> revoked.state() == AgentState.CONNECTED && helper.state() == AgentState.CONNECTED);
 
 		// Slow lookups (1.5 s at the fake server) on both probes; revoke while the probe still holds some.
 		Mono<List<Map<String, Object>>> lookups = Flux.range(1, 8)
@@ -239,7 +239,7 @@ class ProbeEnrollmentIntegrationTests {
 			.expectStatus()
 			.isNoContent();
 
-		await().atMost(Duration.ofSeconds(5)).until(() -> revoked.state() == ProbeState.REFUSED);
+		await().atMost(Duration.ofSeconds(5)).until(() -> revoked.state() == AgentState.REFUSED);
 		List<Map<String, Object>> answers = lookups.block(Duration.ofSeconds(30));
 		assertThat(answers).hasSize(8).allSatisfy((answer) -> assertThat(answer).containsEntry("outcome", "OK"));
 		assertThat(answers).anySatisfy((answer) -> assertThat(answer).containsEntry("probe", "cafe-helper")
@@ -255,7 +255,7 @@ class ProbeEnrollmentIntegrationTests {
 		Throwable refusal = catchThrowable(() -> again.run().block(Duration.ofSeconds(15)));
 		assertThat(refusal).isInstanceOf(ProbeRefusedException.class).hasMessageContaining("revoked");
 		assertThat(ProbeAgentMain.exitCode(refusal)).isEqualTo(ProbeAgentMain.EXIT_REFUSED);
-		assertThat(again.state()).isEqualTo(ProbeState.REFUSED);
+		assertThat(again.state()).isEqualTo(AgentState.REFUSED);
 	}
 
 	private ProbeConfig prepare(String... args) {

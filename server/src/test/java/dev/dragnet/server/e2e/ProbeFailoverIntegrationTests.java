@@ -6,7 +6,7 @@ import java.util.Map;
 
 import dev.dragnet.probe.ProbeAgent;
 import dev.dragnet.probe.ProbeConfig;
-import dev.dragnet.probe.ProbeState;
+import dev.dragnet.probe.AgentState;
 import dev.dragnet.protocol.Protocol;
 import dev.dragnet.protocol.Welcome;
 import dev.dragnet.server.probe.ProbeRegistry;
@@ -70,14 +70,14 @@ class ProbeFailoverIntegrationTests {
 			.withReconnect(Duration.ofMillis(100), Duration.ofMillis(500));
 		this.agent = new ProbeAgent(config).start();
 		await().atMost(Duration.ofSeconds(20))
-			.until(() -> (connectedTo(this.one) || connectedTo(this.two)) && this.agent.state() == ProbeState.CONNECTED);
+			.until(() -> (connectedTo(this.one) || connectedTo(this.two)) && this.agent.state() == AgentState.CONNECTED);
 		RunningServer first = connectedTo(this.one) ? this.one : this.two;
 		RunningServer second = (first == this.one) ? this.two : this.one;
 		assertThat(lookup(first)).containsEntry("probe", "cafe-failover");
 
 		first.stopServerOnly();
 		await().atMost(Duration.ofSeconds(30))
-			.until(() -> connectedTo(second) && this.agent.state() == ProbeState.CONNECTED);
+			.until(() -> connectedTo(second) && this.agent.state() == AgentState.CONNECTED);
 		assertThat(lookup(second)).containsEntry("probe", "cafe-failover")
 			.hasEntrySatisfying("text", (text) -> assertThat((String) text).contains("Registrar: Fake Registrar"));
 	}

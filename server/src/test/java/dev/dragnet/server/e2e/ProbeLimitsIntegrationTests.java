@@ -7,7 +7,7 @@ import dev.dragnet.probe.ProbeAgent;
 import dev.dragnet.probe.ProbeAgentMain;
 import dev.dragnet.probe.ProbeConfig;
 import dev.dragnet.probe.ProbeRefusedException;
-import dev.dragnet.probe.ProbeState;
+import dev.dragnet.probe.AgentState;
 import dev.dragnet.protocol.Hello;
 import dev.dragnet.protocol.Protocol;
 import dev.dragnet.protocol.Welcome;
@@ -73,7 +73,7 @@ class ProbeLimitsIntegrationTests {
 		Throwable refusal = catchThrowable(() -> agent.run().block(Duration.ofSeconds(15)));
 		assertThat(refusal).isInstanceOf(ProbeRefusedException.class).hasMessageContaining("older than");
 		assertThat(ProbeAgentMain.exitCode(refusal)).isEqualTo(ProbeAgentMain.EXIT_REFUSED);
-		assertThat(agent.state()).isEqualTo(ProbeState.REFUSED);
+		assertThat(agent.state()).isEqualTo(AgentState.REFUSED);
 	}
 
 	private static RawProbe hello(String name, String version) {

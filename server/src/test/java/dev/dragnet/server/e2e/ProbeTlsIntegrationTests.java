@@ -11,7 +11,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.dragnet.probe.ProbeAgent;
 import dev.dragnet.probe.ProbeAgentMain;
 import dev.dragnet.probe.ProbeConfig;
-import dev.dragnet.probe.ProbeState;
+import dev.dragnet.probe.AgentState;
 import dev.dragnet.protocol.Protocol;
 import dev.dragnet.server.testsupport.RunningServer;
 import dev.dragnet.server.testsupport.TestCertificate;
@@ -116,7 +116,7 @@ class ProbeTlsIntegrationTests {
 				dir.resolve("tls-cafe.properties").toString(), "--ca-cert", certificate.certificate().toString() },
 				Map.of(), () -> "host");
 		this.agent = new ProbeAgent(config).start();
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.agent.state() == ProbeState.CONNECTED);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.agent.state() == AgentState.CONNECTED);
 		List<Map<String, Object>> probes = https.get()
 			.uri("/api/probes")
 			.exchange()
@@ -141,7 +141,7 @@ class ProbeTlsIntegrationTests {
 			.until(() -> this.log.list.stream()
 				.anyMatch((e) -> e.getFormattedMessage().contains("TLS certificate is not trusted")
 						&& e.getFormattedMessage().contains("--ca-cert FILE")));
-		assertThat(this.agent.state()).isNotEqualTo(ProbeState.CONNECTED);
+		assertThat(this.agent.state()).isNotEqualTo(AgentState.CONNECTED);
 		assertThat(this.log.list).noneMatch((e) -> e.getFormattedMessage().startsWith("connected to"));
 	}
 
@@ -154,7 +154,7 @@ class ProbeTlsIntegrationTests {
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> this.log.list.stream()
 				.anyMatch((e) -> e.getFormattedMessage().contains("TLS certificate is not trusted")));
-		assertThat(this.agent.state()).isNotEqualTo(ProbeState.CONNECTED);
+		assertThat(this.agent.state()).isNotEqualTo(AgentState.CONNECTED);
 	}
 
 	private void capture() {

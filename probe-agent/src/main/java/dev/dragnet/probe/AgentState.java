@@ -1,7 +1,7 @@
 package dev.dragnet.probe;
 
 /** Where a {@link ProbeAgent} stands. */
-public enum ProbeState {
+public enum AgentState {
 
 	/** Opening a session: connecting, handshaking, or waiting for the welcome. */
 	CONNECTING,

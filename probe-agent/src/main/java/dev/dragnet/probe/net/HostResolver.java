@@ -1,4 +1,4 @@
-package dev.dragnet.probe.whois;
+package dev.dragnet.probe.net;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,7 +18,8 @@ import reactor.netty.transport.NameResolverProvider;
 /**
  * Resolves host names without blocking, with Reactor Netty's own DNS resolver (which reads the hosts file and
  * the system's name servers), so the address policy can look at every address before anything is contacted.
- * Literal addresses are parsed, never looked up. Shared by the probe's WHOIS and RDAP clients.
+ * Literal addresses are parsed, never looked up. Shared by every outward client of the probe (WHOIS, RDAP and
+ * reverse-IP sources, through {@code GuardedHttp}).
  */
 public final class HostResolver {
 

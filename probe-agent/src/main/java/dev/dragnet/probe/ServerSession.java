@@ -64,9 +64,9 @@ import tools.jackson.databind.json.JsonMapper;
  * its credit grant are never interleaved with another task's. The session never errors: how it ended is an
  * {@link End} value the agent acts on.
  */
-final class ProbeSession {
+final class ServerSession {
 
-	private static final Logger log = LoggerFactory.getLogger(ProbeSession.class);
+	private static final Logger log = LoggerFactory.getLogger(ServerSession.class);
 
 	/** Pings and stray frames handled beside a full load of tasks, so a busy probe still answers pings. */
 	private static final int SPARE_SLOTS = 16;
@@ -128,7 +128,7 @@ final class ProbeSession {
 	 * @param server the server to connect to, one of the config's
 	 * @param http the client for that server: with TLS for {@code wss://}
 	 */
-	ProbeSession(ProbeConfig config, URI server, FrameCodec codec, WhoisClient whois, RdapClient rdap,
+	ServerSession(ProbeConfig config, URI server, FrameCodec codec, WhoisClient whois, RdapClient rdap,
 			SourcePool sources, HeldResults held, NameServers nameServers, HttpClient http, Listener listener) {
 		this.campaigns = new CampaignWorker(sources, held, nameServers, config.sourceKeys(), this::send, BLOCK_SLOTS,
 				BLOCK_PARALLELISM);
