@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -104,8 +105,13 @@ public class FleetProbes implements SmartLifecycle {
 			.collectList()
 			.timeout(STATEMENT_TIMEOUT)
 			.doOnNext((probes) -> {
+				// Only instances this one can reach: a peer's URL is advertised a beat after its web server starts.
+				Set<String> reachable = new HashSet<>();
+				this.membership.peers().stream().filter((peer) -> peer.url() != null)
+					.forEach((peer) -> reachable.add(peer.id()));
 				Map<String, List<PeerProbe>> grouped = new HashMap<>();
-				probes.forEach((p) -> grouped.computeIfAbsent(p.instance(), (i) -> new ArrayList<>()).add(p));
+				probes.stream().filter((p) -> reachable.contains(p.instance()))
+					.forEach((p) -> grouped.computeIfAbsent(p.instance(), (i) -> new ArrayList<>()).add(p));
 				grouped.replaceAll((instance, list) -> {
 					list.sort(Comparator.comparing(PeerProbe::name));
 					return List.copyOf(list);

@@ -19,7 +19,6 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Enrollment codes, probe credentials and the trust state of probes ({@code probe_enrollment},
@@ -37,7 +36,12 @@ class ProbeCredentials {
 
 	private final DatabaseClient db;
 
-	private final SecureRandom random = new SecureRandom();
+	/**
+	 * A deterministic random bit generator (NIST SP 800-90A), seeded from the system's entropy source once, here:
+	 * later draws compute and never read a device file, so they may run on any thread, event loops included,
+	 * without waiting for a worker pool shared with slower work.
+	 */
+	private final SecureRandom random = seededDrbg();
 
 	private final DatabaseStatus status;
 
@@ -216,9 +220,19 @@ class ProbeCredentials {
 		});
 	}
 
-	/** Draws from the system's strong random source, which may read a device file: never on an event loop. */
 	private Mono<String> random(Function<SecureRandom, String> draw) {
-		return Mono.fromCallable(() -> draw.apply(this.random)).subscribeOn(Schedulers.boundedElastic());
+		return Mono.fromCallable(() -> draw.apply(this.random));
+	}
+
+	private static SecureRandom seededDrbg() {
+		try {
+			SecureRandom drbg = SecureRandom.getInstance("DRBG");
+			drbg.nextBytes(new byte[1]); // instantiates it now: its seed is read on first use
+			return drbg;
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("every JVM since Java 9 has DRBG", ex);
+		}
 	}
 
 	/** Codes are compared without dashes, spaces or case, as people type them. */
