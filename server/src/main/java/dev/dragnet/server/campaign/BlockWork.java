@@ -251,6 +251,15 @@ class BlockWork implements CampaignFrames {
 			.then();
 	}
 
+	@Override
+	public Mono<Void> instanceGone(String instance, List<String> probes) {
+		return Flux.fromIterable(probes)
+			.concatMap((probe) -> release(this.blocks.putBackAll(probe)
+				.doOnNext((lease) -> logger.info("probe {} was on the dead instance {}; block {} of campaign {} goes back "
+						+ "to the pool", probe, instance, lease.blockId(), lease.campaignId()))))
+			.then();
+	}
+
 	/** Gives back every block whose lease expired. */
 	Mono<Void> sweep() {
 		return release(this.blocks.releaseExpired("lease expired", this.properties.maxAttempts())

@@ -34,4 +34,13 @@ public interface CampaignFrames {
 	default Mono<Void> quarantined(String probe, boolean distrusted) {
 		return Mono.empty();
 	}
+
+	/**
+	 * Probes {@code probes} were on a server instance that died: nobody works on the blocks they held there any
+	 * more, so they go back to the pool at once, with no attempt counted, instead of waiting for their leases to
+	 * expire.
+	 */
+	default Mono<Void> instanceGone(String instance, List<String> probes) {
+		return Mono.empty();
+	}
 }

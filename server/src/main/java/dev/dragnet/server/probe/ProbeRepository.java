@@ -193,15 +193,23 @@ class ProbeRepository {
 			.rowsUpdated();
 	}
 
-	/** The probes whose sessions were on instance {@code id}, which died: INEFFECTIVE; what they were. */
+	/**
+	 * The probes whose sessions were on instance {@code id}, which died: those still EFFECTIVE there become
+	 * INEFFECTIVE; those it closed itself as it shut down are taken over too (that instance raised no alert for them:
+	 * it was stopping), unless they have connected elsewhere since. Returns them all.
+	 */
 	Flux<ProbeRow> instanceGone(String id, String reason) {
 		return this.db.sql("""
-				UPDATE probe SET state = 'INEFFECTIVE', disconnected_at = now(), disconnect_reason = :reason
-				WHERE state = 'EFFECTIVE' AND instance_id = :id
+				UPDATE probe SET state = 'INEFFECTIVE',
+				    disconnected_at = CASE WHEN state = 'EFFECTIVE' THEN now() ELSE disconnected_at END,
+				    disconnect_reason = CASE WHEN state = 'EFFECTIVE' THEN :reason ELSE disconnect_reason END
+				WHERE instance_id = :id
+				    AND (state = 'EFFECTIVE' OR (state = 'INEFFECTIVE' AND position(:stopping IN disconnect_reason) > 0))
 				RETURNING *
 				""")
 			.bind("id", id)
 			.bind("reason", reason)
+			.bind("stopping", ProbeShutdown.SHUTTING_DOWN)
 			.map(ProbeRepository::row)
 			.all();
 	}

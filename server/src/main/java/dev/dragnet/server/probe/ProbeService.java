@@ -53,8 +53,11 @@ public class ProbeService implements SmartLifecycle {
 
 	private final ProbeEvents events;
 
+	private final ObjectProvider<CampaignFrames> campaigns;
+
 	ProbeService(ProbeRepository repository, ProbeRegistry registry, DatabaseStatus status, ClusterMembership cluster,
-			ProbeEvents events, ObjectProvider<Clock> clock) {
+			ProbeEvents events, ObjectProvider<CampaignFrames> campaigns, ObjectProvider<Clock> clock) {
+		this.campaigns = campaigns;
 		this.cluster = cluster;
 		this.events = events;
 		this.repository = repository;
@@ -113,6 +116,11 @@ public class ProbeService implements SmartLifecycle {
 				}
 				rows.forEach((row) -> this.events.ineffectiveElsewhere(row.name(), row.remoteAddress(), row.lastSeen(),
 						"its server instance " + dead + " stopped"));
+			})
+			.flatMap((rows) -> {
+				CampaignFrames frames = this.campaigns.getIfAvailable();
+				return (frames == null || rows.isEmpty()) ? Mono.<Void>empty()
+						: frames.instanceGone(dead, rows.stream().map(ProbeRepository.ProbeRow::name).toList());
 			})
 			.onErrorResume((ex) -> {
 				logger.warn("could not mark the probes of the dead instance {} INEFFECTIVE: {}", dead, ex.toString());

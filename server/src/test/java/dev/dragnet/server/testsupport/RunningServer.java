@@ -67,6 +67,11 @@ public final class RunningServer implements AutoCloseable {
 		return start(TestDatabase.springProperties(), 0, true, arguments);
 	}
 
+	/** As {@link #startBeside(String...)}, on {@code database}: one of several instances sharing it. */
+	public static RunningServer startBeside(Map<String, Object> database, String... arguments) {
+		return start(database, 0, true, arguments);
+	}
+
 	private static RunningServer start(Map<String, Object> database, int port, boolean ownLoops, String... arguments) {
 		String[] all = new String[arguments.length + 1];
 		all[0] = "--server.port=" + port;
