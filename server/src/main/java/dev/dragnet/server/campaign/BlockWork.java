@@ -23,6 +23,7 @@ import dev.dragnet.protocol.SourceRests;
 import dev.dragnet.protocol.WantBlocks;
 import dev.dragnet.protocol.source.SourceCatalogue;
 import dev.dragnet.server.db.DatabaseFailures;
+import dev.dragnet.server.cluster.ClusterEvents;
 import dev.dragnet.server.db.DatabaseStatus;
 import dev.dragnet.server.probe.CampaignFrames;
 import dev.dragnet.server.probe.ProbeRegistry;
@@ -76,9 +77,15 @@ class BlockWork implements CampaignFrames {
 
 	private final CampaignSpotChecks checks;
 
+	private final ClusterEvents cluster;
+
+	/** The cluster event that says a campaign started or ended ({@link ClusterEvents}). */
+	static final String CAMPAIGN_EVENT = "campaign";
+
 	BlockWork(BlockRepository blocks, ProbeRegistry registry, CampaignProperties properties, SourceService sources,
 			HeldBlocks held, CampaignEvents events, CampaignMetrics metrics, SourceRestBook rests,
-			DatabaseStatus status, DeferredLeaseChanges deferred, CampaignSpotChecks checks) {
+			DatabaseStatus status, DeferredLeaseChanges deferred, CampaignSpotChecks checks, ClusterEvents cluster) {
+		this.cluster = cluster;
 		this.status = status;
 		this.deferred = deferred;
 		this.checks = checks;
@@ -289,8 +296,14 @@ class BlockWork implements CampaignFrames {
 				.then());
 	}
 
-	/** Tells probes that can pull blocks that a campaign started or ended. */
+	/** Tells probes that can pull blocks, on every instance, that a campaign started or ended. */
 	void announce(long campaignId, String state) {
+		announceHere(campaignId, state);
+		this.cluster.publish(CAMPAIGN_EVENT, Long.toString(campaignId), state).subscribe();
+	}
+
+	/** Tells this instance's probes that can pull blocks that a campaign started or ended. */
+	void announceHere(long campaignId, String state) {
 		this.registry.broadcast(Protocol.CAPABILITY_REVERSE_IP, new CampaignNotice(campaignId, state));
 	}
 

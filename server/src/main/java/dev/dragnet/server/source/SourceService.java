@@ -1,13 +1,14 @@
 package dev.dragnet.server.source;
 
-import dev.dragnet.protocol.Protocol;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.dragnet.protocol.Protocol;
 import dev.dragnet.protocol.SourceList;
 import dev.dragnet.protocol.source.SourceCatalogue;
 import dev.dragnet.protocol.source.SourceDefinition;
+import dev.dragnet.server.cluster.ClusterEvents;
 import dev.dragnet.server.db.DatabaseFailures;
 import dev.dragnet.server.probe.ProbeRegistry;
 import dev.dragnet.server.web.ProblemException;
@@ -15,9 +16,11 @@ import io.r2dbc.postgresql.codec.Json;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  * go to probes as data: after each welcome, and to every connected probe when one changes.
  */
 @Service
-public class SourceService {
+public class SourceService implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(SourceService.class);
 
@@ -40,9 +43,43 @@ public class SourceService {
 	/** The list last read, for probes that connect while the database is away. */
 	private final AtomicReference<@Nullable SourceList> lastRead = new AtomicReference<>();
 
-	SourceService(DatabaseClient db, ProbeRegistry registry) {
+	private final ClusterEvents cluster;
+
+	private volatile @Nullable Disposable relaying;
+
+	/** The cluster event that says the source definitions changed ({@link ClusterEvents}). */
+	static final String SOURCES_EVENT = "sources";
+
+	SourceService(DatabaseClient db, ProbeRegistry registry, ClusterEvents cluster) {
 		this.db = db;
 		this.registry = registry;
+		this.cluster = cluster;
+	}
+
+	/** When another instance stored a source, this one sends the new list to its own probes. */
+	@Override
+	public void start() {
+		this.relaying = this.cluster.received(SOURCES_EVENT)
+			.concatMap((event) -> sourceList().doOnNext((list) -> {
+				logger.info("source {} changed on instance {}; sending {} source(s) to the probes here", event.subject(),
+						event.from(), list.sources().size());
+				this.registry.broadcast(Protocol.CAPABILITY_REVERSE_IP, list);
+			}).onErrorResume((ex) -> Mono.empty()))
+			.subscribe();
+	}
+
+	@Override
+	public void stop() {
+		Disposable running = this.relaying;
+		if (running != null) {
+			running.dispose();
+		}
+		this.relaying = null;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.relaying != null;
 	}
 
 	/** Every enabled source, by name. */
@@ -111,6 +148,7 @@ public class SourceService {
 						definition.version(), list.sources().size());
 				this.registry.broadcast(Protocol.CAPABILITY_REVERSE_IP, list);
 			})
+			.flatMap((list) -> this.cluster.publish(SOURCES_EVENT, name, Integer.toString(definition.version())))
 			.thenReturn(definition);
 	}
 

@@ -229,11 +229,11 @@ class ClusterEndToEndIntegrationTests {
 		return names;
 	}
 
-	/** A /25 of 198.51.0.0/16 with no giant shared-hosting address, whose names would exceed the site's cap. */
+	/** A /24 of 198.51.0.0/16 with no giant shared-hosting address, whose names would exceed the site's cap. */
 	private static Ipv4Range range() {
 		long base = Ipv4Range.address("198.51.0.0", "test");
-		for (long start = base; ; start += 128) {
-			Ipv4Range candidate = new Ipv4Range(start, start + 127);
+		for (long start = base; ; start += 256) {
+			Ipv4Range candidate = new Ipv4Range(start, start + 255);
 			boolean small = true;
 			for (long a = candidate.first(); a <= candidate.last(); a++) {
 				small &= world.domainsOf(Ipv4Range.format(a)).size() < 1000;
