@@ -70,6 +70,11 @@ class ClusterForwarder implements TaskForwarder {
 	}
 
 	@Override
+	public int probesFor(String capability, Set<String> excludedProbes) {
+		return this.secret.configured() ? this.fleet.probesFor(capability, excludedProbes) : 0;
+	}
+
+	@Override
 	public Mono<Dispatched> forward(String peer, DispatchRequest request, Lane lane, Duration maxWait) {
 		URI url = this.membership.peers()
 			.stream()

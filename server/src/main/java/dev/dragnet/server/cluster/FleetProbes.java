@@ -75,6 +75,19 @@ public class FleetProbes implements SmartLifecycle {
 			.toList();
 	}
 
+	/** Effective probes with {@code capability}, not in {@code excludedProbes}, on the other reachable instances. */
+	public int probesFor(String capability, Set<String> excludedProbes) {
+		int count = 0;
+		for (List<PeerProbe> probes : this.byInstance.values()) {
+			for (PeerProbe probe : probes) {
+				if (probe.capabilities().contains(capability) && !excludedProbes.contains(probe.name())) {
+					count++;
+				}
+			}
+		}
+		return count;
+	}
+
 	/** Effective probes on the other live instances. */
 	public int effectiveElsewhere() {
 		return this.byInstance.values().stream().mapToInt(List::size).sum();

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,7 +49,8 @@ import reactor.util.context.Context;
  * (bounded by {@code dragnet.schedule.max-requeues}). The attempt deadline starts when the task is sent, so
  * waiting for a turn never times an attempt out. See docs/SCHEDULING.md.
  *
- * <p>In a fleet of several instances, a lookup this instance's frontier cannot place (no local probe may take it,
+ * <p>In a fleet of several instances, new lookups are spread over the instances in proportion to their probes, and a
+ * lookup this instance's frontier cannot place (no local probe may take it,
  * every local one rests from its target, or the estimated wait is longer than the lookup may wait) is forwarded
  * to another instance through the {@link TaskForwarder}, which runs it through its own dispatcher and frontier;
  * a forwarded lookup is never forwarded again. See docs/CLUSTER.md.
@@ -84,6 +86,8 @@ public class TaskDispatcher implements DisposableBean {
 	/** Unnamed throttles per (probe, target), for their doubling rests; one small entry per pair ever throttled. */
 	private final Map<String, Strike> strikes = new ConcurrentHashMap<>();
 
+	private final ProbeRegistry registry;
+
 	/** Other instances to forward to; null on a single instance (and in most unit tests). */
 	private volatile @Nullable TaskForwarder forwarder;
 
@@ -112,6 +116,7 @@ public class TaskDispatcher implements DisposableBean {
 		this.timer = timer;
 		this.cooldowns = cooldowns;
 		this.statistics = statistics;
+		this.registry = registry;
 		this.frontier = new Frontier(registry, schedule, timer, cooldowns, properties.maxWaiting(), meters);
 		statistics.loads(this.frontier::loads);
 		if (meters != null) {
@@ -203,8 +208,10 @@ public class TaskDispatcher implements DisposableBean {
 	}
 
 	private Mono<Dispatched> attempt(Run run) {
-		return turn(run).flatMap((grant) -> send(run, grant))
-			.onErrorResume(Refused.class, (refused) -> elsewhere(run, refused.error))
+		Mono<Dispatched> placed = spreadFirst(run)
+				? elsewhere(run, SpreadDeclined.INSTANCE).onErrorResume(SpreadDeclined.class, (declined) -> here(run))
+				: here(run);
+		return placed
 			.onErrorResume(RetryElsewhere.class, (retry) -> {
 				if (retry.counted) {
 					run.counted++;
@@ -218,6 +225,37 @@ public class TaskDispatcher implements DisposableBean {
 				run.retry = true;
 				return attempt(run);
 			});
+	}
+
+	/** Runs the lookup on this instance's probes, or elsewhere when this instance cannot place it. */
+	private Mono<Dispatched> here(Run run) {
+		return turn(run).flatMap((grant) -> send(run, grant))
+			.onErrorResume(Refused.class, (refused) -> elsewhere(run, refused.error));
+	}
+
+	/**
+	 * Whether a new lookup goes to another instance first: the fleet's lookups are spread over the instances in
+	 * proportion to the effective probes each has for the capability, so that a lookup runs on any probe of the
+	 * fleet, whichever instance it reached; each instance then paces its own probes. Never for a lookup forwarded
+	 * here, a retry, or on a single instance. An instance that declines sends it back here.
+	 */
+	private boolean spreadFirst(Run run) {
+		TaskForwarder peers = this.forwarder;
+		if (peers == null || run.forwarded || run.retry || !run.instancesTried.isEmpty()) {
+			return false;
+		}
+		Set<String> excluded = excluded(run);
+		int elsewhere = peers.probesFor(run.capability(), excluded);
+		if (elsewhere == 0) {
+			return false;
+		}
+		int here = 0;
+		for (ProbeSession session : this.registry.sessions()) {
+			if (session.acceptsWork() && session.can(run.capability()) && !excluded.contains(session.name())) {
+				here++;
+			}
+		}
+		return ThreadLocalRandom.current().nextInt(here + elsewhere) >= here;
 	}
 
 	private Mono<Dispatched> send(Run run, Frontier.Grant grant) {
@@ -481,6 +519,16 @@ public class TaskDispatcher implements DisposableBean {
 	}
 
 	/** Identical work to one target: the lookups that may share one outward query. */
+	/** The local "refusal" of a lookup spread to other instances first: when they all decline, it runs here. */
+	private static final class SpreadDeclined extends RuntimeException {
+
+		static final SpreadDeclined INSTANCE = new SpreadDeclined();
+
+		private SpreadDeclined() {
+			super("spread to the other instances first", null, false, false);
+		}
+	}
+
 	private record FlightKey(String capability, String target, TaskWork work, boolean forwarded) {
 	}
 

@@ -21,6 +21,14 @@ public interface TaskForwarder {
 	List<String> peersFor(String capability, Set<String> excludedProbes);
 
 	/**
+	 * How many effective probes with {@code capability}, not in {@code excludedProbes}, the other instances reachable
+	 * now have: the share of the fleet's lookups they should run.
+	 */
+	default int probesFor(String capability, Set<String> excludedProbes) {
+		return 0;
+	}
+
+	/**
 	 * Runs {@code request} on instance {@code peer}, in the same lane, waiting there at most {@code maxWait} for
 	 * a turn. Errors with a {@link ForwardException} saying whether the peer refused, was lost, or tried and
 	 * failed.

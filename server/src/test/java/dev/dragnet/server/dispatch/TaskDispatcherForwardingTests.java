@@ -75,6 +75,36 @@ class TaskDispatcherForwardingTests {
 		assertThat(this.peers.calls).isEmpty();
 	}
 
+	/**
+	 * Lookups are spread over the fleet in proportion to each instance's probes: with a million probes elsewhere and
+	 * one here, a lookup goes elsewhere although the local probe is free (it stays here once in a million).
+	 */
+	@Test
+	void aLookupGoesWhereTheFleetsProbesAreEvenWhenALocalProbeIsFree() {
+		TestProbe.connect(this.registry, "local", 2).respondWith((task) -> TestProbe.ok(task, "Domain Name: LOCAL"));
+		this.peers.probes = 1_000_000;
+		this.peers.instance("b", (request) -> Mono.just(answered("probe-on-b")));
+		StepVerifier.create(this.dispatcher.dispatch(REQUEST))
+			.assertNext((done) -> assertThat(done.probe()).isEqualTo("probe-on-b"))
+			.verifyComplete();
+		assertThat(this.peers.calls).containsExactly("b");
+	}
+
+	@Test
+	void aLookupSpreadToAnInstanceThatDeclinesRunsHere() {
+		TestProbe.connect(this.registry, "local", 2).respondWith((task) -> TestProbe.ok(task, "Domain Name: LOCAL"));
+		this.peers.probes = 1_000_000;
+		this.peers.instance("b", (request) -> Mono.error(ForwardException.refused("b", "every probe there is resting",
+				Duration.ofSeconds(7))));
+		StepVerifier.create(this.dispatcher.dispatch(REQUEST))
+			.assertNext((done) -> {
+				assertThat(done.probe()).isEqualTo("local");
+				assertThat(done.result().text()).isEqualTo("Domain Name: LOCAL");
+			})
+			.verifyComplete();
+		assertThat(this.peers.calls).containsExactly("b");
+	}
+
 	@Test
 	void aLostInstanceCostsAnAttemptAndTheLookupGoesOnElsewhere() {
 		this.peers.instance("b", (request) -> Mono.error(ForwardException.lost("b", "connection reset")));
@@ -161,6 +191,9 @@ class TaskDispatcherForwardingTests {
 
 		final List<DispatchRequest> forwarded = new ArrayList<>();
 
+		/** Effective probes the other instances have, as the fleet view says. */
+		int probes;
+
 		void instance(String id, Function<DispatchRequest, Mono<Dispatched>> behaviour) {
 			this.instances.put(id, behaviour);
 		}
@@ -169,6 +202,11 @@ class TaskDispatcherForwardingTests {
 		public List<String> peersFor(String capability, Set<String> excludedProbes) {
 			this.excluded.add(Set.copyOf(excludedProbes));
 			return this.instances.keySet().stream().sorted().toList();
+		}
+
+		@Override
+		public int probesFor(String capability, Set<String> excludedProbes) {
+			return this.probes;
 		}
 
 		@Override
