@@ -3,6 +3,7 @@ package dev.dragnet.server.cluster;
 import java.util.List;
 
 import dev.dragnet.server.dispatch.TargetStatistics;
+import dev.dragnet.server.dispatch.TrafficSeries;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,5 +36,9 @@ final class ClusterCodec {
 
 	List<TargetStatistics.TargetStats> stats(byte[] json) {
 		return this.mapper.readValue(json, STATS);
+	}
+
+	TrafficSeries.Traffic traffic(byte[] json) {
+		return this.mapper.readValue(json, TrafficSeries.Traffic.class);
 	}
 }

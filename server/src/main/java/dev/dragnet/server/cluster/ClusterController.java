@@ -32,7 +32,8 @@ import tools.jackson.core.JacksonException;
  * The endpoints instances call on each other, under {@code /internal/cluster/} and only with the cluster secret
  * ({@link ClusterAuthenticationFilter}); not part of the public API. {@code POST tasks} runs a forwarded lookup
  * through this instance's own dispatcher (never forwarding it again) and answers a {@link ForwardReply};
- * {@code GET stats} answers this instance's own per-server statistics.
+ * {@code GET stats} answers this instance's own per-server statistics, {@code GET traffic} its last minute of
+ * attempts (the status page's WHOIS panel).
  */
 @RestController
 class ClusterController {
@@ -77,6 +78,11 @@ class ClusterController {
 	@GetMapping(path = "/internal/cluster/stats", produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<byte[]> stats() {
 		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(this.codec.write(this.statistics.snapshot()));
+	}
+
+	@GetMapping(path = "/internal/cluster/traffic", produces = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<byte[]> traffic() {
+		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(this.codec.write(this.statistics.traffic()));
 	}
 
 	private UnaryOperator<TaskResult> classifier(String capability, String target) {

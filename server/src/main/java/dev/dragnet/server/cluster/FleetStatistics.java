@@ -6,10 +6,12 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeoutException;
 
 import dev.dragnet.server.dispatch.TargetStatistics;
 import dev.dragnet.server.dispatch.TargetStatistics.TargetStats;
+import dev.dragnet.server.dispatch.TrafficSeries;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -28,6 +30,12 @@ import reactor.core.publisher.Mono;
 public class FleetStatistics {
 
 	private static final int CONCURRENCY = 16;
+
+	private static final long LIVE_REFRESH_MILLIS = 2000;
+
+	private volatile @Nullable Mono<Live> liveCache;
+
+	private volatile long liveCachedAt;
 
 	private final TargetStatistics local;
 
@@ -73,6 +81,80 @@ public class FleetStatistics {
 			}
 			return new Fleet(merge(all), all.size(), List.copyOf(missing));
 		});
+	}
+
+	/**
+	 * The status page's WHOIS panel for the whole fleet: the busiest servers and the last minute of attempts, merged
+	 * over the instances that answer. Asked of the peers at most every {@value #LIVE_REFRESH_MILLIS} ms, however
+	 * many viewers sample it; in between the last answer is served.
+	 */
+	public Mono<Live> live() {
+		if (this.membership.peers().isEmpty() || !this.secret.configured()) {
+			return Mono.just(new Live(this.local.snapshot(), this.local.traffic()));
+		}
+		long now = System.nanoTime();
+		Mono<Live> cached = this.liveCache;
+		if (cached == null || now - this.liveCachedAt > LIVE_REFRESH_MILLIS * 1_000_000L) {
+			cached = Mono.zip(snapshot(), fleetTraffic())
+				.map((both) -> new Live(both.getT1().servers(), both.getT2()))
+				.cache();
+			this.liveCache = cached;
+			this.liveCachedAt = now;
+		}
+		return cached;
+	}
+
+	private Mono<TrafficSeries.Traffic> fleetTraffic() {
+		return Flux.fromIterable(this.membership.peers())
+			.filter((peer) -> peer.url() != null)
+			.flatMap((peer) -> this.client.traffic(peer.url(), this.properties.statsTimeout())
+				.onErrorResume((ex) -> Mono.empty()), CONCURRENCY)
+			.collectList()
+			.map((peers) -> {
+				List<TrafficSeries.Traffic> all = new ArrayList<>(peers);
+				all.add(this.local.traffic());
+				return mergeTraffic(all);
+			});
+	}
+
+	/**
+	 * Several instances' last minute as one: attempts per second added up by second; the median latency weighted by
+	 * each instance's successful attempts and the 95th percentile the highest of theirs (approximations: the
+	 * instances keep no shared histogram).
+	 */
+	static TrafficSeries.Traffic mergeTraffic(List<TrafficSeries.Traffic> parts) {
+		if (parts.size() == 1) {
+			return parts.get(0);
+		}
+		Map<Long, long[]> seconds = new TreeMap<>();
+		double rate = 0;
+		long ok = 0;
+		long throttled = 0;
+		long failed = 0;
+		double weighted = 0;
+		long weights = 0;
+		Long p95 = null;
+		for (TrafficSeries.Traffic part : parts) {
+			for (TrafficSeries.Second second : part.seconds()) {
+				long[] sum = seconds.computeIfAbsent(second.epochSecond(), (k) -> new long[3]);
+				sum[0] += second.ok();
+				sum[1] += second.throttled();
+				sum[2] += second.failed();
+			}
+			rate += part.lookupsPerSecond();
+			ok += part.ok();
+			throttled += part.throttled();
+			failed += part.failed();
+			if (part.p50Millis() != null && part.ok() > 0) {
+				weighted += part.p50Millis() * (double) part.ok();
+				weights += part.ok();
+			}
+			p95 = slowest(p95, part.p95Millis());
+		}
+		List<TrafficSeries.Second> merged = new ArrayList<>();
+		seconds.forEach((second, sum) -> merged.add(new TrafficSeries.Second(second, sum[0], sum[1], sum[2])));
+		return new TrafficSeries.Traffic(merged, rate, ok, throttled, failed,
+				(weights > 0) ? Math.round(weighted / weights) : null, p95);
 	}
 
 	private Mono<PeerStats> ask(ClusterMembership.Member peer) {
@@ -152,6 +234,15 @@ public class FleetStatistics {
 	 * @param missing the live instances left out, each with why
 	 */
 	public record Fleet(List<TargetStats> servers, int instances, List<String> missing) {
+	}
+
+	/**
+	 * The fleet's WHOIS panel.
+	 *
+	 * @param servers per WHOIS or RDAP server, busiest first
+	 * @param traffic the last minute of attempts
+	 */
+	public record Live(List<TargetStats> servers, TrafficSeries.Traffic traffic) {
 	}
 
 	private record PeerStats(String instance, @Nullable List<TargetStats> stats, @Nullable String problem) {

@@ -8,6 +8,7 @@ import java.util.List;
 
 import dev.dragnet.protocol.Protocol;
 import dev.dragnet.server.dispatch.TargetStatistics;
+import dev.dragnet.server.dispatch.TrafficSeries;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -83,6 +84,17 @@ class PeerClient implements DisposableBean {
 			.next()
 			.timeout(deadline)
 			.map((reply) -> this.codec.stats(reply.ok()));
+	}
+
+	/** The last minute of attempts of the instance at {@code base}, within {@code deadline}. */
+	Mono<TrafficSeries.Traffic> traffic(URI base, Duration deadline) {
+		return this.http.get()
+			.uri(resolve(base, "/internal/cluster/traffic"))
+			.response((response, content) -> read(content, MAX_STATS_BYTES)
+				.map((bytes) -> new Reply(response.status().code(), bytes)))
+			.next()
+			.timeout(deadline)
+			.map((reply) -> this.codec.traffic(reply.ok()));
 	}
 
 	private static Mono<byte[]> read(ByteBufFlux content, int cap) {

@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 import dev.dragnet.server.campaign.CampaignService;
+import dev.dragnet.server.cluster.FleetStatistics;
 import dev.dragnet.server.db.DatabaseStatus;
 import dev.dragnet.server.dispatch.TargetStatistics;
 import dev.dragnet.server.dispatch.TrafficSeries;
 import dev.dragnet.server.probe.ProbeService;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -41,8 +43,11 @@ class LiveSampler {
 	/** The campaigns last read: shown unchanged while the database is away. */
 	private volatile List<?> lastCampaigns = List.of();
 
+	private final @Nullable FleetStatistics fleetStatistics;
+
 	LiveSampler(ProbeService probes, CampaignService campaigns, TargetStatistics statistics, DatabaseStatus database,
-			ObjectProvider<Clock> clock) {
+			ObjectProvider<Clock> clock, ObjectProvider<FleetStatistics> fleetStatistics) {
+		this.fleetStatistics = fleetStatistics.getIfAvailable();
 		this.probes = probes;
 		this.clock = clock.getIfAvailable(Clock::systemUTC);
 		this.campaigns = campaigns;
@@ -55,16 +60,27 @@ class LiveSampler {
 	 * {@code probes-changed} since the previous sample.
 	 */
 	Mono<LiveSample> sample() {
-		return Mono.zip(this.probes.probes().collectList(), campaigns()).map((sampled) -> {
+		return Mono.zip(this.probes.probes().collectList(), campaigns(), whois()).map((sampled) -> {
 			FleetWatch.Reading fleet = this.fleet.observe(sampled.getT1(), this.clock.instant());
 			Map<String, Object> parts = new LinkedHashMap<>();
 			parts.put("fleet", fleet.summary());
-			parts.put("whois", new WhoisTraffic(this.statistics.traffic(),
-					this.statistics.snapshot().stream().limit(SERVERS_SHOWN).toList()));
+			parts.put("whois", sampled.getT3());
 			parts.put("campaigns", sampled.getT2());
 			parts.put("database", this.database.current());
 			return new LiveSample(parts, fleet.changes());
 		});
+	}
+
+	/** The WHOIS panel: the whole fleet's with several instances (docs/CLUSTER.md), else this instance's. */
+	private Mono<WhoisTraffic> whois() {
+		WhoisTraffic own = new WhoisTraffic(this.statistics.traffic(),
+				this.statistics.snapshot().stream().limit(SERVERS_SHOWN).toList());
+		if (this.fleetStatistics == null) {
+			return Mono.just(own);
+		}
+		return this.fleetStatistics.live()
+			.map((fleet) -> new WhoisTraffic(fleet.traffic(), fleet.servers().stream().limit(SERVERS_SHOWN).toList()))
+			.onErrorResume((ex) -> Mono.just(own));
 	}
 
 	/** The campaigns, or while the database is away the ones last read: the page keeps its picture. */

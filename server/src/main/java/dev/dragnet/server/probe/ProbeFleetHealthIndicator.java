@@ -2,6 +2,9 @@ package dev.dragnet.server.probe;
 
 import java.util.Set;
 
+import dev.dragnet.protocol.Protocol;
+import dev.dragnet.server.dispatch.TaskForwarder;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 import org.springframework.stereotype.Component;
@@ -18,7 +21,9 @@ import reactor.core.publisher.Mono;
  * lookup fails until one comes back. The overall status is DOWN too (HTTP 503), which is what a monitor
  * should page on.</li>
  * </ul>
- * Details: {@code effective} and {@code ineffective} counts, and the names of the probes that are down.
+ * Details: {@code effective} and {@code ineffective} counts, and the names of the probes that are down. With
+ * several instances, {@code elsewhere} counts the effective WHOIS probes of the other instances this one can
+ * forward lookups to; they count as this server's fleet (docs/CLUSTER.md).
  */
 @Component
 class ProbeFleetHealthIndicator implements ReactiveHealthIndicator {
@@ -30,9 +35,12 @@ class ProbeFleetHealthIndicator implements ReactiveHealthIndicator {
 
 	private final ProbeEvents events;
 
-	ProbeFleetHealthIndicator(ProbeRegistry registry, ProbeEvents events) {
+	private final ObjectProvider<TaskForwarder> forwarder;
+
+	ProbeFleetHealthIndicator(ProbeRegistry registry, ProbeEvents events, ObjectProvider<TaskForwarder> forwarder) {
 		this.registry = registry;
 		this.events = events;
+		this.forwarder = forwarder;
 	}
 
 	@Override
@@ -42,10 +50,12 @@ class ProbeFleetHealthIndicator implements ReactiveHealthIndicator {
 
 	private Health now() {
 		int effective = this.registry.effectiveCount();
+		TaskForwarder peers = this.forwarder.getIfAvailable();
+		int elsewhere = (peers != null) ? peers.probesFor(Protocol.CAPABILITY_WHOIS, Set.of()) : 0;
 		Set<String> down = this.events.down();
 		int ineffective = down.size();
 		Health.Builder health;
-		if (effective > 0) {
+		if (effective + elsewhere > 0) {
 			health = Health.up();
 		}
 		else if (ineffective == 0) {
@@ -55,6 +65,9 @@ class ProbeFleetHealthIndicator implements ReactiveHealthIndicator {
 			health = Health.down().withDetail("reason", "every probe that was effective is gone");
 		}
 		health.withDetail("effective", effective).withDetail("ineffective", ineffective);
+		if (elsewhere > 0) {
+			health.withDetail("elsewhere", elsewhere);
+		}
 		if (!down.isEmpty()) {
 			health.withDetail("down", down.stream().sorted().limit(MAX_NAMED).toList());
 		}

@@ -143,6 +143,18 @@ class ClusterDispatchIntegrationTests {
 			.satisfies((p) -> assertThat(p).containsEntry("state", "EFFECTIVE")
 				.containsEntry("instance", b.context().getBean(ClusterMembership.class).id()));
 
+		// A has no probe of its own, yet its fleet is up: B's probe runs its lookups.
+		a.http().get().uri("/actuator/health").exchange().expectBody()
+			.jsonPath("$.components.probeFleet.status").isEqualTo("UP")
+			.jsonPath("$.components.probeFleet.details.elsewhere").isEqualTo(1);
+
+		// The status page's WHOIS panel on A shows the attempts B's probe made.
+		FleetStatistics.Live live = a.context().getBean(FleetStatistics.class).live().block(Duration.ofSeconds(10));
+		assertThat(live).isNotNull();
+		assertThat(live.traffic().ok()).as("attempts in the last minute, fleet-wide").isPositive();
+		assertThat(a.context().getBean(TargetStatistics.class).traffic().ok()).as("A's own").isZero();
+		assertThat(live.servers()).anySatisfy((s) -> assertThat(s.server()).isEqualTo(server));
+
 		String metrics = a.http().get().uri("/actuator/prometheus").exchange()
 			.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
 		assertThat(metrics.lines().filter((line) -> line.startsWith("dragnet_probes{") && line.contains("effective\"")
