@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.dragnet.protocol.Protocol;
 import dev.dragnet.protocol.TaskResult;
+import dev.dragnet.server.cluster.ClusterEvents;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,8 +43,14 @@ public class ProbeTrust {
 	/** When any probe last answered a task well: failures only count while others succeed. */
 	private final Map<String, Instant> lastSuccess = new ConcurrentHashMap<>();
 
+	private final ObjectProvider<ClusterEvents> cluster;
+
+	/** The cluster event that carries a trust decision to the instance holding the probe's session. */
+	static final String TRUST_EVENT = "trust";
+
 	ProbeTrust(ProbeCredentials credentials, ProbeRegistry registry, ProbeProperties properties,
-			ObjectProvider<Clock> clock, ObjectProvider<CampaignFrames> campaigns) {
+			ObjectProvider<Clock> clock, ObjectProvider<CampaignFrames> campaigns, ObjectProvider<ClusterEvents> cluster) {
+		this.cluster = cluster;
 		this.campaigns = campaigns;
 		this.credentials = credentials;
 		this.registry = registry;
@@ -60,8 +67,8 @@ public class ProbeTrust {
 		return this.credentials.revoke(name, reason, this.clock.instant()).doOnNext((known) -> {
 			if (known) {
 				logger.warn("probe {} REVOKED: its credential is refused from now on", name);
-				this.registry.session(name)
-					.ifPresent((session) -> session.kick(new CloseStatus(Protocol.CLOSE_REVOKED, "probe revoked by an admin")));
+				revokedHere(name);
+				tellOthers(name, REVOKED);
 			}
 		});
 	}
@@ -70,9 +77,8 @@ public class ProbeTrust {
 	Mono<Boolean> release(String name) {
 		return this.credentials.quarantine(name, null, this.clock.instant()).doOnNext((known) -> {
 			if (known) {
-				this.records.remove(name);
-				this.registry.session(name).ifPresent((session) -> session.quarantine(null));
-				this.registry.signalCapacity();
+				releasedHere(name);
+				tellOthers(name, RELEASED);
 				logger.info("probe {} released from quarantine by an admin: it gets work again", name);
 			}
 		});
@@ -142,9 +148,58 @@ public class ProbeTrust {
 			}
 			logger.warn("probe {} QUARANTINED: {}; it gets no work until an admin releases it", name, reason);
 			stored = this.credentials.quarantine(name, reason, this.clock.instant()).then();
+			if (session == null) {
+				tellOthers(name, QUARANTINED + reason);
+			}
 		}
 		CampaignFrames handler = this.campaigns.getIfAvailable();
 		return (handler != null) ? stored.then(Mono.defer(() -> handler.quarantined(name, distrusted))) : stored;
+	}
+
+	private static final String REVOKED = "REVOKED";
+
+	private static final String RELEASED = "RELEASED";
+
+	private static final String QUARANTINED = "QUARANTINED:";
+
+	/**
+	 * A trust decision another instance made about a probe whose session may be on this one: revoked (the session
+	 * closes), released, or quarantined (the session gets no more work; the deciding instance already gave back its
+	 * blocks).
+	 */
+	void decidedElsewhere(String name, String decision) {
+		if (REVOKED.equals(decision)) {
+			revokedHere(name);
+		}
+		else if (RELEASED.equals(decision)) {
+			releasedHere(name);
+		}
+		else if (decision.startsWith(QUARANTINED)) {
+			String reason = decision.substring(QUARANTINED.length());
+			this.registry.session(name).filter((session) -> session.quarantineReason() == null).ifPresent((session) -> {
+				session.quarantine(reason);
+				logger.warn("probe {} QUARANTINED by another instance: {}", name, reason);
+			});
+		}
+	}
+
+	private void revokedHere(String name) {
+		this.registry.session(name)
+			.ifPresent((session) -> session.kick(new CloseStatus(Protocol.CLOSE_REVOKED, "probe revoked by an admin")));
+	}
+
+	private void releasedHere(String name) {
+		this.records.remove(name);
+		this.registry.session(name).ifPresent((session) -> session.quarantine(null));
+		this.registry.signalCapacity();
+	}
+
+	/** Tells the other instances, one of which may hold the probe's session. */
+	private void tellOthers(String name, String decision) {
+		ClusterEvents events = this.cluster.getIfAvailable();
+		if (events != null) {
+			events.publish(TRUST_EVENT, name, decision).subscribe();
+		}
 	}
 
 	private boolean othersSucceededSince(String name, @Nullable Instant since) {

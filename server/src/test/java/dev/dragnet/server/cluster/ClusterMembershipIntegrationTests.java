@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.dragnet.probe.AgentState;
+import dev.dragnet.probe.ProbeAgent;
 import dev.dragnet.server.testsupport.RunningServer;
 import dev.dragnet.server.testsupport.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +26,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ClusterMembershipIntegrationTests {
 
-	private static final String[] FAST = { "--dragnet.probes.tokens=cluster-token",
+	private static final String[] FAST = { "--dragnet.probes.tokens=cluster-token", "--dragnet.admin.token=cluster-admin",
 			"--dragnet.cluster.heartbeat-interval=200ms", "--dragnet.cluster.dead-after=1s" };
 
 	private static final ParameterizedTypeReference<List<Map<String, Object>>> PROBES = new ParameterizedTypeReference<>() {
@@ -100,6 +102,16 @@ class ClusterMembershipIntegrationTests {
 		assertThat(String.valueOf(state("on-crashed").get("disconnectReason"))).contains("crashed-1");
 		assertThat(deaths).containsOnlyOnce("crashed-1");
 		await().atMost(Duration.ofSeconds(5)).until(() -> membership(b).members().size() == 2);
+	}
+
+	/** An admin revokes, through one instance, a probe connected to the other: its session there closes at once. */
+	@Test
+	void aRevocationThroughOneInstanceClosesTheSessionOnTheOther() {
+		ProbeAgent agent = b.startProbe("revoke-me", "cluster-token", 2);
+		await().atMost(Duration.ofSeconds(15)).until(() -> agent.state() == AgentState.CONNECTED);
+		a.http().delete().uri("/api/probes/revoke-me").headers((h) -> h.setBearerAuth("cluster-admin")).exchange()
+			.expectStatus().is2xxSuccessful();
+		await().atMost(Duration.ofSeconds(10)).until(() -> agent.state() == AgentState.REFUSED);
 	}
 
 	private static Map<String, Object> state(String name) {
