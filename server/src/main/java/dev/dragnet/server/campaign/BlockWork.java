@@ -230,6 +230,11 @@ class BlockWork implements CampaignFrames {
 		String why = "probe " + session.name() + " went away: " + reason;
 		this.rests.ended(session);
 		this.checks.ended(session);
+		if (this.registry.session(session.name()).map((current) -> current != session).orElse(false)) {
+			// Replaced by a newer session of the same probe, which takes over the leases it holds results for and
+			// puts the rest back with no attempt counted (sessionStarted): the probe did not go away.
+			return Mono.empty();
+		}
 		return whenAvailable(() -> release(this.blocks.release(session.name(), session.id(), why,
 				this.properties.maxAttempts())), "give back the blocks of " + why, false, () -> true)
 			.doFinally((signal) -> {

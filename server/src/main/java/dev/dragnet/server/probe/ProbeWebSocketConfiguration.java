@@ -25,8 +25,10 @@ class ProbeWebSocketConfiguration {
 	@Bean
 	WebSocketHandlerAdapter webSocketHandlerAdapter() {
 		// A frame above the cap closes that probe's connection with 1009 (message too big); others are untouched.
+		// Frames up to twice the cap are read whole and refused by the handler, so that the close handshake reaches
+		// the probe; a larger one is cut off by the transport, which may reset the connection instead.
 		ReactorNettyRequestUpgradeStrategy strategy = new ReactorNettyRequestUpgradeStrategy(
-				() -> WebsocketServerSpec.builder().maxFramePayloadLength(Protocol.MAX_FRAME_BYTES));
+				() -> WebsocketServerSpec.builder().maxFramePayloadLength(2 * Protocol.MAX_FRAME_BYTES));
 		return new WebSocketHandlerAdapter(new HandshakeWebSocketService(strategy));
 	}
 }

@@ -91,7 +91,18 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 	public Mono<Void> handle(WebSocketSession ws) {
 		String remote = remoteAddress(ws);
 		Flux<String> texts = ws.receive()
-			.map(WebSocketMessage::getPayloadAsText)
+			.<String>handle((message, sink) -> {
+				int size = message.getPayload().readableByteCount();
+				if (size > Protocol.MAX_FRAME_BYTES) {
+					// The close frame goes out before the inbound ends, which would otherwise close without a status.
+					FrameTooLargeException tooLarge = new FrameTooLargeException(size);
+					ws.close(tooLarge.closeStatus()).subscribe(null, (ex) -> { });
+					sink.error(tooLarge);
+				}
+				else {
+					sink.next(message.getPayloadAsText());
+				}
+			})
 			.timeout(Mono.delay(this.properties.helloTimeout()), (text) -> Mono.never());
 		return texts.switchOnFirst((first, frames) -> {
 			String text = first.get();
@@ -112,7 +123,9 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 				return serve(ws, session, frames.skip(1));
 			});
 		}).onErrorResume(TimeoutException.class, (ex) -> refuse(ws, remote, Protocol.CLOSE_PROTOCOL_VIOLATION,
-				"no hello within " + this.properties.helloTimeout().toSeconds() + "s")).then();
+				"no hello within " + this.properties.helloTimeout().toSeconds() + "s"))
+			.onErrorResume(FrameTooLargeException.class, (ex) -> Mono.empty())
+			.then();
 	}
 
 	/** Checks the hello's form; on refusal closes the connection with a reason the probe can log, and returns null. */
@@ -428,5 +441,23 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 	/** WebSocket close reasons are limited to 123 bytes. */
 	private static String truncate(String reason) {
 		return Protocol.closeReason(reason);
+	}
+
+	/**
+	 * A frame over {@link Protocol#MAX_FRAME_BYTES}. The transport reads frames up to twice that whole (see
+	 * {@code ProbeWebSocketConfiguration}), so this one was read to its end and the connection can be closed with
+	 * 1009 by the close handshake, which the probe receives; closing in the middle of a frame would reset the
+	 * connection and lose the reason.
+	 */
+	static final class FrameTooLargeException extends RuntimeException {
+
+		FrameTooLargeException(int size) {
+			super("a frame of " + size + " bytes is over the limit of " + Protocol.MAX_FRAME_BYTES + " bytes", null, false,
+					false);
+		}
+
+		CloseStatus closeStatus() {
+			return new CloseStatus(CloseStatus.TOO_BIG_TO_PROCESS.getCode(), truncate(getMessage()));
+		}
 	}
 }

@@ -302,6 +302,18 @@ class WhoisEndToEndIntegrationTests {
 		http.get().uri("/WHOIS/example.test").exchange().expectStatus().isOk();
 	}
 
+	/** Before the hello is admitted too: the probe is told why, with 1009, not left with a reset connection. */
+	@Test
+	void anOversizedFrameRightAfterTheHelloGetsTheCloseCode() {
+		try (RawProbe raw = new RawProbe(port)) {
+			raw.hello("huge-early-probe", PROBE_TOKEN, 2);
+			raw.sendText("{\"type\":\"pong\",\"seq\":1,\"pad\":\"" + "x".repeat(Protocol.MAX_FRAME_BYTES + 10) + "\"}");
+			WebSocketCloseStatus status = raw.closeStatus(Duration.ofSeconds(10));
+			assertThat(status).isNotNull();
+			assertThat(status.code()).isEqualTo(WebSocketCloseStatus.MESSAGE_TOO_BIG.code());
+		}
+	}
+
 	@Test
 	void aFirstFrameThatIsNotAHelloIsRefused() {
 		try (RawProbe raw = new RawProbe(port)) {
