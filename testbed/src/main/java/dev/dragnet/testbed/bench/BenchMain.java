@@ -9,18 +9,25 @@ import java.util.Arrays;
 public final class BenchMain {
 
 	static final String USAGE = """
-			Usage: java -jar dragnet-testbed.jar whois-pacing|live-stream|serve|world [options]
+			Usage: java -jar dragnet-testbed.jar whois-pacing|whois-throughput|live-stream|serve|world [options]
 
 			whois-pacing: a bulk WHOIS request through the server and real probe processes to one fake
 			registry that limits each source address, as real ones do. Prints throughput beside the
 			bound (probes x allowed rate), error lines, and throttle notices returned as data.
 			%s
 
+			whois-throughput: Dragnet's own cost per WHOIS lookup. A bulk of distinct domains through the
+			server and real probe processes to a fake registry that answers at once and limits no one, with
+			the pace off, beside a direct client querying the same fake at the same concurrency; then the same
+			domains again (cache hits). Prints lookups/s, the ratio to the direct client, and CPU ms per lookup
+			of the server, its PostgreSQL, the probes and the benchmark's JVM.
+			%s
+
 			live-stream: the status page's event stream with a large fleet of simulated probes (real
 			WebSocket sessions). Prints the bytes per second one viewer receives at steady state and under
 			churn beside the bound (50 KB/s), and what one page of the probe table weighs.
 			%s
-			%s""".formatted(WhoisPacingBenchmark.Options.USAGE, LiveStreamBenchmark.Options.USAGE,
+			%s""".formatted(WhoisPacingBenchmark.Options.USAGE, WhoisThroughputBenchmark.Options.USAGE, LiveStreamBenchmark.Options.USAGE,
 					ServeFakes.USAGE);
 
 	private BenchMain() {
@@ -35,6 +42,8 @@ public final class BenchMain {
 		try {
 			switch (args[0]) {
 				case "whois-pacing" -> WhoisPacingBenchmark.run(WhoisPacingBenchmark.Options.parse(rest));
+				case "whois-throughput" -> WhoisThroughputBenchmark
+					.run(WhoisThroughputBenchmark.Options.parse(rest).ready());
 				case "live-stream" -> LiveStreamBenchmark.run(LiveStreamBenchmark.Options.parse(rest));
 				case "serve" -> ServeFakes.serve(rest);
 				case "world" -> ServeFakes.world(rest);

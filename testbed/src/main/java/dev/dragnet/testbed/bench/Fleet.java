@@ -39,11 +39,22 @@ final class Fleet implements AutoCloseable {
 
 	/** Starts the server with {@code properties} ({@code name=value}) and waits until it answers. */
 	static Fleet startServer(Path serverJar, Path workDir, List<String> properties) throws IOException, InterruptedException {
+		return startServer(serverJar, workDir, List.of(), properties);
+	}
+
+	/**
+	 * Starts the server with these JVM options (after {@code -Xmx1g}, so they may override it) and
+	 * {@code properties} ({@code name=value}), and waits until it answers.
+	 */
+	static Fleet startServer(Path serverJar, Path workDir, List<String> jvmOptions, List<String> properties)
+			throws IOException, InterruptedException {
 		Files.createDirectories(workDir);
 		Fleet fleet = new Fleet(workDir, freePort());
-		List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g", "-jar", serverJar.toString(),
-				"--server.port=" + fleet.port, "--dragnet.embedded-db.dir=" + workDir.resolve("postgres"),
-				"--dragnet.probes.tokens=" + PROBE_TOKEN, "--dragnet.admin.token=" + ADMIN_TOKEN));
+		List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g"));
+		command.addAll(jvmOptions);
+		command.addAll(List.of("-jar", serverJar.toString(), "--server.port=" + fleet.port,
+				"--dragnet.embedded-db.dir=" + workDir.resolve("postgres"), "--dragnet.probes.tokens=" + PROBE_TOKEN,
+				"--dragnet.admin.token=" + ADMIN_TOKEN));
 		properties.forEach((p) -> command.add("--" + p));
 		fleet.launch(command, "server.log");
 		fleet.awaitHttp("/actuator/health", Duration.ofMinutes(3));
@@ -85,6 +96,16 @@ final class Fleet implements AutoCloseable {
 
 	Path workDir() {
 		return this.workDir;
+	}
+
+	/** The server's process id. */
+	long serverPid() {
+		return this.processes.get(0).pid();
+	}
+
+	/** The probes' process ids, in the order they were started. */
+	List<Long> probePids() {
+		return this.processes.subList(1, this.processes.size()).stream().map(Process::pid).toList();
 	}
 
 	@Override

@@ -34,6 +34,12 @@ final class WhoisRecord {
 
 	private static final Pattern SPACE_RUN = Pattern.compile("\\s+");
 
+	private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[.:]+$");
+
+	private static final Pattern LEADING_DOTS_AND_SPACE = Pattern.compile("^[.\\s]+");
+
+	private static final Pattern LEADER_DOTS = Pattern.compile("^\\.{2,}\\s*");
+
 	private final List<Entry> entries;
 
 	private final List<String> lines;
@@ -190,12 +196,13 @@ final class WhoisRecord {
 
 	static String normaliseKey(String key) {
 		String k = key.strip().toLowerCase(Locale.ROOT).replace('_', ' ').replace('-', ' ');
-		k = k.replaceAll("[.:]+$", "").replaceAll("^[.\\s]+", "");
+		k = TRAILING_PUNCTUATION.matcher(k).replaceAll("");
+		k = LEADING_DOTS_AND_SPACE.matcher(k).replaceAll("");
 		return SPACE_RUN.matcher(k).replaceAll(" ").strip();
 	}
 
 	private static String cleanValue(String value) {
-		return value.strip().replaceAll("^\\.{2,}\\s*", "").strip();
+		return LEADER_DOTS.matcher(value.strip()).replaceAll("").strip();
 	}
 
 	List<Entry> entries() {
