@@ -49,7 +49,8 @@ class AlertLedger {
 
 	/**
 	 * Of the detections a round lists, those this instance mails: flapping notices always (they are about what this
-	 * instance saw), downs only when recorded here first and the probe is not effective anywhere.
+	 * instance saw), downs only when recorded here first and the probe is not effective on another instance (this
+	 * instance's own view of it is the round's: its row may not say INEFFECTIVE yet when the round ends).
 	 */
 	Mono<List<ProbeWatch.Detection>> claimDowns(List<ProbeWatch.Detection> listed) {
 		if (!this.status.isAvailable()) {
@@ -72,7 +73,8 @@ class AlertLedger {
 		return this.db.sql("""
 				INSERT INTO probe_alert (probe, down_at, reason, remote_address, reported_by)
 				SELECT :probe, :at, :reason, :address, :instance
-				WHERE NOT EXISTS (SELECT 1 FROM probe WHERE name = :probe AND state = 'EFFECTIVE')
+				WHERE NOT EXISTS (SELECT 1 FROM probe WHERE name = :probe AND state = 'EFFECTIVE'
+				                  AND instance_id IS DISTINCT FROM :instance)
 				ON CONFLICT (probe) DO NOTHING
 				RETURNING probe
 				""")
