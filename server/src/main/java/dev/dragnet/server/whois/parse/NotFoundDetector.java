@@ -33,6 +33,14 @@ final class NotFoundDetector {
 			Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
 
 	/**
+	 * Whether {@code text} says anywhere that a name is not registered: without such a phrase
+	 * {@link #registered} is never {@code false}, so an answer without one needs no parse to be known a record.
+	 */
+	static boolean saysNotFound(String text) {
+		return NOT_FOUND.matcher(text).find();
+	}
+
+	/**
 	 * {@code true} when the answer carries registration data, {@code null} when it says the name is reserved,
 	 * blocked or premium, {@code false} when it says the name is not registered, else {@code true} when it
 	 * carries weaker signs of a record (statuses, a holder) and {@code null} when it says nothing either way.

@@ -77,7 +77,9 @@ public final class WhoisResponseClassifier {
 		if (throttled.find()) {
 			return new Classification(Kind.THROTTLED, retryAfter(head), lineAround(head, throttled.start()));
 		}
-		if (text.length() <= HEAD_CHARS
+		// Parsed only when it says "not found" somewhere (a not-found answer is short): a record that does not say
+		// so is data without the cost of a second parse (the lookup parses it once more for its caller).
+		if (text.length() <= HEAD_CHARS && NotFoundDetector.saysNotFound(text)
 				&& Boolean.FALSE.equals(this.parser.parse("invalid.invalid", server, text).registered())) {
 			return new Classification(Kind.NOT_FOUND, null, null);
 		}
