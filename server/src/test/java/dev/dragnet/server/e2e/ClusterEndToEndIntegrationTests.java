@@ -154,6 +154,10 @@ class ClusterEndToEndIntegrationTests {
 		RunningServer holder = instanceOf(this.a, "on-both").equals(instanceId(this.a)) ? this.a : this.b;
 		RunningServer survivor = (holder == this.a) ? this.b : this.a;
 		String stranded = (holder == this.a) ? "on-a" : "on-b";
+		// The campaign's end is mailed too: let it arrive before counting the mails the stop gives rise to.
+		await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+			.until(() -> Arrays.stream(this.smtp.getReceivedMessages()).map(ClusterEndToEndIntegrationTests::subject)
+				.anyMatch((subject) -> subject.contains("'cluster' is done")));
 		this.smtp.purgeEmailFromAllMailboxes();
 		holder.stopServerOnly();
 		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
