@@ -86,6 +86,9 @@ class BlockWork implements CampaignFrames {
 			HeldBlocks held, CampaignEvents events, CampaignMetrics metrics, SourceRestBook rests,
 			DatabaseStatus status, DeferredLeaseChanges deferred, CampaignSpotChecks checks, ClusterEvents cluster) {
 		this.cluster = cluster;
+		// A campaign started or ended on another instance: this one tells its own probes, so that they pull blocks at
+		// once rather than at their next periodic ask.
+		cluster.on(CAMPAIGN_EVENT, (event) -> announceHere(Long.parseLong(event.subject()), event.detail()));
 		this.status = status;
 		this.deferred = deferred;
 		this.checks = checks;

@@ -1,6 +1,11 @@
 package dev.dragnet.server.cluster;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import dev.dragnet.server.db.DatabaseStatus;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
@@ -16,7 +21,6 @@ import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.util.retry.Retry;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -50,7 +54,8 @@ public class ClusterEvents implements SmartLifecycle {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
-	private final Sinks.Many<Event> received = Sinks.many().multicast().directBestEffort();
+	/** What to do with each kind of event another instance sends; registered by the features at construction. */
+	private final Map<String, List<Consumer<Event>>> handlers = new ConcurrentHashMap<>();
 
 	private volatile @Nullable Disposable listening;
 
@@ -79,9 +84,12 @@ public class ClusterEvents implements SmartLifecycle {
 			});
 	}
 
-	/** Events of {@code kind} sent by other instances, from now on. */
-	public Flux<Event> received(String kind) {
-		return this.received.asFlux().filter((event) -> event.kind().equals(kind)).onBackpressureBuffer(256);
+	/**
+	 * Calls {@code handler} with every event of {@code kind} another instance sends, on the thread that reads the
+	 * notifications: it must not block. A handler that fails is logged and the others still run.
+	 */
+	public void on(String kind, Consumer<Event> handler) {
+		this.handlers.computeIfAbsent(kind, (k) -> new CopyOnWriteArrayList<>()).add(handler);
 	}
 
 	@Override
@@ -92,11 +100,19 @@ public class ClusterEvents implements SmartLifecycle {
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(15))
 				.doBeforeRetry((signal) -> logger.debug("listening for cluster events again after: {}",
 						signal.failure().toString())))
-			.subscribe((event) -> {
-				synchronized (this.received) {
-					this.received.tryEmitNext(event);
-				}
-			}, (ex) -> logger.error("cluster events stopped: {}", ex.toString()));
+			.subscribe(this::dispatch, (ex) -> logger.error("cluster events stopped: {}", ex.toString()));
+	}
+
+	private void dispatch(Event event) {
+		for (Consumer<Event> handler : this.handlers.getOrDefault(event.kind(), List.of())) {
+			try {
+				handler.accept(event);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("a {} event from instance {} could not be handled: {}", event.kind(), event.from(),
+						ex.toString());
+			}
+		}
 	}
 
 	private Flux<Event> listen(Connection connection) {

@@ -43,14 +43,16 @@ public class ProbeTrust {
 	/** When any probe last answered a task well: failures only count while others succeed. */
 	private final Map<String, Instant> lastSuccess = new ConcurrentHashMap<>();
 
-	private final ObjectProvider<ClusterEvents> cluster;
+	private final ClusterEvents cluster;
 
 	/** The cluster event that carries a trust decision to the instance holding the probe's session. */
 	static final String TRUST_EVENT = "trust";
 
 	ProbeTrust(ProbeCredentials credentials, ProbeRegistry registry, ProbeProperties properties,
-			ObjectProvider<Clock> clock, ObjectProvider<CampaignFrames> campaigns, ObjectProvider<ClusterEvents> cluster) {
+			ObjectProvider<Clock> clock, ObjectProvider<CampaignFrames> campaigns, ClusterEvents cluster) {
 		this.cluster = cluster;
+		// A revocation, release or quarantine decided on another instance, for a session that may be on this one.
+		cluster.on(TRUST_EVENT, (event) -> decidedElsewhere(event.subject(), event.detail()));
 		this.campaigns = campaigns;
 		this.credentials = credentials;
 		this.registry = registry;
@@ -196,10 +198,7 @@ public class ProbeTrust {
 
 	/** Tells the other instances, one of which may hold the probe's session. */
 	private void tellOthers(String name, String decision) {
-		ClusterEvents events = this.cluster.getIfAvailable();
-		if (events != null) {
-			events.publish(TRUST_EVENT, name, decision).subscribe();
-		}
+		this.cluster.publish(TRUST_EVENT, name, decision).subscribe();
 	}
 
 	private boolean othersSucceededSince(String name, @Nullable Instant since) {

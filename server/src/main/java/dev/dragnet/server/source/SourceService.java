@@ -16,11 +16,9 @@ import io.r2dbc.postgresql.codec.Json;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
  * go to probes as data: after each welcome, and to every connected probe when one changes.
  */
 @Service
-public class SourceService implements SmartLifecycle {
+public class SourceService {
 
 	private static final Logger logger = LoggerFactory.getLogger(SourceService.class);
 
@@ -45,8 +43,6 @@ public class SourceService implements SmartLifecycle {
 
 	private final ClusterEvents cluster;
 
-	private volatile @Nullable Disposable relaying;
-
 	/** The cluster event that says the source definitions changed ({@link ClusterEvents}). */
 	static final String SOURCES_EVENT = "sources";
 
@@ -54,33 +50,15 @@ public class SourceService implements SmartLifecycle {
 		this.db = db;
 		this.registry = registry;
 		this.cluster = cluster;
+		// When another instance stored a source, this one sends the new list to its own probes.
+		cluster.on(SOURCES_EVENT, (event) -> sourceList().subscribe((list) -> {
+			logger.info("source {} changed on instance {}; sending {} source(s) to the probes here", event.subject(),
+					event.from(), list.sources().size());
+			this.registry.broadcast(Protocol.CAPABILITY_REVERSE_IP, list);
+		}, (ex) -> logger.warn("could not read the sources after a change on instance {}: {}", event.from(),
+				ex.toString())));
 	}
 
-	/** When another instance stored a source, this one sends the new list to its own probes. */
-	@Override
-	public void start() {
-		this.relaying = this.cluster.received(SOURCES_EVENT)
-			.concatMap((event) -> sourceList().doOnNext((list) -> {
-				logger.info("source {} changed on instance {}; sending {} source(s) to the probes here", event.subject(),
-						event.from(), list.sources().size());
-				this.registry.broadcast(Protocol.CAPABILITY_REVERSE_IP, list);
-			}).onErrorResume((ex) -> Mono.empty()))
-			.subscribe();
-	}
-
-	@Override
-	public void stop() {
-		Disposable running = this.relaying;
-		if (running != null) {
-			running.dispose();
-		}
-		this.relaying = null;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.relaying != null;
-	}
 
 	/** Every enabled source, by name. */
 	public Flux<SourceDefinition> sources() {
