@@ -4,9 +4,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
+import dev.dragnet.server.db.Batcher;
 import dev.dragnet.server.db.Chore;
 import dev.dragnet.server.db.DatabaseFailures;
 import dev.dragnet.server.db.DatabaseStatus;
@@ -32,6 +37,15 @@ class WhoisCache {
 	private static final TypeReference<List<Hop>> HOPS = new TypeReference<>() {
 	};
 
+	/** Most reads or writes in one statement. */
+	private static final int BATCH = 256;
+
+	/** Most reads or writes waiting for a statement; one more is skipped, as when the database is away. */
+	private static final int QUEUED = 8192;
+
+	/** Statements of each kind under way at once. */
+	private static final int IN_FLIGHT = 2;
+
 	/** The advisory lock of the purge, so that one server instance purges at a time ("whois_cache" in ASCII). */
 	private static final long PURGE_LOCK = 0x77686f69735fL;
 
@@ -43,20 +57,28 @@ class WhoisCache {
 
 	private final DatabaseStatus status;
 
+	/** Reads of lookups under way at once go as one statement (group commit, {@link Batcher}). */
+	private final Batcher<Key, Cached> reads;
+
+	/** Writes likewise: one statement stores every answer that finished during the last one. */
+	private final Batcher<Stored, Boolean> writes;
+
 	WhoisCache(DatabaseClient db, WhoisProperties properties, DatabaseStatus status) {
 		this.db = db;
 		this.ttl = properties.cacheTtl();
 		this.status = status;
+		this.reads = new Batcher<>(this::select, BATCH, QUEUED, IN_FLIGHT);
+		this.writes = new Batcher<>(this::upsert, BATCH, QUEUED, IN_FLIGHT);
 	}
 
 	/** A stored answer younger than the TTL, or empty; {@link DatabaseUnavailableException} when skipped. */
 	Mono<Cached> find(Key key) {
-		return guarded("the WHOIS cache is not read", Mono.defer(() -> select(key)));
+		return guarded("the WHOIS cache is not read", this.reads.submit(key));
 	}
 
 	/** Stores an answer; {@link DatabaseUnavailableException} when the write is dropped. */
 	Mono<Void> store(Key key, Cached answer) {
-		return guarded("the WHOIS cache is not written", Mono.defer(() -> upsert(key, answer)));
+		return guarded("the WHOIS cache is not written", this.writes.submit(new Stored(key, answer))).then();
 	}
 
 	/**
@@ -76,45 +98,79 @@ class WhoisCache {
 	}
 
 	private <T> Mono<T> guarded(String what, Mono<T> use) {
-		if (!this.status.isAvailable()) {
-			return Mono.error(() -> this.status.unavailable(what, null));
-		}
-		return use.timeout(this.status.optionalTimeout()).onErrorMap((ex) -> {
-			this.status.failed(ex);
-			return (ex instanceof TimeoutException || DatabaseFailures.isUnavailable(ex))
-					? this.status.unavailable(what, ex) : ex;
+		return Mono.defer(() -> {
+			if (!this.status.isAvailable()) {
+				return Mono.error(() -> this.status.unavailable(what, null));
+			}
+			return use.timeout(this.status.optionalTimeout()).onErrorMap((ex) -> {
+				if (ex instanceof Batcher.Overflow) {
+					// The database keeps up with nothing: as good as away for this lookup, which goes on without.
+					return this.status.unavailable(what, ex);
+				}
+				this.status.failed(ex);
+				return (ex instanceof TimeoutException || DatabaseFailures.isUnavailable(ex))
+						? this.status.unavailable(what, ex) : ex;
+			});
 		});
 	}
 
-	private Mono<Cached> select(Key key) {
+	/** One statement for a batch of reads: each key's answer younger than the TTL. */
+	private Mono<Map<Key, Cached>> select(List<Key> keys) {
+		Key[] distinct = new LinkedHashSet<>(keys).toArray(Key[]::new);
 		return this.db.sql("""
-				SELECT source, hops, fetched_at FROM whois_cache
-				WHERE domain = :domain AND server = :server AND policy = :policy AND fetched_at > :oldest
+				SELECT k.i, c.source, c.hops, c.fetched_at
+				FROM UNNEST(:domains::text[], :servers::text[], :policies::text[]) WITH ORDINALITY AS k(domain, server, policy, i)
+				JOIN whois_cache c ON c.domain = k.domain AND c.server = k.server AND c.policy = k.policy
+				WHERE c.fetched_at > :oldest
 				""")
-			.bind("domain", key.domain())
-			.bind("server", key.server())
-			.bind("policy", key.policy().name())
+			.bind("domains", Stream.of(distinct).map(Key::domain).toArray(String[]::new))
+			.bind("servers", Stream.of(distinct).map(Key::server).toArray(String[]::new))
+			.bind("policies", Stream.of(distinct).map((key) -> key.policy().name()).toArray(String[]::new))
 			.bind("oldest", OffsetDateTime.now(ZoneOffset.UTC).minus(this.ttl))
-			.map((row) -> new Cached(row.get("source", String.class),
-					this.json.readValue(row.get("hops", Json.class).asString(), HOPS),
-					row.get("fetched_at", OffsetDateTime.class).toInstant()))
-			.one();
+			.map((row) -> Map.entry(distinct[row.get("i", Long.class).intValue() - 1],
+					new Cached(row.get("source", String.class),
+							this.json.readValue(row.get("hops", Json.class).asString(), HOPS),
+							row.get("fetched_at", OffsetDateTime.class).toInstant())))
+			.all()
+			.collectMap(Map.Entry::getKey, Map.Entry::getValue)
+			.timeout(this.status.optionalTimeout());
 	}
 
-	private Mono<Void> upsert(Key key, Cached answer) {
+	/**
+	 * One statement for a batch of writes. A stored answer is replaced only by a younger one, so batches that run at
+	 * once may end in any order; a key written twice in one batch keeps its younger answer (one statement may not
+	 * update a row twice).
+	 */
+	private Mono<Map<Stored, Boolean>> upsert(List<Stored> batch) {
+		Map<Key, Cached> latest = new LinkedHashMap<>();
+		for (Stored stored : batch) {
+			latest.merge(stored.key(), stored.answer(),
+					(old, young) -> young.fetchedAt().isBefore(old.fetchedAt()) ? old : young);
+		}
+		List<Key> keys = List.copyOf(latest.keySet());
+		List<Cached> answers = List.copyOf(latest.values());
 		return this.db.sql("""
 				INSERT INTO whois_cache (domain, server, policy, source, hops, fetched_at)
-				VALUES (:domain, :server, :policy, :source, :hops, :fetched)
+				SELECT t.domain, t.server, t.policy, t.source, t.hops::jsonb, t.fetched::timestamptz
+				FROM UNNEST(:domains::text[], :servers::text[], :policies::text[], :sources::text[], :hops::text[],
+				            :fetched::text[]) AS t(domain, server, policy, source, hops, fetched)
 				ON CONFLICT (domain, server, policy) DO UPDATE SET source = EXCLUDED.source, hops = EXCLUDED.hops,
 				    fetched_at = EXCLUDED.fetched_at
+				WHERE whois_cache.fetched_at <= EXCLUDED.fetched_at
 				""")
-			.bind("domain", key.domain())
-			.bind("server", key.server())
-			.bind("policy", key.policy().name())
-			.bind("source", answer.source())
-			.bind("hops", Json.of(this.json.writeValueAsString(answer.hops())))
-			.bind("fetched", answer.fetchedAt().atOffset(ZoneOffset.UTC))
-			.then();
+			.bind("domains", keys.stream().map(Key::domain).toArray(String[]::new))
+			.bind("servers", keys.stream().map(Key::server).toArray(String[]::new))
+			.bind("policies", keys.stream().map((key) -> key.policy().name()).toArray(String[]::new))
+			.bind("sources", answers.stream().map(Cached::source).toArray(String[]::new))
+			.bind("hops", answers.stream().map((answer) -> this.json.writeValueAsString(answer.hops())).toArray(String[]::new))
+			.bind("fetched", answers.stream().map((answer) -> answer.fetchedAt().toString()).toArray(String[]::new))
+			.then()
+			.timeout(this.status.optionalTimeout())
+			.thenReturn(Map.of());
+	}
+
+	/** An answer to store under its key. */
+	private record Stored(Key key, Cached answer) {
 	}
 
 	/** What a cached answer is filed under. */
