@@ -1,9 +1,10 @@
 package dev.dragnet.server.whois.parse;
 
-import java.util.List;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
+
+import static dev.dragnet.server.whois.parse.Phrases.phrase;
 
 /**
  * Tells "registered", "not registered" and "neither" apart from an answer's wording. The phrases are those
@@ -13,31 +14,41 @@ import org.jspecify.annotations.Nullable;
  */
 final class NotFoundDetector {
 
-	private static final Pattern NOT_FOUND = Pattern.compile(String.join("|", List.of("no match(?:es)? for",
-			"^[\\s%#]*no match\\b", "no data was found", "no match!!", "not found", "no data found", "status:\\s*free\\b",
-			"status:\\s*available\\b", "status:\\s*not registered", "no entries found",
-			"is available for (?:registration|purchase)", "the queried object does not exist", "no object found",
-			"object does not exist", "does not exist in (?:the )?database", "\\bnot registered\\b",
-			"has not been registered", "is not registered", "no matching record", "\\bno existe\\b",
-			"no se encuentra registrad[oa]", "^\\s*available:\\s*yes", "^\\s*available\\s*$", "\\bis free\\s*$",
-			"\\bnothing found\\b", "no information available", "not known in", "^\\s*no found\\s*$",
-			"object_not_found", "nincs találat", "등록되어 있지 않습니다", "domain status:\\s*available",
-			"^\\s*domain status:\\s*free", "no such domain", "domain unknown", "^\\s*free\\s*$")),
-			Pattern.CASE_INSENSITIVE | Pattern.MULTILINE | Pattern.UNICODE_CASE);
+	static final Phrases NOT_FOUND = Phrases.of(Pattern.MULTILINE | Pattern.UNICODE_CASE,
+			phrase("no match", "no match(?:es)? for"), phrase("no match", "^[\\s%#]*no match\\b"),
+			phrase("no data", "no data was found"), phrase("no match", "no match!!"), phrase("not found", "not found"),
+			phrase("no data", "no data found"), phrase("free", "status:\\s*free\\b"),
+			phrase("available", "status:\\s*available\\b"), phrase("not registered", "status:\\s*not registered"),
+			phrase("no entries", "no entries found"), phrase("available", "is available for (?:registration|purchase)"),
+			phrase("not exist", "the queried object does not exist"), phrase("no object", "no object found"),
+			phrase("not exist", "object does not exist"), phrase("not exist", "does not exist in (?:the )?database"),
+			phrase("not registered", "\\bnot registered\\b"), phrase("not been registered", "has not been registered"),
+			phrase("not registered", "is not registered"), phrase("no match", "no matching record"),
+			phrase("no existe", "\\bno existe\\b"), phrase("no se encuentra", "no se encuentra registrad[oa]"),
+			phrase("available", "^\\s*available:\\s*yes"), phrase("available", "^\\s*available\\s*$"),
+			phrase("free", "\\bis free\\s*$"), phrase("nothing found", "\\bnothing found\\b"),
+			phrase("available", "no information available"), phrase("not known", "not known in"),
+			phrase("no found", "^\\s*no found\\s*$"), phrase("object_not_found", "object_not_found"),
+			phrase("nincs", "nincs találat"), phrase("등록되어", "등록되어 있지 않습니다"),
+			phrase("available", "domain status:\\s*available"), phrase("free", "^\\s*domain status:\\s*free"),
+			phrase("no such domain", "no such domain"), phrase("domain unknown", "domain unknown"),
+			phrase("free", "^\\s*free\\s*$"));
 
-	private static final Pattern RESERVED = Pattern.compile(String.join("|",
-			List.of("^\\s*reserved\\b", "\\breserved by\\b", "\\b(?:is|been|name is) reserved\\b",
-					"status:\\s*(?:reserved|blocked|premium|prohibited)", "\\breserved (?:domain|name|word)",
-					"\\b(?:is|been) blocked\\b", "\\bblocked (?:domain|name)\\b", "\\bpremium (?:domain|name)\\b",
-					"\\bis a premium\\b", "cannot be registered", "not available for registration")),
-			Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
+	static final Phrases RESERVED = Phrases.of(Pattern.MULTILINE, phrase("reserved", "^\\s*reserved\\b"),
+			phrase("reserved by", "\\breserved by\\b"), phrase("reserved", "\\b(?:is|been|name is) reserved\\b"),
+			phrase("status:", "status:\\s*(?:reserved|blocked|premium|prohibited)"),
+			phrase("reserved ", "\\breserved (?:domain|name|word)"), phrase("blocked", "\\b(?:is|been) blocked\\b"),
+			phrase("blocked ", "\\bblocked (?:domain|name)\\b"), phrase("premium ", "\\bpremium (?:domain|name)\\b"),
+			phrase("is a premium", "\\bis a premium\\b"), phrase("cannot be registered", "cannot be registered"),
+			phrase("not available for registration", "not available for registration"));
 
 	/**
 	 * Whether {@code text} says anywhere that a name is not registered: without such a phrase
 	 * {@link #registered} is never {@code false}, so an answer without one needs no parse to be known a record.
+	 * {@code folded} is {@code text} folded by {@link Phrases#fold}.
 	 */
-	static boolean saysNotFound(String text) {
-		return NOT_FOUND.matcher(text).find();
+	static boolean saysNotFound(String text, String folded) {
+		return NOT_FOUND.foundIn(text, folded);
 	}
 
 	/**
@@ -52,10 +63,11 @@ final class NotFoundDetector {
 		if (strongData) {
 			return true;
 		}
-		if (RESERVED.matcher(text).find()) {
+		String folded = Phrases.fold(text);
+		if (RESERVED.foundIn(text, folded)) {
 			return null;
 		}
-		if (NOT_FOUND.matcher(text).find()) {
+		if (NOT_FOUND.foundIn(text, folded)) {
 			return false;
 		}
 		return weakData ? Boolean.TRUE : null;

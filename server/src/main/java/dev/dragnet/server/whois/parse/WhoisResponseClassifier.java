@@ -1,11 +1,12 @@
 package dev.dragnet.server.whois.parse;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
+
+import static dev.dragnet.server.whois.parse.Phrases.phrase;
 
 /**
  * Tells what kind of answer a WHOIS server sent: data, "not found", a throttling message, or nothing. A
@@ -21,33 +22,44 @@ import org.jspecify.annotations.Nullable;
  */
 public final class WhoisResponseClassifier {
 
-	private static final Pattern THROTTLED = Pattern.compile(String.join("|", List.of(
+	static final Phrases THROTTLED = Phrases.of(Pattern.MULTILINE,
 			// generic
-			"limit exceeded", "quota exceeded", "exceeded (?:your|the) (?:query |request |lookup )?(?:quota|limit)",
-			"server too busy", "exceeded the maximum allowable", "exceeded your query limit",
-			"^[\\s%#:-]*excessive (?:querying|queries|use)\\b", "query limit controls",
-			"maximum daily connection limit reached", "maximum query rate reached",
-			"number of allowed queries exceeded", "^[\\s%#:-]*too many (?:requests|queries|connections)",
-			"rate limit is maxed", "slow down and try again",
+			phrase("exceeded", "limit exceeded"), phrase("exceeded", "quota exceeded"),
+			phrase("exceeded", "exceeded (?:your|the) (?:query |request |lookup )?(?:quota|limit)"),
+			phrase("too busy", "server too busy"), phrase("exceeded", "exceeded the maximum allowable"),
+			phrase("exceeded", "exceeded your query limit"),
+			phrase("excessive", "^[\\s%#:-]*excessive (?:querying|queries|use)\\b"),
+			phrase("limit controls", "query limit controls"),
+			phrase("limit reached", "maximum daily connection limit reached"),
+			phrase("rate reached", "maximum query rate reached"),
+			phrase("exceeded", "number of allowed queries exceeded"),
+			phrase("too many", "^[\\s%#:-]*too many (?:requests|queries|connections)"),
+			phrase("maxed", "rate limit is maxed"), phrase("slow down", "slow down and try again"),
 			// PIR, DENIC, CZ.NIC, MarkMonitor
-			"whois limit exceeded", "access control limit", "connection limit exceeded",
-			"exceeded your quota of queries",
+			phrase("exceeded", "whois limit exceeded"), phrase("access control", "access control limit"),
+			phrase("exceeded", "connection limit exceeded"), phrase("exceeded", "exceeded your quota of queries"),
 			// DNS Belgium, NASK, SIDN, EURid, Nominet
-			"grace period of \\d+ seconds?", "maximum queries per (?:hour|minute|day) reached",
-			"^\\s*-3:\\s*ip address blocked", "request limit exceeded", "only \\d+ requests? per second allowed",
-			"whois-limit exceeded", "maximum number of requests per (?:second|minute|hour|day) exceeded",
-			"still in grace period", "query quota for .* has been exceeded",
+			phrase("grace period", "grace period of \\d+ seconds?"),
+			phrase("maximum queries per", "maximum queries per (?:hour|minute|day) reached"),
+			phrase("ip address blocked", "^\\s*-3:\\s*ip address blocked"), phrase("exceeded", "request limit exceeded"),
+			phrase("per second allowed", "only \\d+ requests? per second allowed"),
+			phrase("exceeded", "whois-limit exceeded"),
+			phrase("exceeded", "maximum number of requests per (?:second|minute|hour|day) exceeded"),
+			phrase("grace period", "still in grace period"), phrase("exceeded", "query quota for .* has been exceeded"),
 			// InternetNZ, ZACR, .xxx, several ccTLDs on one platform
-			"query_status:\\s*440 request denied", "please go away for \\d+ seconds?",
-			"whois query rate limit exceeded", "^\\s*your request could not be performed\\.?\\s*$",
-			"lookup quota exceeded",
+			phrase("request denied", "query_status:\\s*440 request denied"),
+			phrase("go away for", "please go away for \\d+ seconds?"),
+			phrase("exceeded", "whois query rate limit exceeded"),
+			phrase("could not be performed", "^\\s*your request could not be performed\\.?\\s*$"),
+			phrase("exceeded", "lookup quota exceeded"),
 			// GoDaddy, RIPE
-			"try again after:?\\s*\\d+(?:\\.\\d+)?[hms]", "blacklisted: you have exceeded", "%error:201: access denied",
-			"%error:306: connections exceeded",
+			phrase("try again after", "try again after:?\\s*\\d+(?:\\.\\d+)?[hms]"),
+			phrase("exceeded", "blacklisted: you have exceeded"), phrase("access denied", "%error:201: access denied"),
+			phrase("exceeded", "%error:306: connections exceeded"),
 			// Chinese registries, HKIRC
-			"queried interval is too short", "the query frequency too fast", "query frequency is too fast",
-			"please maintain at least \\d+-second time")),
-			Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
+			phrase("too short", "queried interval is too short"), phrase("too fast", "the query frequency too fast"),
+			phrase("too fast", "query frequency is too fast"),
+			phrase("please maintain", "please maintain at least \\d+-second time"));
 
 	private static final Pattern WAIT_SECONDS = Pattern.compile(
 			"(?:\\bin|wait|grace period of|go away for|replenished in|at least)\\s+(\\d{1,6})(?:\\s*-\\s*|\\s+)seconds?",
@@ -73,13 +85,14 @@ public final class WhoisResponseClassifier {
 		// Throttle and not-found notices are short and come first; a long answer is a record. Looking at the
 		// head only keeps the cost flat whatever a server sends (answers may reach the byte cap).
 		String head = (text.length() > HEAD_CHARS) ? text.substring(0, HEAD_CHARS) : text;
-		Matcher throttled = THROTTLED.matcher(head);
-		if (throttled.find()) {
+		String folded = Phrases.fold(head);
+		Matcher throttled = THROTTLED.find(head, folded);
+		if (throttled != null) {
 			return new Classification(Kind.THROTTLED, retryAfter(head), lineAround(head, throttled.start()));
 		}
 		// Parsed only when it says "not found" somewhere (a not-found answer is short): a record that does not say
 		// so is data without the cost of a second parse (the lookup parses it once more for its caller).
-		if (text.length() <= HEAD_CHARS && NotFoundDetector.saysNotFound(text)
+		if (text.length() <= HEAD_CHARS && NotFoundDetector.saysNotFound(head, folded)
 				&& Boolean.FALSE.equals(this.parser.parse("invalid.invalid", server, text).registered())) {
 			return new Classification(Kind.NOT_FOUND, null, null);
 		}
