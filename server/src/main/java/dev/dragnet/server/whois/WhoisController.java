@@ -83,7 +83,8 @@ class WhoisController {
 			@RequestParam(required = false) @Nullable String server,
 			@RequestParam(required = false) @Nullable String policy, @RequestParam(defaultValue = "false") boolean fresh,
 			@RequestParam(required = false) @Nullable String maxWait) {
-		return waiting(maxWait, () -> this.whois.lookup(request(domain, server, policy, fresh)))
+		// Parsed here, off the event loops (lookups end on the parallel scheduler), not while the JSON is written.
+		return waiting(maxWait, () -> this.whois.lookup(request(domain, server, policy, fresh)).doOnNext(WhoisLookup::parsed))
 			.map((lookup) -> ResponseEntity.ok().header(CACHE_HEADER, lookup.cacheUse()).body(lookup));
 	}
 

@@ -193,7 +193,7 @@ public class WhoisService {
 			Instant fetchedAt) {
 		Hop first = hops.get(0);
 		return new WhoisLookup(domain, DomainNames.toUnicode(domain), source, first.server(), first.query(),
-				first.probe(), elapsed, first.outcome(), first.text(), parse(domain, source, hops), hops, first.attempts(),
+				first.probe(), elapsed, first.outcome(), first.text(), new WhoisLookup.Parse(() -> parse(domain, source, hops)), hops, first.attempts(),
 				cached, fetchedAt, false);
 	}
 
