@@ -66,7 +66,7 @@ class WhoisController {
 		int colon = spec.indexOf(':');
 		String domain = (colon < 0) ? spec : spec.substring(0, colon);
 		String server = (colon < 0) ? null : spec.substring(colon + 1);
-		return waiting(maxWait, () -> this.whois.lookup(request(domain, server, policy, fresh)))
+		return waiting(maxWait, () -> this.whois.lookupRaw(request(domain, server, policy, fresh)))
 			.map((lookup) -> ResponseEntity.ok()
 				.contentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8))
 				.header("Dragnet-Probe", lookup.probe())
@@ -83,8 +83,7 @@ class WhoisController {
 			@RequestParam(required = false) @Nullable String server,
 			@RequestParam(required = false) @Nullable String policy, @RequestParam(defaultValue = "false") boolean fresh,
 			@RequestParam(required = false) @Nullable String maxWait) {
-		// Parsed here, off the event loops (lookups end on the parallel scheduler), not while the JSON is written.
-		return waiting(maxWait, () -> this.whois.lookup(request(domain, server, policy, fresh)).doOnNext(WhoisLookup::parsed))
+		return waiting(maxWait, () -> this.whois.lookup(request(domain, server, policy, fresh)))
 			.map((lookup) -> ResponseEntity.ok().header(CACHE_HEADER, lookup.cacheUse()).body(lookup));
 	}
 

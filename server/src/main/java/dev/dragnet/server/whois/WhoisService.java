@@ -66,35 +66,61 @@ public class WhoisService {
 		return lookup(new WhoisRequest(domain, server, LookupPolicy.AUTO, false));
 	}
 
-	/** Looks a domain up as the request says. Errors are {@link dev.dragnet.server.web.ProblemException}s. */
+	/**
+	 * Looks a domain up as the request says, its answer parsed. Errors are
+	 * {@link dev.dragnet.server.web.ProblemException}s.
+	 */
 	public Mono<WhoisLookup> lookup(WhoisRequest request) {
+		return lookup(request, true);
+	}
+
+	/**
+	 * Looks a domain up as the request says, for a caller that wants the raw answer only: the answer is not parsed
+	 * unless {@link WhoisLookup#parsed()} is called.
+	 */
+	public Mono<WhoisLookup> lookupRaw(WhoisRequest request) {
+		return lookup(request, false);
+	}
+
+	/**
+	 * A lookup; with {@code parse}, its answer is parsed as the lookup ends, on the parallel scheduler (CPU work of up
+	 * to some milliseconds: not for the event loop that later writes the answer out).
+	 */
+	private Mono<WhoisLookup> lookup(WhoisRequest request, boolean parse) {
 		return Mono.fromCallable(() -> DomainNames.normalise(request.domain())).flatMap((domain) -> {
 			WhoisServerAddress server = (request.server() == null || request.server().isBlank()) ? null
 					: WhoisServerAddress.parse(request.server());
 			LookupPolicy policy = (server != null) ? LookupPolicy.WHOIS : request.policy();
 			WhoisCache.Key key = WhoisCache.Key.of(domain, server, policy);
-			Mono<WhoisLookup> fetched = Mono.defer(() -> fetch(domain, server, policy, key));
+			Mono<WhoisLookup> fetched = Mono.defer(() -> fetch(domain, server, policy, key, parse));
 			if (request.fresh()) {
 				return fetched.contextWrite(Lane.freshOnly());
 			}
 			return this.cache.find(key)
 				.publishOn(Schedulers.parallel())
-				.map((hit) -> assemble(domain, hit.source(), hit.hops(), 0, true, hit.fetchedAt()))
+				.map((hit) -> parsedIf(parse, assemble(domain, hit.source(), hit.hops(), 0, true, hit.fetchedAt())))
 				.onErrorResume((ex) -> cacheSkipped(domain, ex, fetched))
 				.switchIfEmpty(fetched);
 		});
 	}
 
 	private Mono<WhoisLookup> fetch(String domain, @Nullable WhoisServerAddress server, LookupPolicy policy,
-			WhoisCache.Key key) {
+			WhoisCache.Key key, boolean parse) {
 		long started = this.clock.millis();
 		Instant fetchedAt = this.clock.instant();
 		// Parsing is CPU work of up to some milliseconds for a large answer: keep it off the event loops.
 		return hops(domain, server, policy).publishOn(Schedulers.parallel()).flatMap((answer) -> {
-			WhoisLookup lookup = assemble(domain, answer.source(), answer.hops(), this.clock.millis() - started, false,
-					fetchedAt);
+			WhoisLookup lookup = parsedIf(parse, assemble(domain, answer.source(), answer.hops(),
+					this.clock.millis() - started, false, fetchedAt));
 			return store(key, answer, fetchedAt, lookup);
 		});
+	}
+
+	private static WhoisLookup parsedIf(boolean parse, WhoisLookup lookup) {
+		if (parse) {
+			lookup.parsed();
+		}
+		return lookup;
 	}
 
 	/** The cache could not be read: the lookup goes on as on a miss, and says so. */

@@ -79,9 +79,7 @@ class BulkService {
 			return Mono.just(BulkAnswer.of(line, BulkError.of((refused != null) ? refused
 					: new BulkProblems.BadLine("the line asks for no lookup"))));
 		}
-		// Parsed as the lookup ends, on the parallel scheduler: not on an event loop while the answer is written.
-		return lookup(query).doOnNext(WhoisLookup::parsed)
-			.map((result) -> BulkAnswer.of(line, result))
+		return lookup(query).map((result) -> BulkAnswer.of(line, result))
 			.onErrorResume((ex) -> Mono.just(BulkAnswer.of(line, error(line, requestId, ex))));
 	}
 

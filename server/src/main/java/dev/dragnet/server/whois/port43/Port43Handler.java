@@ -109,7 +109,7 @@ final class Port43Handler implements BiFunction<NettyInbound, NettyOutbound, Pub
 			return this.network.asn(object, query.server()).map(NetworkLookup::text);
 		}
 		return this.whois
-			.lookup(new WhoisRequest(object, query.server(), this.whoisProperties.defaultPolicy(), false))
+			.lookupRaw(new WhoisRequest(object, query.server(), this.whoisProperties.defaultPolicy(), false))
 			.map(WhoisText::render);
 	}
 
