@@ -54,9 +54,10 @@ class BulkService {
 	 * @param client who asks: all of one client's bulk requests share one lane, one turn in the round robin
 	 */
 	Flux<BulkAnswer> answer(Flux<DataBuffer> body, BulkFormat format, String requestId, String client) {
-		return lines(body).<ParsedLine>handle((line, sink) -> this.parser.parse(line, format).ifPresent(sink::next))
-			// prefetch 1: an inner is a single lookup, and no more than one answer per lookup should wait
-			.flatMap((line) -> answer(line, requestId), this.properties.concurrency(), 1)
+		Flux<ParsedLine> parsed = lines(body)
+			.handle((line, sink) -> this.parser.parse(line, format).ifPresent(sink::next));
+		// A flatMap this wide costs a scan of every lookup under way each time one ends: WideMerge does not.
+		return WideMerge.merge(parsed, (line) -> answer(line, requestId), this.properties.concurrency())
 			// Every line waits in the bulk lanes of the scheduler: behind interactive lookups, round robin
 			// with other clients' bulk requests, and never failed for waiting.
 			.contextWrite(Lane.bulk("client " + client));
