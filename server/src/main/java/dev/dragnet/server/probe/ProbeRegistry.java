@@ -1,6 +1,7 @@
 package dev.dragnet.server.probe;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -43,6 +44,11 @@ public class ProbeRegistry {
 	/** Effective sessions, in no particular order. */
 	public Collection<ProbeSession> sessions() {
 		return List.copyOf(this.sessions.values());
+	}
+
+	/** Effective sessions as they are now, a live view that copies nothing: for sweeps over the whole fleet. */
+	Collection<ProbeSession> live() {
+		return Collections.unmodifiableCollection(this.sessions.values());
 	}
 
 	public Optional<ProbeSession> session(String name) {

@@ -85,7 +85,7 @@ public final class ProbeSession {
 
 	private final AtomicLong unflushedFailed = new AtomicLong();
 
-	ProbeSession(Hello hello, String remoteAddress, int missedPings, Clock clock) {
+	ProbeSession(Hello hello, String remoteAddress, Clock clock) {
 		this.name = hello.name();
 		this.hello = hello;
 		this.remoteAddress = remoteAddress;
@@ -93,7 +93,7 @@ public final class ProbeSession {
 		// Microseconds, as PostgreSQL stores them, so the row can be matched to this session later.
 		this.connectedSince = clock.instant().truncatedTo(ChronoUnit.MICROS);
 		this.lastSeen = this.connectedSince;
-		this.heartbeat = new Heartbeat(missedPings);
+		this.heartbeat = new Heartbeat();
 		// Bounded: at most maxConcurrency tasks (credit-limited) plus pings and the odd error frame.
 		this.outbound = Sinks.many().unicast().onBackpressureBuffer(Queues.<ServerFrame>get(hello.maxConcurrency() + 64).get());
 	}
