@@ -58,15 +58,10 @@ class ProbeRepository {
 		return Mono.defer(() -> save(session.name(), Pending.connected(session)));
 	}
 
-	/** Saves last-seen time and counters; only while this session is still the probe's current one. */
-	Mono<Void> touch(ProbeSession session) {
-		return Mono.defer(() -> save(session.name(), Pending.touched(session, session.drainCounters())));
-	}
-
 	/**
-	 * Saves the last-seen times and counters of many sessions, {@value #TOUCH_BATCH} to a statement; like
-	 * {@link #touch} for each, but one round trip per batch. A probe whose earlier state still waits, and every one
-	 * while the database is away, waits in the backlog as {@link #touch} would have it.
+	 * Saves the last-seen times and counters of many sessions, {@value #TOUCH_BATCH} to a statement (the ping sweep's
+	 * save). A probe whose earlier state still waits, and every one while the database is away, waits in the backlog
+	 * instead, to be written back in order.
 	 */
 	Mono<Void> touchAll(List<ProbeSession> sessions) {
 		return Flux.fromIterable(sessions).buffer(TOUCH_BATCH).concatMap(this::touchBatch).then();
