@@ -43,7 +43,7 @@ class ProbeMetrics implements MeterBinder {
 			.description("Probes that became ineffective since the server started and are not back")
 			.register(meters);
 		for (String kind : KINDS) {
-			Gauge.builder("dragnet.tasks.in.flight", this.registry, (r) -> r.inFlightByKind().getOrDefault(kind, 0))
+			Gauge.builder("dragnet.tasks.in.flight", this.registry, (r) -> r.inFlight(kind))
 				.tag("kind", kind)
 				.description("Tasks sent to probes and not answered yet")
 				.register(meters);

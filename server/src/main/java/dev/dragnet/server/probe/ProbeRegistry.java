@@ -1,8 +1,8 @@
 package dev.dragnet.server.probe;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +43,11 @@ public class ProbeRegistry {
 	/** Effective sessions, in no particular order. */
 	public Collection<ProbeSession> sessions() {
 		return List.copyOf(this.sessions.values());
+	}
+
+	/** Effective sessions as they are now, a live view that copies nothing: for sweeps over the whole fleet. */
+	Collection<ProbeSession> live() {
+		return Collections.unmodifiableCollection(this.sessions.values());
 	}
 
 	public Optional<ProbeSession> session(String name) {
@@ -100,14 +105,25 @@ public class ProbeRegistry {
 
 	/** Effective sessions right now. */
 	public int effectiveCount() {
-		return (int) this.sessions.values().stream().filter(ProbeSession::isEffective).count();
+		int effective = 0;
+		for (ProbeSession session : this.sessions.values()) {
+			if (session.isEffective()) {
+				effective++;
+			}
+		}
+		return effective;
 	}
 
-	/** Tasks sent and not answered yet, across every session, by kind ({@code whois}, {@code rdap}). */
-	public Map<String, Integer> inFlightByKind() {
-		Map<String, Integer> kinds = new HashMap<>();
-		this.sessions.values().forEach((s) -> s.inFlightByKind().forEach((kind, n) -> kinds.merge(kind, n, Integer::sum)));
-		return kinds;
+	/**
+	 * Tasks of {@code kind} ({@code whois}, {@code rdap}) sent and not answered yet, across every session. Counted
+	 * in place at each scrape: nothing is allocated per session.
+	 */
+	public int inFlight(String kind) {
+		int count = 0;
+		for (ProbeSession session : this.sessions.values()) {
+			count += session.inFlightOf(kind);
+		}
+		return count;
 	}
 
 	/** Signals that capacity may be available; dispatchers waiting for a probe look again. */

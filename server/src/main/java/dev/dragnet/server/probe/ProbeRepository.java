@@ -3,6 +3,8 @@ package dev.dragnet.server.probe;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +35,9 @@ class ProbeRepository {
 	/** The advisory lock of {@link #archive}, so that one server instance archives at a time ("probe_ar"). */
 	private static final long ARCHIVE_LOCK = 0x70726f62655f6172L;
 
+	/** Probes whose last-seen times one statement saves at most. */
+	static final int TOUCH_BATCH = 1000;
+
 	private final DatabaseClient db;
 
 	private final DatabaseStatus status;
@@ -53,9 +58,75 @@ class ProbeRepository {
 		return Mono.defer(() -> save(session.name(), Pending.connected(session)));
 	}
 
-	/** Saves last-seen time and counters; only while this session is still the probe's current one. */
-	Mono<Void> touch(ProbeSession session) {
-		return Mono.defer(() -> save(session.name(), Pending.touched(session, session.drainCounters())));
+	/**
+	 * Saves the last-seen times and counters of many sessions, {@value #TOUCH_BATCH} to a statement (the ping sweep's
+	 * save). A probe whose earlier state still waits, and every one while the database is away, waits in the backlog
+	 * instead, to be written back in order.
+	 */
+	Mono<Void> touchAll(List<ProbeSession> sessions) {
+		return Flux.fromIterable(sessions).buffer(TOUCH_BATCH).concatMap(this::touchBatch).then();
+	}
+
+	private Mono<Void> touchBatch(List<ProbeSession> sessions) {
+		return Mono.defer(() -> {
+			Map<String, Pending> now = new LinkedHashMap<>();
+			for (ProbeSession session : sessions) {
+				Pending touched = Pending.touched(session, session.drainCounters());
+				if (!this.status.isAvailable() || this.backlog.holds(session.name())) {
+					this.backlog.add(session.name(), touched);
+				}
+				else {
+					now.merge(session.name(), touched, Pending::then);
+				}
+			}
+			if (now.isEmpty()) {
+				return Mono.empty();
+			}
+			return writeTouches(now).timeout(this.status.optionalTimeout()).onErrorResume((ex) -> {
+				this.status.failed(ex);
+				if (!(ex instanceof TimeoutException) && !DatabaseFailures.isUnavailable(ex)) {
+					return Mono.error(ex);
+				}
+				now.forEach(this.backlog::add);
+				return Mono.empty();
+			});
+		});
+	}
+
+	/** One UPDATE for many probes' last-seen times (as microseconds since the epoch) and counters. */
+	private Mono<Void> writeTouches(Map<String, Pending> states) {
+		int n = states.size();
+		String[] names = new String[n];
+		Long[] seen = new Long[n];
+		Long[] completed = new Long[n];
+		Long[] failed = new Long[n];
+		Long[] throttled = new Long[n];
+		int i = 0;
+		for (Map.Entry<String, Pending> entry : states.entrySet()) {
+			Pending state = entry.getValue();
+			Instant at = (state.lastSeen() != null) ? state.lastSeen() : state.sessionSince();
+			names[i] = entry.getKey();
+			seen[i] = ChronoUnit.MICROS.between(Instant.EPOCH, at);
+			completed[i] = state.counters()[0];
+			failed[i] = state.counters()[1];
+			throttled[i] = state.counters()[2];
+			i++;
+		}
+		return this.db.sql("""
+				UPDATE probe SET
+				    last_seen = GREATEST(probe.last_seen, timestamptz 'epoch' + t.seen * interval '1 microsecond'),
+				    completed = probe.completed + t.completed, failed = probe.failed + t.failed,
+				    throttled = probe.throttled + t.throttled
+				FROM unnest(:names::text[], :seen::bigint[], :completed::bigint[], :failed::bigint[],
+				            :throttled::bigint[]) AS t(name, seen, completed, failed, throttled)
+				WHERE probe.name = t.name
+				""")
+			.bind("names", names)
+			.bind("seen", seen)
+			.bind("completed", completed)
+			.bind("failed", failed)
+			.bind("throttled", throttled)
+			.then();
 	}
 
 	/** Marks the probe INEFFECTIVE, unless a newer session of the same name already took over. */

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,7 +23,6 @@ import org.springframework.web.reactive.socket.CloseStatus;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.util.concurrent.Queues;
 
 /**
  * One live probe connection: its credits, its in-flight tasks, and the bounded queue of frames waiting to
@@ -85,7 +83,7 @@ public final class ProbeSession {
 
 	private final AtomicLong unflushedFailed = new AtomicLong();
 
-	ProbeSession(Hello hello, String remoteAddress, int missedPings, Clock clock) {
+	ProbeSession(Hello hello, String remoteAddress, Clock clock) {
 		this.name = hello.name();
 		this.hello = hello;
 		this.remoteAddress = remoteAddress;
@@ -93,9 +91,10 @@ public final class ProbeSession {
 		// Microseconds, as PostgreSQL stores them, so the row can be matched to this session later.
 		this.connectedSince = clock.instant().truncatedTo(ChronoUnit.MICROS);
 		this.lastSeen = this.connectedSince;
-		this.heartbeat = new Heartbeat(missedPings);
-		// Bounded: at most maxConcurrency tasks (credit-limited) plus pings and the odd error frame.
-		this.outbound = Sinks.many().unicast().onBackpressureBuffer(Queues.<ServerFrame>get(hello.maxConcurrency() + 64).get());
+		this.heartbeat = new Heartbeat();
+		// Bounded: at most maxConcurrency tasks (credit-limited) plus pings and the odd error frame; grown only as
+		// frames wait, so an idle session holds a few slots.
+		this.outbound = Sinks.many().unicast().onBackpressureBuffer(new OutboundQueue<>(hello.maxConcurrency() + 64));
 	}
 
 	public String name() {
@@ -166,11 +165,18 @@ public final class ProbeSession {
 		return this.inFlight.size();
 	}
 
-	/** Tasks sent and not answered yet, by kind ({@code whois}, {@code rdap}). */
-	Map<String, Integer> inFlightByKind() {
-		Map<String, Integer> kinds = new HashMap<>();
-		this.inFlight.values().forEach((task) -> kinds.merge(task.kind(), 1, Integer::sum));
-		return kinds;
+	/** Tasks of {@code kind} ({@code whois}, {@code rdap}) sent and not answered yet. */
+	int inFlightOf(String kind) {
+		if (this.inFlight.isEmpty()) {
+			return 0;
+		}
+		int count = 0;
+		for (InFlightTask task : this.inFlight.values()) {
+			if (task.kind().equals(kind)) {
+				count++;
+			}
+		}
+		return count;
 	}
 
 	/**

@@ -3,9 +3,11 @@ package dev.dragnet.server.probe;
 import java.util.Map;
 
 import dev.dragnet.protocol.Protocol;
+import io.micrometer.observation.ObservationPredicate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
@@ -20,6 +22,16 @@ class ProbeWebSocketConfiguration {
 	@Bean
 	HandlerMapping probeWebSocketMapping(ProbeWebSocketHandler handler) {
 		return new SimpleUrlHandlerMapping(Map.of(Protocol.PATH, handler), Ordered.HIGHEST_PRECEDENCE);
+	}
+
+	/**
+	 * The upgrade of a probe connection is not observed as an HTTP request: the observation, with the exchange it
+	 * describes, would stay in the session's Reactor context for the session's whole life, kilobytes per probe.
+	 */
+	@Bean
+	ObservationPredicate probeSessionsNotObservedAsRequests() {
+		return (name, context) -> !(context instanceof ServerRequestObservationContext request
+				&& Protocol.PATH.equals(request.getCarrier().getURI().getRawPath()));
 	}
 
 	@Bean

@@ -33,7 +33,6 @@ import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import reactor.netty.channel.AbortedException;
 
 /**
@@ -118,7 +117,7 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 					refuseHello(ws, remote, admission.closeCode(), admission.refusal(), admission.retryAfter());
 					return frames.then();
 				}
-				ProbeSession session = new ProbeSession(hello, remote, this.properties.missedPings(), this.clock);
+				ProbeSession session = new ProbeSession(hello, remote, this.clock);
 				session.quarantine(admission.quarantine());
 				return serve(ws, session, frames.skip(1));
 			});
@@ -244,8 +243,9 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 			.then(Mono.defer(() -> campaignsEnded(session)))
 			.onErrorResume((ex) -> logged("could not save the disconnection of " + session.name(), ex))
 			.doFinally((signal) -> session.markEnded());
-		Mono<Void> control = Mono.when(heartbeat(ws, session), persistence(session),
-				session.kicked().flatMap(ws::close));
+		// Pings, the missed-pings close and saving the state are the sweep's (ProbeSweep); a kick closes the connection,
+		// whose input then ends, so this never completes on its own.
+		Mono<Void> control = session.kicked().flatMap(ws::close).then(Mono.never());
 		return this.repository.connected(session)
 			.then(Mono.fromRunnable(() -> start(session)))
 			.then(Mono.defer(() -> campaignsStarted(session)))
@@ -262,22 +262,6 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 		logger.info("probe {} {} from {} ({} slots, version {})", session.name(),
 				(change.kind() == ProbeStateChange.Kind.RECOVERED) ? "is back, connected" : "connected",
 				session.remoteAddress(), session.maxConcurrency(), session.version());
-	}
-
-	private Mono<Void> heartbeat(WebSocketSession ws, ProbeSession session) {
-		return session.heartbeat()
-			.run(this.properties.pingInterval(), Schedulers.parallel(), session::ping)
-			.onErrorResume(Heartbeat.MissedPingsException.class, (ex) -> {
-				session.kick(new CloseStatus(Protocol.CLOSE_MISSED_PINGS, truncate(ex.getMessage())));
-				return Mono.empty();
-			});
-	}
-
-	private Mono<Void> persistence(ProbeSession session) {
-		return Flux.interval(this.properties.pingInterval(), Schedulers.parallel())
-			.concatMap((tick) -> this.repository.touch(session)
-				.onErrorResume((ex) -> logged("could not save the state of probe " + session.name(), ex)))
-			.then();
 	}
 
 	private Mono<Void> onFrame(ProbeSession session, String text) {

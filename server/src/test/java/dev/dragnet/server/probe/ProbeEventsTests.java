@@ -24,7 +24,7 @@ class ProbeEventsTests {
 	private final ProbeEvents events = new ProbeEvents(new StaticListableBeanFactory().getBeanProvider(Clock.class));
 
 	private static ProbeSession session(String name) {
-		return new ProbeSession(new Hello(name, "t", "1", Protocol.VERSION, List.of("whois"), 2), "192.0.2.7", 2, CLOCK);
+		return new ProbeSession(new Hello(name, "t", "1", Protocol.VERSION, List.of("whois"), 2), "192.0.2.7", CLOCK);
 	}
 
 	@Test

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProbeSessionTests {
 
 	private final ProbeSession session = new ProbeSession(
-			new Hello("p1", "t", "1", Protocol.VERSION, List.of("whois"), 2), "127.0.0.1", 2, Clock.systemUTC());
+			new Hello("p1", "t", "1", Protocol.VERSION, List.of("whois"), 2), "127.0.0.1", Clock.systemUTC());
 
 	private static Task task(String id) {
 		return new Task(id, 1000, new WhoisQuery("h", 43, "q", null, 100, 100, null));

@@ -39,7 +39,7 @@ public final class TestProbe {
 	/** Registers a probe named {@code name} that grants {@code credits} credits. */
 	public static TestProbe connect(ProbeRegistry registry, String name, int credits) {
 		Hello hello = new Hello(name, "token", "test", Protocol.VERSION, List.of(Protocol.CAPABILITY_WHOIS), credits);
-		ProbeSession session = new ProbeSession(hello, "127.0.0.1", 2, Clock.systemUTC());
+		ProbeSession session = new ProbeSession(hello, "127.0.0.1", Clock.systemUTC());
 		TestProbe probe = new TestProbe(registry, session);
 		registry.register(session);
 		probe.grant(credits);

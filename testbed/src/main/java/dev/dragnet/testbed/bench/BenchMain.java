@@ -9,7 +9,7 @@ import java.util.Arrays;
 public final class BenchMain {
 
 	static final String USAGE = """
-			Usage: java -jar dragnet-testbed.jar whois-pacing|whois-throughput|live-stream|serve|world [options]
+			Usage: java -jar dragnet-testbed.jar whois-pacing|whois-throughput|live-stream|fleet-heap|serve|world [options]
 
 			whois-pacing: a bulk WHOIS request through the server and real probe processes to one fake
 			registry that limits each source address, as real ones do. Prints throughput beside the
@@ -27,8 +27,16 @@ public final class BenchMain {
 			WebSocket sessions). Prints the bytes per second one viewer receives at steady state and under
 			churn beside the bound (50 KB/s), and what one page of the probe table weighs.
 			%s
+
+			fleet-heap: what a probe session costs the server's heap. The server's live heap (a class
+			histogram after a full GC) with no session, then with each count of simulated probes (real
+			WebSocket sessions from several loopback addresses); at each count, after waiting past the ping
+			timeout, how many the server still counts effective and how many it closed. Prints KB per session
+			beside the target (12 KB), the heap at the largest count beside 1 GB, and the classes that grew,
+			per session.
+			%s
 			%s""".formatted(WhoisPacingBenchmark.Options.USAGE, WhoisThroughputBenchmark.Options.USAGE, LiveStreamBenchmark.Options.USAGE,
-					ServeFakes.USAGE);
+					FleetHeapBenchmark.Options.USAGE, ServeFakes.USAGE);
 
 	private BenchMain() {
 	}
@@ -45,6 +53,7 @@ public final class BenchMain {
 				case "whois-throughput" -> WhoisThroughputBenchmark
 					.run(WhoisThroughputBenchmark.Options.parse(rest).ready());
 				case "live-stream" -> LiveStreamBenchmark.run(LiveStreamBenchmark.Options.parse(rest));
+				case "fleet-heap" -> FleetHeapBenchmark.run(FleetHeapBenchmark.Options.parse(rest).ready());
 				case "serve" -> ServeFakes.serve(rest);
 				case "world" -> ServeFakes.world(rest);
 				default -> throw new IllegalArgumentException("unknown benchmark '" + args[0] + "'");

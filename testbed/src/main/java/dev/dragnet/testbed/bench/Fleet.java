@@ -75,6 +75,38 @@ final class Fleet implements AutoCloseable {
 				count + " effective probes");
 	}
 
+	/**
+	 * The server's own count of effective probes: the {@code dragnet_probes{state="effective"}} gauge of
+	 * {@code /actuator/prometheus}, which reads the live sessions and leaves the probe table alone.
+	 */
+	int effectiveProbes() throws IOException, InterruptedException {
+		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(uri("/actuator/prometheus"))
+			.timeout(Duration.ofSeconds(60))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		for (String line : response.body().split("\n")) {
+			if (line.startsWith("dragnet_probes{") && line.contains("state=\"effective\"")) {
+				return (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+			}
+		}
+		throw new IOException("no dragnet_probes{state=\"effective\"} in /actuator/prometheus (status "
+				+ response.statusCode() + ")");
+	}
+
+	/** Waits until the server counts {@code count} effective probes ({@link #effectiveProbes()}); the last count. */
+	int awaitEffectiveCount(int count, Duration within) throws IOException, InterruptedException {
+		long deadline = System.nanoTime() + within.toNanos();
+		int effective = effectiveProbes();
+		while (effective < count && System.nanoTime() < deadline) {
+			Thread.sleep(500);
+			effective = effectiveProbes();
+		}
+		if (effective < count) {
+			throw new IOException("the server counts " + effective + " of " + count + " probes effective after "
+					+ within.toSeconds() + " s; see the logs in " + this.workDir);
+		}
+		return effective;
+	}
+
 	HttpResponse<String> send(String method, String path, String contentType, String body)
 			throws IOException, InterruptedException {
 		HttpRequest request = HttpRequest.newBuilder(uri(path))

@@ -23,7 +23,6 @@ import dev.dragnet.testbed.swarm.ProbeSwarm;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the status page's event stream costs one viewer with a large fleet: the server jar on its embedded PostgreSQL,
@@ -53,7 +52,7 @@ final class LiveStreamBenchmark {
 					Duration.ofMinutes(10))) {
 				System.out.printf(Locale.ROOT, "%d probes welcomed in %.1f s%n", swarm.welcomed(),
 						(System.nanoTime() - started) / 1e9);
-				awaitEffective(fleet, options.probes, Duration.ofMinutes(5));
+				fleet.awaitEffectiveCount(options.probes, Duration.ofMinutes(5));
 				Viewer viewer = Viewer.open(fleet);
 				Thread.sleep(options.warmUp.toMillis());
 				Phase steady = viewer.measure(options.seconds);
@@ -66,21 +65,6 @@ final class LiveStreamBenchmark {
 				report(fleet, options, swarm, steady, churn);
 			}
 		}
-	}
-
-	private static void awaitEffective(Fleet fleet, int probes, Duration within) throws IOException, InterruptedException {
-		JsonMapper json = JsonMapper.builder().build();
-		long deadline = System.nanoTime() + within.toNanos();
-		int effective = -1;
-		while (System.nanoTime() < deadline) {
-			effective = json.readTree(get(fleet, "/api/probes?state=EFFECTIVE&size=1")).path("total").asInt();
-			if (effective >= probes) {
-				return;
-			}
-			Thread.sleep(500);
-		}
-		throw new IOException("the server shows " + effective + " of " + probes + " probes effective after "
-				+ within.toSeconds() + " s");
 	}
 
 	private static String get(Fleet fleet, String path) throws IOException, InterruptedException {

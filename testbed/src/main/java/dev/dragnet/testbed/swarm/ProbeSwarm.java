@@ -1,5 +1,7 @@
 package dev.dragnet.testbed.swarm;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +31,9 @@ import reactor.util.concurrent.Queues;
  * there are sessions, each with its own row, pings and state changes, at a fraction of a real agent's cost: ten
  * thousand fit in one JVM. Probes are named {@code <prefix>-00000} on; {@link #disconnect(int)} and
  * {@link #reconnect(int)} make churn.
+ *
+ * <p>One source address has about 28,000 ephemeral ports: a swarm larger than that binds its connections to several
+ * local addresses (on Linux every {@code 127.0.0.x} is the loopback), {@code perAddress} sessions each.
  */
 public final class ProbeSwarm implements AutoCloseable {
 
@@ -37,7 +42,10 @@ public final class ProbeSwarm implements AutoCloseable {
 
 	private final FrameCodec codec = new FrameCodec();
 
-	private final HttpClient.WebsocketSender client;
+	/** One client per local address; session {@code i} uses {@code clients[i / perAddress]}. */
+	private final List<HttpClient.WebsocketSender> clients;
+
+	private final int perAddress;
 
 	private final String token;
 
@@ -49,15 +57,25 @@ public final class ProbeSwarm implements AutoCloseable {
 
 	private final AtomicInteger closedByServer = new AtomicInteger();
 
-	private ProbeSwarm(URI server, String token, String prefix, int count) {
+	private ProbeSwarm(URI server, String token, String prefix, int count, List<InetAddress> localAddresses,
+			int perAddress) {
+		if (!localAddresses.isEmpty() && (long) localAddresses.size() * perAddress < count) {
+			throw new IllegalArgumentException(count + " sessions do not fit on " + localAddresses.size()
+					+ " local address(es) of " + perAddress + " sessions each");
+		}
 		// One connection per probe, never pooled: a pool would cap the sessions at its size.
-		this.client = HttpClient.newConnection()
-			.websocket(WebsocketClientSpec.builder().maxFramePayloadLength(MAX_FRAME).build())
-			.uri(server.resolve(Protocol.PATH));
+		HttpClient base = HttpClient.newConnection();
+		List<HttpClient> bound = localAddresses.isEmpty() ? List.of(base)
+				: localAddresses.stream().map((address) -> base.bindAddress(() -> new InetSocketAddress(address, 0))).toList();
+		this.clients = bound.stream()
+			.map((client) -> client.websocket(WebsocketClientSpec.builder().maxFramePayloadLength(MAX_FRAME).build())
+				.uri(server.resolve(Protocol.PATH)))
+			.toList();
+		this.perAddress = localAddresses.isEmpty() ? Integer.MAX_VALUE : perAddress;
 		this.token = token;
 		this.prefix = prefix;
 		for (int i = 0; i < count; i++) {
-			this.sessions.add(new Session(name(i)));
+			this.sessions.add(new Session(name(i), this.clients.get(i / this.perAddress)));
 		}
 	}
 
@@ -67,7 +85,17 @@ public final class ProbeSwarm implements AutoCloseable {
 	 */
 	public static ProbeSwarm connect(URI server, String token, String prefix, int count, int parallel,
 			Duration within) {
-		ProbeSwarm swarm = new ProbeSwarm(server, token, prefix, count);
+		return connect(server, token, prefix, count, parallel, within, List.of(), Integer.MAX_VALUE);
+	}
+
+	/**
+	 * Like {@link #connect(URI, String, String, int, int, Duration)}, each session bound to one of
+	 * {@code localAddresses} in turn, {@code perAddress} sessions to each (every address is used up before the
+	 * next); none given: the system chooses.
+	 */
+	public static ProbeSwarm connect(URI server, String token, String prefix, int count, int parallel,
+			Duration within, List<InetAddress> localAddresses, int perAddress) {
+		ProbeSwarm swarm = new ProbeSwarm(server, token, prefix, count, localAddresses, perAddress);
 		Flux.range(0, count)
 			.flatMap((i) -> swarm.sessions.get(i).open(), parallel)
 			.then()
@@ -114,10 +142,13 @@ public final class ProbeSwarm implements AutoCloseable {
 
 		private final String name;
 
+		private final HttpClient.WebsocketSender client;
+
 		private final AtomicReference<@Nullable Link> link = new AtomicReference<>();
 
-		Session(String name) {
+		Session(String name, HttpClient.WebsocketSender client) {
 			this.name = name;
+			this.client = client;
 		}
 
 		/** Connects and says hello; completes at the welcome, or with an error if the session ends before. */
@@ -127,7 +158,7 @@ public final class ProbeSwarm implements AutoCloseable {
 			if (previous != null) {
 				previous.close();
 			}
-			link.connection = ProbeSwarm.this.client.handle((in, out) -> {
+			link.connection = this.client.handle((in, out) -> {
 				// Only pongs go out, one per ping: a few at most ever wait.
 				Sinks.Many<String> outbound = Sinks.many().unicast().onBackpressureBuffer(Queues.<String>get(16).get());
 				outbound.tryEmitNext(ProbeSwarm.this.codec.encode(new Hello(this.name, ProbeSwarm.this.token, "swarm",
