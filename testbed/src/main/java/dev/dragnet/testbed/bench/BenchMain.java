@@ -9,7 +9,7 @@ import java.util.Arrays;
 public final class BenchMain {
 
 	static final String USAGE = """
-			Usage: java -jar dragnet-testbed.jar whois-pacing|whois-throughput|live-stream|serve|world [options]
+			Usage: java -jar dragnet-testbed.jar whois-pacing|whois-throughput|live-stream|probe-footprint|serve|world [options]
 
 			whois-pacing: a bulk WHOIS request through the server and real probe processes to one fake
 			registry that limits each source address, as real ones do. Prints throughput beside the
@@ -27,8 +27,15 @@ public final class BenchMain {
 			WebSocket sessions). Prints the bytes per second one viewer receives at steady state and under
 			churn beside the bound (50 KB/s), and what one page of the probe table weighs.
 			%s
+
+			probe-footprint: the probe agent's memory, CPU and start-up time. The probe jar, started as users
+			start it, connected to the server jar: the time from its start to the server's welcome, its
+			resident set and CPU idle, then while it runs 64 WHOIS tasks at once against a fake registry that
+			answers slowly. Prints the resident set beside the targets (64 MB idle, 128 MB at 64 tasks) and
+			beside a bare JVM with the same options.
+			%s
 			%s""".formatted(WhoisPacingBenchmark.Options.USAGE, WhoisThroughputBenchmark.Options.USAGE, LiveStreamBenchmark.Options.USAGE,
-					ServeFakes.USAGE);
+					ProbeFootprintBenchmark.Options.USAGE, ServeFakes.USAGE);
 
 	private BenchMain() {
 	}
@@ -45,6 +52,7 @@ public final class BenchMain {
 				case "whois-throughput" -> WhoisThroughputBenchmark
 					.run(WhoisThroughputBenchmark.Options.parse(rest).ready());
 				case "live-stream" -> LiveStreamBenchmark.run(LiveStreamBenchmark.Options.parse(rest));
+				case "probe-footprint" -> ProbeFootprintBenchmark.run(ProbeFootprintBenchmark.Options.parse(rest).ready());
 				case "serve" -> ServeFakes.serve(rest);
 				case "world" -> ServeFakes.world(rest);
 				default -> throw new IllegalArgumentException("unknown benchmark '" + args[0] + "'");
