@@ -46,6 +46,8 @@ final class ProbeFootprintBenchmark {
 	/** The line the probe logs when the server welcomed it. */
 	static final String WELCOMED = "connected to ";
 
+	private static final String WARM_UP_SUFFIX = "warm";
+
 	private static final Duration SAMPLE_EVERY = Duration.ofMillis(500);
 
 	private static final Duration WELCOME_WITHIN = Duration.ofMinutes(1);
@@ -65,11 +67,11 @@ final class ProbeFootprintBenchmark {
 		WhoisBehaviour registry = WhoisBehaviour.delayed(options.answerDelay,
 				WhoisBehaviour.template(record(options.answerBytes)));
 		try (FakeWhoisServer whois = FakeWhoisServer.start().fallback(registry);
+				FakeWhoisServer quick = FakeWhoisServer.start().fallback(WhoisBehaviour.template(WhoisPacingBenchmark.RECORD));
 				Fleet fleet = Fleet.startServer(options.serverJar, options.workDir, SERVER_PROPERTIES)) {
-			HttpResponse<String> routed = fleet.send("PUT", "/api/whois-servers/" + WhoisThroughputBenchmark.SUFFIX,
-					"application/json", "{\"host\":\"127.0.0.1\",\"port\":" + whois.port() + ",\"queryFormat\":\"%s\"}");
-			if (routed.statusCode() != 200) {
-				throw new IOException("could not route the fake: " + routed.statusCode() + " " + routed.body());
+			route(fleet, WhoisThroughputBenchmark.SUFFIX, whois);
+			if (options.warmUp > 0) {
+				warmUp(options, fleet, quick);
 			}
 			List<Figures> figures = new ArrayList<>();
 			for (int i = 0; i < options.probeJvms.size(); i++) {
@@ -77,6 +79,32 @@ final class ProbeFootprintBenchmark {
 			}
 			print(options, figures);
 		}
+	}
+
+	private static void route(Fleet fleet, String suffix, FakeWhoisServer whois) throws IOException, InterruptedException {
+		HttpResponse<String> routed = fleet.send("PUT", "/api/whois-servers/" + suffix, "application/json",
+				"{\"host\":\"127.0.0.1\",\"port\":" + whois.port() + ",\"queryFormat\":\"%s\"}");
+		if (routed.statusCode() != 200) {
+			throw new IOException("could not route ." + suffix + " to a fake: " + routed.statusCode() + " " + routed.body());
+		}
+	}
+
+	/**
+	 * A first bulk through a probe that is not measured, to a fake that answers at once: a fresh server's first
+	 * lookups are slow (docs/BENCHMARKS.md), and the measured probe's 64 slots should be kept full by the server.
+	 */
+	private static void warmUp(Options options, Fleet fleet, FakeWhoisServer quick) throws Exception {
+		route(fleet, WARM_UP_SUFFIX, quick);
+		Process probe = fleet.startProbe(options.probeJar, "footprint-warm-up", List.of(USER_JVM.split(" ")),
+				List.of("--allow-private-servers", "--concurrency", Integer.toString(options.concurrency)));
+		awaitWelcome(probe, fleet.log("footprint-warm-up"));
+		List<String> domains = new ArrayList<>(options.warmUp);
+		for (int i = 1; i <= options.warmUp; i++) {
+			domains.add("w-" + i + "." + WARM_UP_SUFFIX);
+		}
+		WhoisThroughputBenchmark.Tally tally = WhoisThroughputBenchmark.bulk(fleet, domains, options.maxTime);
+		System.out.printf(Locale.ROOT, "warm-up: %s, %.0f lookups/s%n", tally.summary(options.warmUp), tally.throughput());
+		fleet.stop(probe);
 	}
 
 	private static Figures measure(Options options, Fleet fleet, FakeWhoisServer whois, List<String> jvm, int run)
@@ -114,9 +142,10 @@ final class ProbeFootprintBenchmark {
 		}
 
 		Load load = load(options, fleet, whois, pid, run);
-		System.out.printf(Locale.ROOT, "[%s] %d tasks: %s, %.0f lookups/s, in flight median %d max %d, RSS peak %s MB "
-				+ "(VmHWM %s MB), CPU %.0f%% of a core%n", label, options.concurrency, load.answers, load.rate,
-				load.inFlightMedian, load.inFlightMax, mb(load.peakKb), mb(load.hwmKb), 100 * load.cpuShare);
+		System.out.printf(Locale.ROOT, "[%s] %d tasks: %s, %.0f lookups/s, in flight median %d (all %d in %.0f%% of "
+				+ "samples), RSS peak %s MB (VmHWM %s MB), CPU %.0f%% of a core%n", label, options.concurrency,
+				load.answers, load.rate, load.inFlightMedian, options.concurrency, 100 * load.fullShare, mb(load.peakKb),
+				mb(load.hwmKb), 100 * load.cpuShare);
 		if (options.diagnose) {
 			diagnose(options, pid, "footprint-" + run + "-load");
 		}
@@ -191,9 +220,10 @@ final class ProbeFootprintBenchmark {
 			double wall = (System.nanoTime() - started) / 1e9;
 			double cpu = ProcCpu.seconds(pid) - cpuBefore;
 			List<Integer> sorted = inFlight.stream().sorted().toList();
+			double full = sorted.isEmpty() ? 0
+					: (double) sorted.stream().filter((n) -> n >= options.concurrency).count() / sorted.size();
 			return new Load(tally.summary(options.lines), tally.answers(), tally.throughput(),
-					sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2), sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1),
-					peak, ProcMemory.peakResidentKb(pid), (cpuBefore < 0) ? -1 : cpu / wall,
+					sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2), full, peak, ProcMemory.peakResidentKb(pid), (cpuBefore < 0) ? -1 : cpu / wall,
 					(cpuBefore < 0 || tally.answers() == 0) ? -1 : 1000 * cpu / tally.answers());
 		}
 		finally {
@@ -254,13 +284,14 @@ final class ProbeFootprintBenchmark {
 		System.out.printf(Locale.ROOT, "probe-footprint result (%d slots; MB = MiB of resident set, VmRSS; load %.2f)%n",
 				options.concurrency, ProcCpu.loadAverage());
 		System.out.println("| probe JVM options | welcomed after, s | idle RSS, MB | of 64 MB | bare JVM, MB | idle CPU "
-				+ "| tasks in flight | lookups/s | peak RSS at load, MB | of 128 MB | CPU at load | CPU ms per lookup |");
+				+ "| tasks in flight: median, all in | lookups/s | peak RSS at load, MB | of 128 MB | CPU at load "
+				+ "| CPU ms per lookup |");
 		System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
 		for (Figures f : figures) {
 			long loadPeak = Math.max(f.load.peakKb, f.load.hwmKb);
-			System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %d (max %d) | %.0f | %s | %s | %s | %s |%n",
+			System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %d, %.0f%% of samples | %.0f | %s | %s | %s | %s |%n",
 					f.label, seconds(f.startups), mb(f.idle.residentKb), ratio(f.idle.residentKb, IDLE_TARGET_KB),
-					mb(f.idle.bareKb), percent(f.idle.cpuShare), f.load.inFlightMedian, f.load.inFlightMax, f.load.rate,
+					mb(f.idle.bareKb), percent(f.idle.cpuShare), f.load.inFlightMedian, 100 * f.load.fullShare, f.load.rate,
 					mb(loadPeak), ratio(loadPeak, LOAD_TARGET_KB), percent(f.load.cpuShare),
 					(f.load.cpuMsPerLookup < 0) ? "n/a" : String.format(Locale.ROOT, "%.2f", f.load.cpuMsPerLookup));
 		}
@@ -306,7 +337,8 @@ final class ProbeFootprintBenchmark {
 	record Idle(long residentKb, long peakKb, double cpuShare, long bareKb) {
 	}
 
-	record Load(String answers, int answered, double rate, int inFlightMedian, int inFlightMax, long peakKb,
+	/** @param fullShare the share of samples in which every slot was in flight */
+	record Load(String answers, int answered, double rate, int inFlightMedian, double fullShare, long peakKb,
 			long hwmKb, double cpuShare, double cpuMsPerLookup) {
 	}
 
@@ -323,7 +355,7 @@ final class ProbeFootprintBenchmark {
 
 	/** What to run, from {@code --name value} options. */
 	record Options(Path serverJar, Path probeJar, List<List<String>> probeJvms, int concurrency, int lines,
-			Duration answerDelay, int answerBytes, Duration idle, int starts, boolean diagnose, Path workDir,
+			Duration answerDelay, int answerBytes, Duration idle, int starts, int warmUp, boolean diagnose, Path workDir,
 			Duration maxTime) {
 
 		static final String USAGE = """
@@ -342,13 +374,15 @@ final class ProbeFootprintBenchmark {
 				  --idle SECONDS           how long the probe is watched idle after its welcome (default 30)
 				  --starts N               times the probe is started to time its welcome; the last one is measured
 				                           (default 3)
+				  --warm-up N              lines of a first bulk through another probe to a fake that answers at
+				                           once, not measured, so the server is warm (default 2000; 0 for none)
 				  --diagnose true|false    also start the probe with native memory tracking and write its summary and
 				                           a class histogram after the idle and the load phases (default false)
 				  --work-dir PATH          logs and the embedded database (default a new temporary directory)
 				  --max-time SECONDS       give up on the bulk after this long (default 600)""".formatted(USER_JVM);
 
 		private static final List<String> NAMES = List.of("server-jar", "probe-jar", "probe-jvm", "concurrency", "lines",
-				"answer-delay", "answer-bytes", "idle", "starts", "diagnose", "work-dir", "max-time");
+				"answer-delay", "answer-bytes", "idle", "starts", "warm-up", "diagnose", "work-dir", "max-time");
 
 		static Options parse(String[] args) {
 			Map<String, String> given = new HashMap<>();
@@ -374,7 +408,8 @@ final class ProbeFootprintBenchmark {
 					number(given, "lines", 4000, 1, 1_000_000),
 					Duration.ofMillis(number(given, "answer-delay", 1000, 0, 60_000)),
 					number(given, "answer-bytes", 4096, 1, 1 << 20), Duration.ofSeconds(number(given, "idle", 30, 1, 3600)),
-					number(given, "starts", 3, 1, 20), Boolean.parseBoolean(diagnose),
+					number(given, "starts", 3, 1, 20), number(given, "warm-up", 2000, 0, 1_000_000),
+					Boolean.parseBoolean(diagnose),
 					given.containsKey("work-dir") ? Path.of(given.get("work-dir")) : null,
 					Duration.ofSeconds(number(given, "max-time", 600, 1, 86_400)));
 		}
@@ -388,7 +423,8 @@ final class ProbeFootprintBenchmark {
 			Path dir = (this.workDir != null) ? this.workDir : Files.createTempDirectory("dragnet-bench-");
 			Files.createDirectories(dir);
 			return new Options(this.serverJar, this.probeJar, this.probeJvms, this.concurrency, this.lines,
-					this.answerDelay, this.answerBytes, this.idle, this.starts, this.diagnose, dir, this.maxTime);
+					this.answerDelay, this.answerBytes, this.idle, this.starts, this.warmUp, this.diagnose, dir,
+					this.maxTime);
 		}
 
 		static List<List<String>> jvmSets(String text) {

@@ -20,6 +20,7 @@ class ProbeFootprintBenchmarkTests {
 		assertThat(options.answerBytes()).isEqualTo(4096);
 		assertThat(options.idle()).isEqualTo(Duration.ofSeconds(30));
 		assertThat(options.starts()).isEqualTo(3);
+		assertThat(options.warmUp()).isEqualTo(2000);
 		assertThat(options.diagnose()).isFalse();
 		assertThat(options.workDir()).isNull();
 	}
@@ -28,7 +29,7 @@ class ProbeFootprintBenchmarkTests {
 	void optionsAreRead() {
 		ProbeFootprintBenchmark.Options options = parse("--probe-jvm", "-Xmx64m -XX:+UseSerialGC ; defaults;-Xss256k",
 				"--concurrency", "32", "--lines", "500", "--answer-delay", "250", "--answer-bytes", "1000", "--idle", "5",
-				"--starts", "1", "--diagnose", "true", "--max-time", "30");
+				"--starts", "1", "--warm-up", "0", "--diagnose", "true", "--max-time", "30");
 		assertThat(options.probeJvms()).containsExactly(List.of("-Xmx64m", "-XX:+UseSerialGC"), List.of(),
 				List.of("-Xss256k"));
 		assertThat(options.concurrency()).isEqualTo(32);
@@ -37,6 +38,7 @@ class ProbeFootprintBenchmarkTests {
 		assertThat(options.answerBytes()).isEqualTo(1000);
 		assertThat(options.idle()).isEqualTo(Duration.ofSeconds(5));
 		assertThat(options.starts()).isEqualTo(1);
+		assertThat(options.warmUp()).isZero();
 		assertThat(options.diagnose()).isTrue();
 		assertThat(options.maxTime()).isEqualTo(Duration.ofSeconds(30));
 	}
