@@ -36,6 +36,9 @@ final class ProbeFootprintBenchmark {
 	/** The probe's JVM options as the README, {@code bin/dragnet-local} and the deploy files give them. */
 	static final String USER_JVM = "-Xmx64m";
 
+	/** Opens a set of options to measure another probe jar than {@code --probe-jar} (an earlier build, say). */
+	static final String JAR = "jar=";
+
 	/** Written instead of options to run the probe with none at all: the JVM's own defaults. */
 	static final String JVM_DEFAULTS = "defaults";
 
@@ -107,9 +110,11 @@ final class ProbeFootprintBenchmark {
 		fleet.stop(probe);
 	}
 
-	private static Figures measure(Options options, Fleet fleet, FakeWhoisServer whois, List<String> jvm, int run)
+	private static Figures measure(Options options, Fleet fleet, FakeWhoisServer whois, List<String> set, int run)
 			throws Exception {
-		String label = label(jvm);
+		String label = label(set);
+		Path jar = jar(set, options.probeJar);
+		List<String> jvm = set.stream().filter((word) -> !word.startsWith(JAR)).toList();
 		List<String> flags = new ArrayList<>(jvm);
 		if (options.diagnose) {
 			flags.add("-XX:NativeMemoryTracking=summary");
@@ -126,7 +131,7 @@ final class ProbeFootprintBenchmark {
 			}
 			String name = "footprint-" + run + "-" + i;
 			long started = System.nanoTime();
-			probe = fleet.startProbe(options.probeJar, name, flags, probeOptions);
+			probe = fleet.startProbe(jar, name, flags, probeOptions);
 			awaitWelcome(probe, fleet.log(name));
 			startups.add((System.nanoTime() - started) / 1e9);
 		}
@@ -311,8 +316,15 @@ final class ProbeFootprintBenchmark {
 		return text.toString();
 	}
 
-	static String label(List<String> jvm) {
-		return jvm.isEmpty() ? "(JVM defaults)" : String.join(" ", jvm);
+	static String label(List<String> set) {
+		List<String> jvm = set.stream().filter((word) -> !word.startsWith(JAR)).toList();
+		String flags = jvm.isEmpty() ? "(JVM defaults)" : String.join(" ", jvm);
+		return (jvm.size() < set.size()) ? Path.of(set.get(0).substring(JAR.length())).getFileName() + ": " + flags : flags;
+	}
+
+	/** The probe jar a set of options names with {@code jar=PATH}, else {@code fallback}. */
+	static Path jar(List<String> set, Path fallback) {
+		return (!set.isEmpty() && set.get(0).startsWith(JAR)) ? Path.of(set.get(0).substring(JAR.length())) : fallback;
 	}
 
 	private static String seconds(List<Double> values) {
@@ -364,7 +376,8 @@ final class ProbeFootprintBenchmark {
 				  --server-jar PATH        the server jar (default server/target/dragnet-server.jar)
 				  --probe-jar PATH         the probe jar (default probe-agent/target/dragnet-probe.jar)
 				  --probe-jvm "A;B"        the probe's JVM options, space-separated; several sets separated by ';'
-				                           are measured one after the other, 'defaults' for none at all
+				                           are measured one after the other, 'defaults' for none at all; a set
+				                           may start with jar=PATH to run another probe jar (an earlier build)
 				                           (default: as the README starts it, "%s")
 				  --concurrency N          the probe's --concurrency, the tasks it runs at once (default 64)
 				  --lines N                domains in the bulk that keeps the probe busy (default 4000)
@@ -435,12 +448,19 @@ final class ProbeFootprintBenchmark {
 					throw new IllegalArgumentException("--probe-jvm has an empty set of options in '" + text
 							+ "' (write '" + JVM_DEFAULTS + "' for none)");
 				}
-				List<String> words = flags.equals(JVM_DEFAULTS) ? List.of() : List.of(flags.split("\\s+"));
-				if (words.stream().anyMatch((word) -> !word.startsWith("-"))) {
-					throw new IllegalArgumentException("--probe-jvm takes JVM options starting with '-', not '" + flags
-							+ "'");
+				List<String> words = new ArrayList<>(List.of(flags.split("\\s+")));
+				String jar = words.get(0).startsWith(JAR) ? words.remove(0) : null;
+				if (words.equals(List.of(JVM_DEFAULTS))) {
+					words.clear();
 				}
-				sets.add(words);
+				if (words.stream().anyMatch((word) -> !word.startsWith("-")) || (jar != null && jar.equals(JAR))) {
+					throw new IllegalArgumentException("--probe-jvm takes [jar=PATH] then JVM options starting with '-', "
+							+ "not '" + flags + "'");
+				}
+				if (jar != null) {
+					words.add(0, jar);
+				}
+				sets.add(List.copyOf(words));
 			}
 			return List.copyOf(sets);
 		}

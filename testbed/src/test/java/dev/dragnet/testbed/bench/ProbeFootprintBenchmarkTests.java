@@ -1,5 +1,6 @@
 package dev.dragnet.testbed.bench;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -44,7 +45,23 @@ class ProbeFootprintBenchmarkTests {
 	}
 
 	@Test
+	void aSetOfOptionsMayNameAnotherProbeJar() {
+		List<List<String>> sets = ProbeFootprintBenchmark.Options
+			.jvmSets("jar=/tmp/before/dragnet-probe.jar -Xmx64m; jar=/tmp/b.jar defaults; -Xmx64m");
+		assertThat(sets).containsExactly(List.of("jar=/tmp/before/dragnet-probe.jar", "-Xmx64m"),
+				List.of("jar=/tmp/b.jar"), List.of("-Xmx64m"));
+		Path fallback = Path.of("probe-agent/target/dragnet-probe.jar");
+		assertThat(ProbeFootprintBenchmark.jar(sets.get(0), fallback)).isEqualTo(Path.of("/tmp/before/dragnet-probe.jar"));
+		assertThat(ProbeFootprintBenchmark.jar(sets.get(2), fallback)).isEqualTo(fallback);
+		assertThat(ProbeFootprintBenchmark.label(sets.get(0))).isEqualTo("dragnet-probe.jar: -Xmx64m");
+		assertThat(ProbeFootprintBenchmark.label(sets.get(1))).isEqualTo("b.jar: (JVM defaults)");
+		assertThat(ProbeFootprintBenchmark.label(sets.get(2))).isEqualTo("-Xmx64m");
+	}
+
+	@Test
 	void badOptionsAreRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> parse("--probe-jvm", "jar= -Xmx64m"));
+		assertThatIllegalArgumentException().isThrownBy(() -> parse("--probe-jvm", "-Xmx64m jar=/tmp/x.jar"));
 		assertThatIllegalArgumentException().isThrownBy(() -> parse("--probe-jvm", "-Xmx64m;;-Xss1m"))
 			.withMessageContaining("defaults");
 		assertThatIllegalArgumentException().isThrownBy(() -> parse("--probe-jvm", "Xmx64m"))
