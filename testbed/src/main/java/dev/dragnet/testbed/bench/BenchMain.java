@@ -34,6 +34,9 @@ public final class BenchMain {
 			answers slowly. Prints the resident set beside the targets (64 MB idle, 128 MB at 64 tasks) and
 			beside a bare JVM with the same options.
 			%s
+
+			jmh (through bin/dragnet-bench only): the JMH micro benchmarks of the frame codec, the WHOIS parser
+			and the classifiers, from the server's test classes; the options are JMH's (bin/dragnet-bench jmh -h).
 			%s""".formatted(WhoisPacingBenchmark.Options.USAGE, WhoisThroughputBenchmark.Options.USAGE, LiveStreamBenchmark.Options.USAGE,
 					ProbeFootprintBenchmark.Options.USAGE, ServeFakes.USAGE);
 
