@@ -34,10 +34,13 @@ public final class ProbeAgentMain {
 	/** Exit code for bad arguments or files (sysexits' EX_USAGE). */
 	public static final int EXIT_USAGE = 64;
 
+	private static final String NETTY_JFR = "io.netty.jfr.enabled";
+
 	private ProbeAgentMain() {
 	}
 
 	public static void main(String[] args) {
+		lightDefaults();
 		if (ProbeArguments.wantsHelp(args)) {
 			System.out.println(ProbeArguments.USAGE);
 			return;
@@ -57,6 +60,17 @@ public final class ProbeAgentMain {
 			return;
 		}
 		System.exit(run(config));
+	}
+
+	/**
+	 * JVM-wide settings that keep the probe small, each unless the user set it: Netty's JFR events off (Netty
+	 * loads about 100 classes of {@code jdk.jfr} only to find out whether to send them). Called first, before any
+	 * Netty class is loaded.
+	 */
+	static void lightDefaults() {
+		if (System.getProperty(NETTY_JFR) == null) {
+			System.setProperty(NETTY_JFR, "false");
+		}
 	}
 
 	/**

@@ -5,10 +5,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
@@ -45,5 +49,30 @@ class ProbeLoggingTests {
 				root.addAppender(appender);
 			});
 		}
+	}
+
+	@Test
+	void theConsoleGetsOneLinePerEventWithNettyAndReactorOnlyAtWarn() {
+		LoggerContext context = new LoggerContext();
+		ProbeLogging.toConsole(context);
+		Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+		ConsoleAppender<ILoggingEvent> appender = (ConsoleAppender<ILoggingEvent>) root.getAppender("STDOUT");
+		assertThat(appender.isStarted()).isTrue();
+		assertThat(((PatternLayoutEncoder) appender.getEncoder()).getPattern()).isEqualTo(ProbeLogging.PATTERN);
+		assertThat(root.getLevel()).isEqualTo(Level.INFO);
+		assertThat(context.getLogger("io.netty.channel").getEffectiveLevel()).isEqualTo(Level.WARN);
+		assertThat(context.getLogger("reactor.netty.http").getEffectiveLevel()).isEqualTo(Level.WARN);
+		assertThat(context.getLogger("dev.dragnet.probe").getEffectiveLevel()).isEqualTo(Level.INFO);
+		context.stop();
+	}
+
+	@Test
+	void aLogbackFileOnTheClassPathWinsOverTheProbesOwnSetUp() {
+		// These tests have logback-test.xml on their class path.
+		LoggerContext context = new LoggerContext();
+		ProbeLogConfigurator configurator = new ProbeLogConfigurator();
+		configurator.setContext(context);
+		assertThat(configurator.configure(context)).isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+		assertThat(context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).iteratorForAppenders().hasNext()).isFalse();
 	}
 }

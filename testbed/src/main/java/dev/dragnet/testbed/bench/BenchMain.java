@@ -9,7 +9,7 @@ import java.util.Arrays;
 public final class BenchMain {
 
 	static final String USAGE = """
-			Usage: java -jar dragnet-testbed.jar whois-pacing|whois-throughput|live-stream|fleet-heap|serve|world [options]
+			Usage: java -jar dragnet-testbed.jar whois-pacing|whois-throughput|live-stream|fleet-heap|probe-footprint|serve|world [options]
 
 			whois-pacing: a bulk WHOIS request through the server and real probe processes to one fake
 			registry that limits each source address, as real ones do. Prints throughput beside the
@@ -35,8 +35,19 @@ public final class BenchMain {
 			beside the target (12 KB), the heap at the largest count beside 1 GB, and the classes that grew,
 			per session.
 			%s
+
+			probe-footprint: the probe agent's memory, CPU and start-up time. The probe jar, started as users
+			start it, connected to the server jar: the time from its start to the server's welcome, its
+			resident set and CPU idle, then while it runs 64 WHOIS tasks at once against a fake registry that
+			answers slowly. Prints the resident set beside the targets (64 MB idle, 128 MB at 64 tasks) and
+			beside a bare JVM with the same options.
+			%s
+
+			jmh (through bin/dragnet-bench only): the JMH micro benchmarks of the frame codec, the WHOIS parser
+			and the classifiers, from the server's test classes; the options are JMH's (bin/dragnet-bench jmh -h).
 			%s""".formatted(WhoisPacingBenchmark.Options.USAGE, WhoisThroughputBenchmark.Options.USAGE, LiveStreamBenchmark.Options.USAGE,
-					FleetHeapBenchmark.Options.USAGE, ServeFakes.USAGE);
+					FleetHeapBenchmark.Options.USAGE,
+					ProbeFootprintBenchmark.Options.USAGE, ServeFakes.USAGE);
 
 	private BenchMain() {
 	}
@@ -54,6 +65,7 @@ public final class BenchMain {
 					.run(WhoisThroughputBenchmark.Options.parse(rest).ready());
 				case "live-stream" -> LiveStreamBenchmark.run(LiveStreamBenchmark.Options.parse(rest));
 				case "fleet-heap" -> FleetHeapBenchmark.run(FleetHeapBenchmark.Options.parse(rest).ready());
+				case "probe-footprint" -> ProbeFootprintBenchmark.run(ProbeFootprintBenchmark.Options.parse(rest).ready());
 				case "serve" -> ServeFakes.serve(rest);
 				case "world" -> ServeFakes.world(rest);
 				default -> throw new IllegalArgumentException("unknown benchmark '" + args[0] + "'");

@@ -63,10 +63,37 @@ final class Fleet implements AutoCloseable {
 
 	/** Starts a probe jar named {@code name} with these extra options. */
 	void startProbe(Path probeJar, String name, List<String> options) throws IOException {
-		List<String> command = new ArrayList<>(List.of(java(), "-Xmx128m", "-jar", probeJar.toString(), "--server",
-				"ws://127.0.0.1:" + this.port + "/ws/probe", "--token", PROBE_TOKEN, "--name", name));
+		startProbe(probeJar, name, List.of("-Xmx128m"), options);
+	}
+
+	/**
+	 * Starts a probe jar named {@code name} with exactly these JVM options (none: the JVM's own defaults) and these
+	 * extra probe options; its output goes to {@link #log(String) log(name)}.
+	 */
+	Process startProbe(Path probeJar, String name, List<String> jvmOptions, List<String> options) throws IOException {
+		List<String> command = new ArrayList<>(List.of(java()));
+		command.addAll(jvmOptions);
+		command.addAll(List.of("-jar", probeJar.toString(), "--server", "ws://127.0.0.1:" + this.port + "/ws/probe",
+				"--token", PROBE_TOKEN, "--name", name));
 		command.addAll(options);
-		launch(command, name + ".log");
+		return launch(command, name + ".log");
+	}
+
+	/** Stops one process this fleet started (not the server) and forgets it. */
+	void stop(Process process) throws InterruptedException {
+		if (this.processes.indexOf(process) < 1) {
+			throw new IllegalArgumentException("not a probe of this fleet: " + process.pid());
+		}
+		this.processes.remove(process);
+		process.destroy();
+		if (!process.waitFor(30, TimeUnit.SECONDS)) {
+			process.destroyForcibly();
+		}
+	}
+
+	/** The log file of the process started as {@code name}. */
+	Path log(String name) {
+		return this.workDir.resolve(name + ".log");
 	}
 
 	/** Waits until {@code GET /api/probes} shows {@code count} effective probes. */
@@ -158,11 +185,11 @@ final class Fleet implements AutoCloseable {
 		}
 	}
 
-	private void launch(List<String> command, String log) throws IOException {
+	private Process launch(List<String> command, String log) throws IOException {
 		Path file = this.workDir.resolve(log);
-		this.processes.add(new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(file.toFile())
-			.start());
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(file.toFile()).start();
+		this.processes.add(process);
+		return process;
 	}
 
 	private void awaitHttp(String path, Duration within) throws IOException, InterruptedException {
@@ -210,7 +237,7 @@ final class Fleet implements AutoCloseable {
 		}
 	}
 
-	private static String java() {
+	static String java() {
 		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
 	}
 }

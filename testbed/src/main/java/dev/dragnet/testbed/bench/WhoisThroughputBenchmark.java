@@ -225,7 +225,7 @@ final class WhoisThroughputBenchmark {
 		}
 	}
 
-	private static Tally bulk(Fleet fleet, List<String> domains, Duration maxTime)
+	static Tally bulk(Fleet fleet, List<String> domains, Duration maxTime)
 			throws IOException, InterruptedException {
 		StringBuilder body = new StringBuilder(domains.size() * 24);
 		domains.forEach((domain) -> body.append(domain).append('\n'));
@@ -294,7 +294,7 @@ final class WhoisThroughputBenchmark {
 	}
 
 	/** What a bulk answered: counts, and the time from the request to the last answer. */
-	private static final class Tally {
+	static final class Tally {
 
 		private final JsonMapper json = JsonMapper.builder().build();
 
