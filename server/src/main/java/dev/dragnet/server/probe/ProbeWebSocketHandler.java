@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 import dev.dragnet.protocol.CreditGrant;
@@ -112,7 +113,14 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 			if (hello == null) {
 				return frames.then();
 			}
-			return admit(hello, remote).flatMap((admission) -> {
+			// then(), not flatMap: flatMap keeps its source's subscribers, and with them the finished credential
+			// query and its result, for as long as the session lasts; then() lets them go once the decision is made.
+			AtomicReference<@Nullable Admission> decided = new AtomicReference<>();
+			return admit(hello, remote).doOnNext(decided::set).then(Mono.defer(() -> {
+				Admission admission = decided.getAndSet(null);
+				if (admission == null) {
+					return Mono.empty();
+				}
 				if (admission.refusal() != null) {
 					refuseHello(ws, remote, admission.closeCode(), admission.refusal(), admission.retryAfter());
 					return frames.then();
@@ -120,7 +128,7 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 				ProbeSession session = new ProbeSession(hello, remote, this.clock);
 				session.quarantine(admission.quarantine());
 				return serve(ws, session, frames.skip(1));
-			});
+			}));
 		}).onErrorResume(TimeoutException.class, (ex) -> refuse(ws, remote, Protocol.CLOSE_PROTOCOL_VIOLATION,
 				"no hello within " + this.properties.helloTimeout().toSeconds() + "s"))
 			.onErrorResume(FrameTooLargeException.class, (ex) -> Mono.empty())
