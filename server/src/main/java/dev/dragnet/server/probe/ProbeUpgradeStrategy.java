@@ -28,7 +28,7 @@ import reactor.netty.http.server.WebsocketServerSpec;
  * but keeps none of the upgrade request for the session's life: a probe session lasts days and a server holds tens of
  * thousands, and nothing after the hello reads the request. Its handshake info has the remote address and
  * sub-protocol only (no copy of the headers, no cookies, no exchange attributes, a shared URI, no principal, which
- * would hold the exchange); the transport's own copy of the request headers is cleared once the upgrade is done;
+ * would hold the exchange); the transport's request and response headers are cleared once the upgrade is done;
  * and the handler's publisher gets no per-session checkpoint description.
  */
 final class ProbeUpgradeStrategy implements RequestUpgradeStrategy {
@@ -59,8 +59,12 @@ final class ProbeUpgradeStrategy implements RequestUpgradeStrategy {
 		// setComplete runs WebFlux's pre-commit actions before the upgrade, as Spring's strategy does.
 		return response.setComplete()
 			.then(Mono.defer(() -> reactorResponse.sendWebsocket((in, out) -> {
-				// The upgrade is done: the request's headers were read by the handshake and are not read again.
+				// The upgrade is done: the request's headers and the 101 response's were read and written by the
+				// handshake, and nothing reads them again.
 				in.headers().clear();
+				if (out instanceof HttpServerResponse upgraded) {
+					upgraded.responseHeaders().clear();
+				}
 				return handler.handle(new ReactorNettyWebSocketSession(in, out, info, bufferFactory,
 						spec.maxFramePayloadLength()));
 			}, spec)));
