@@ -32,6 +32,7 @@ import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.channel.AbortedException;
@@ -238,6 +239,12 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 	}
 
 	private Mono<Void> serve(WebSocketSession ws, ProbeSession session, Flux<String> frames) {
+		// Pings, the missed-pings close and saving the state are the sweep's (ProbeSweep); a kick closes the connection,
+		// whose input then ends. A plain subscriber, not a Mono raced against the input: that race held about ten
+		// operators per session for the session's whole life. Disposed when the session ends.
+		Disposable kickWatch = session.kicked()
+			.subscribe((status) -> ws.close(status).subscribe(null, (ex) -> logger.debug("closing {} failed", session, ex)),
+					(ex) -> logger.debug("the kick of {} failed", session, ex));
 		Mono<Void> output = ws.send(session.outbound().map((frame) -> ws.textMessage(this.codec.encode(frame))));
 		Mono<Void> input = frames.concatMap((text) -> onFrame(session, text))
 			.then()
@@ -250,13 +257,10 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 			.then(Mono.defer(() -> this.repository.disconnected(session, reasonOf(session), this.clock.instant())))
 			.then(Mono.defer(() -> campaignsEnded(session)))
 			.onErrorResume((ex) -> logged("could not save the disconnection of " + session.name(), ex))
-			.doFinally((signal) -> session.markEnded());
-		// Pings, the missed-pings close and saving the state are the sweep's (ProbeSweep); a kick closes the connection,
-		// whose input then ends. A plain subscriber, not a Mono raced against the input: that race held about ten
-		// operators per session for the session's whole life.
-		session.kicked()
-			.subscribe((status) -> ws.close(status).subscribe(null, (ex) -> logger.debug("closing {} failed", session, ex)),
-					(ex) -> logger.debug("the kick of {} failed", session, ex));
+			.doFinally((signal) -> {
+				kickWatch.dispose();
+				session.markEnded();
+			});
 		return this.repository.connected(session)
 			.then(Mono.fromRunnable(() -> start(session)))
 			.then(Mono.defer(() -> campaignsStarted(session)))
