@@ -12,7 +12,6 @@ import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
 import org.springframework.web.reactive.socket.server.support.WebSocketHandlerAdapter;
-import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
 import reactor.netty.http.server.WebsocketServerSpec;
 
 /** Maps the probe endpoint and caps the frame size the server accepts from probes. */
@@ -39,8 +38,11 @@ class ProbeWebSocketConfiguration {
 		// A frame above the cap closes that probe's connection with 1009 (message too big); others are untouched.
 		// Frames up to twice the cap are read whole and refused by the handler, so that the close handshake reaches
 		// the probe; a larger one is cut off by the transport, which may reset the connection instead.
-		ReactorNettyRequestUpgradeStrategy strategy = new ReactorNettyRequestUpgradeStrategy(
-				() -> WebsocketServerSpec.builder().maxFramePayloadLength(2 * Protocol.MAX_FRAME_BYTES));
+		// No permessage-deflate (Reactor Netty's default, kept on purpose): probe frames are small JSON, and every
+		// connection that negotiated it would keep zlib state of its own. The upgrade keeps nothing of the request for the session's life (ProbeUpgradeStrategy).
+		ProbeUpgradeStrategy strategy = new ProbeUpgradeStrategy(() -> WebsocketServerSpec.builder()
+			.maxFramePayloadLength(2 * Protocol.MAX_FRAME_BYTES)
+			.compress(false));
 		return new WebSocketHandlerAdapter(new HandshakeWebSocketService(strategy));
 	}
 }

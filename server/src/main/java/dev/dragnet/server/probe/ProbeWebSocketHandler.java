@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 import dev.dragnet.protocol.CreditGrant;
@@ -31,6 +32,7 @@ import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.channel.AbortedException;
@@ -112,7 +114,14 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 			if (hello == null) {
 				return frames.then();
 			}
-			return admit(hello, remote).flatMap((admission) -> {
+			// then(), not flatMap: flatMap keeps its source's subscribers, and with them the finished credential
+			// query and its result, for as long as the session lasts; then() lets them go once the decision is made.
+			AtomicReference<@Nullable Admission> decided = new AtomicReference<>();
+			return admit(hello, remote).doOnNext(decided::set).then(Mono.defer(() -> {
+				Admission admission = decided.getAndSet(null);
+				if (admission == null) {
+					return Mono.empty();
+				}
 				if (admission.refusal() != null) {
 					refuseHello(ws, remote, admission.closeCode(), admission.refusal(), admission.retryAfter());
 					return frames.then();
@@ -120,7 +129,7 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 				ProbeSession session = new ProbeSession(hello, remote, this.clock);
 				session.quarantine(admission.quarantine());
 				return serve(ws, session, frames.skip(1));
-			});
+			}));
 		}).onErrorResume(TimeoutException.class, (ex) -> refuse(ws, remote, Protocol.CLOSE_PROTOCOL_VIOLATION,
 				"no hello within " + this.properties.helloTimeout().toSeconds() + "s"))
 			.onErrorResume(FrameTooLargeException.class, (ex) -> Mono.empty())
@@ -230,6 +239,12 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 	}
 
 	private Mono<Void> serve(WebSocketSession ws, ProbeSession session, Flux<String> frames) {
+		// Pings, the missed-pings close and saving the state are the sweep's (ProbeSweep); a kick closes the connection,
+		// whose input then ends. A plain subscriber, not a Mono raced against the input: that race held about ten
+		// operators per session for the session's whole life. Disposed when the session ends.
+		Disposable kickWatch = session.kicked()
+			.subscribe((status) -> ws.close(status).subscribe(null, (ex) -> logger.debug("closing {} failed", session, ex)),
+					(ex) -> logger.debug("the kick of {} failed", session, ex));
 		Mono<Void> output = ws.send(session.outbound().map((frame) -> ws.textMessage(this.codec.encode(frame))));
 		Mono<Void> input = frames.concatMap((text) -> onFrame(session, text))
 			.then()
@@ -242,14 +257,14 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 			.then(Mono.defer(() -> this.repository.disconnected(session, reasonOf(session), this.clock.instant())))
 			.then(Mono.defer(() -> campaignsEnded(session)))
 			.onErrorResume((ex) -> logged("could not save the disconnection of " + session.name(), ex))
-			.doFinally((signal) -> session.markEnded());
-		// Pings, the missed-pings close and saving the state are the sweep's (ProbeSweep); a kick closes the connection,
-		// whose input then ends, so this never completes on its own.
-		Mono<Void> control = session.kicked().flatMap(ws::close).then(Mono.never());
+			.doFinally((signal) -> {
+				kickWatch.dispose();
+				session.markEnded();
+			});
 		return this.repository.connected(session)
 			.then(Mono.fromRunnable(() -> start(session)))
 			.then(Mono.defer(() -> campaignsStarted(session)))
-			.then(Mono.when(output.onErrorResume((ex) -> Mono.empty()), Mono.firstWithSignal(input, control)));
+			.then(Mono.when(output.onErrorResume((ex) -> Mono.empty()), input));
 	}
 
 	private void start(ProbeSession session) {

@@ -110,6 +110,12 @@ final class FleetHeapBenchmark {
 				System.out.printf(Locale.ROOT, "%d sessions: live heap %.1f MB, %d effective, %d closed by the server%n",
 						count, heap.live() / 1e6, effective, closed);
 			}
+			if (options.heapDump != null && connected > 0) {
+				// For a look at what keeps a session's objects alive (paths to GC roots), beside the histogram.
+				jcmd(fleet.serverPid(), "GC.heap_dump " + options.heapDump.toAbsolutePath());
+				System.out.printf(Locale.ROOT, "heap dump of the server with %d sessions: %s%n", connected,
+						options.heapDump.toAbsolutePath());
+			}
 			report(options, steps);
 		}
 		finally {
@@ -244,7 +250,7 @@ final class FleetHeapBenchmark {
 
 	/** What to run, from {@code --name value} options. */
 	record Options(Path serverJar, List<Integer> sessions, String serverHeap, Duration pingInterval, int missedPings,
-			int top, Path workDir) {
+			int top, Path workDir, Path heapDump) {
 
 		static final String USAGE = """
 
@@ -255,10 +261,11 @@ final class FleetHeapBenchmark {
 				  --ping-interval S     the server's ping interval in seconds (default 10)
 				  --missed-pings N      the server's missed pings before closing (default 2)
 				  --top N               classes shown in the per-session breakdown (default 20)
-				  --work-dir PATH       logs and the embedded database (default a new temporary directory)""";
+				  --work-dir PATH       logs and the embedded database (default a new temporary directory)
+				  --heap-dump FILE      also write the server's heap dump (jcmd GC.heap_dump) at the largest count""";
 
 		private static final List<String> NAMES = List.of("server-jar", "sessions", "server-heap", "ping-interval",
-				"missed-pings", "top", "work-dir");
+				"missed-pings", "top", "work-dir", "heap-dump");
 
 		static Options parse(String[] args) throws IOException {
 			Map<String, String> given = new HashMap<>();
@@ -282,7 +289,8 @@ final class FleetHeapBenchmark {
 					counts(given.getOrDefault("sessions", "10000,50000")), heap,
 					Duration.ofSeconds(number(given, "ping-interval", 10)), number(given, "missed-pings", 2),
 					number(given, "top", 20),
-					given.containsKey("work-dir") ? Path.of(given.get("work-dir")) : null);
+					given.containsKey("work-dir") ? Path.of(given.get("work-dir")) : null,
+					given.containsKey("heap-dump") ? Path.of(given.get("heap-dump")) : null);
 		}
 
 		/** These options with a new temporary work directory when none was given, once the jar is there. */
@@ -292,7 +300,7 @@ final class FleetHeapBenchmark {
 			}
 			Path dir = (this.workDir != null) ? this.workDir : Files.createTempDirectory("dragnet-bench-");
 			return new Options(this.serverJar, this.sessions, this.serverHeap, this.pingInterval, this.missedPings,
-					this.top, dir);
+					this.top, dir, this.heapDump);
 		}
 
 		private static List<Integer> counts(String text) {

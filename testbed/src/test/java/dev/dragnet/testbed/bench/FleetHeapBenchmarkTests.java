@@ -1,5 +1,6 @@
 package dev.dragnet.testbed.bench;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
@@ -23,12 +24,13 @@ class FleetHeapBenchmarkTests {
 	@Test
 	void optionsAreRead() throws Exception {
 		FleetHeapBenchmark.Options options = FleetHeapBenchmark.Options.parse(new String[] { "--sessions", "100, 2000",
-				"--server-heap", "768m", "--ping-interval", "3", "--missed-pings", "4", "--top", "5" });
+				"--server-heap", "768m", "--ping-interval", "3", "--missed-pings", "4", "--top", "5", "--heap-dump", "fleet.hprof" });
 		assertThat(options.sessions()).containsExactly(100, 2000);
 		assertThat(options.serverHeap()).isEqualTo("768m");
 		assertThat(options.pingInterval()).isEqualTo(Duration.ofSeconds(3));
 		assertThat(options.missedPings()).isEqualTo(4);
 		assertThat(options.top()).isEqualTo(5);
+		assertThat(options.heapDump()).isEqualTo(Path.of("fleet.hprof"));
 	}
 
 	@Test
