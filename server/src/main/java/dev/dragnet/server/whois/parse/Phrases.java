@@ -1,6 +1,8 @@
 package dev.dragnet.server.whois.parse;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -11,8 +13,9 @@ import org.jspecify.annotations.Nullable;
  * A set of notices a WHOIS answer may carry (throttled, not found), each a regular expression with an anchor: a
  * plain word or words every match of it contains. One alternation of dozens of case-insensitive expressions tried at
  * every position of every answer is what a lookup paid most for its classification; the anchors are looked for
- * first, with {@link String#contains} on the answer folded once, and the expression runs only when one is there. Most
- * answers (records) contain none, so most pay a few fast scans instead.
+ * first, with {@link String#contains} on the answer folded once, and only the expressions of the anchors found run.
+ * Most answers (records) contain none, so most pay a few fast scans instead; a record whose disclaimer says
+ * "available" pays for the few expressions anchored on that word, not for all.
  *
  * <p>The result is the expression's own: the anchors only rule out answers that cannot match. That holds while each
  * anchor is written, lower case, outside any group or quantifier of its expression (the tests check every one), and
@@ -21,17 +24,21 @@ import org.jspecify.annotations.Nullable;
  */
 final class Phrases {
 
-	private final Pattern pattern;
-
+	/** Per anchor, the alternation of the expressions it anchors. */
 	private final String[] anchors;
+
+	private final Pattern[] patterns;
 
 	private final List<Phrase> phrases;
 
 	private Phrases(List<Phrase> phrases, int flags) {
 		this.phrases = List.copyOf(phrases);
-		this.pattern = Pattern.compile(phrases.stream().map(Phrase::regex).collect(Collectors.joining("|")),
-				flags | Pattern.CASE_INSENSITIVE);
-		this.anchors = phrases.stream().map(Phrase::anchor).distinct().toArray(String[]::new);
+		Map<String, String> byAnchor = phrases.stream().collect(Collectors.groupingBy(Phrase::anchor,
+				LinkedHashMap::new, Collectors.mapping(Phrase::regex, Collectors.joining("|"))));
+		this.anchors = byAnchor.keySet().toArray(String[]::new);
+		this.patterns = byAnchor.values().stream()
+			.map((regex) -> Pattern.compile(regex, flags | Pattern.CASE_INSENSITIVE))
+			.toArray(Pattern[]::new);
 	}
 
 	/** The notices, matched case-insensitively with {@code flags} added. */
@@ -55,13 +62,17 @@ final class Phrases {
 
 	/** A matcher at the first notice in {@code text} (folded by {@link #fold}), or {@code null} when none is. */
 	@Nullable Matcher find(String text, String folded) {
-		for (String anchor : this.anchors) {
-			if (folded.contains(anchor)) {
-				Matcher matcher = this.pattern.matcher(text);
-				return matcher.find() ? matcher : null;
+		Matcher first = null;
+		for (int i = 0; i < this.anchors.length; i++) {
+			if (folded.contains(this.anchors[i])) {
+				// Only the expressions this anchor is part of can match here; the earliest match of all wins.
+				Matcher matcher = this.patterns[i].matcher(text);
+				if (matcher.find() && (first == null || matcher.start() < first.start())) {
+					first = matcher;
+				}
 			}
 		}
-		return null;
+		return first;
 	}
 
 	/**
