@@ -9,7 +9,7 @@ import java.util.Arrays;
 public final class BenchMain {
 
 	static final String USAGE = """
-			Usage: java -jar dragnet-testbed.jar whois-pacing|whois-throughput|live-stream|serve|world [options]
+			Usage: java -jar dragnet-testbed.jar whois-pacing|whois-throughput|live-stream|campaign-ingest|serve|world [options]
 
 			whois-pacing: a bulk WHOIS request through the server and real probe processes to one fake
 			registry that limits each source address, as real ones do. Prints throughput beside the
@@ -27,8 +27,15 @@ public final class BenchMain {
 			WebSocket sessions). Prints the bytes per second one viewer receives at steady state and under
 			churn beside the bound (50 KB/s), and what one page of the probe table weighs.
 			%s
+
+			campaign-ingest: what storing a campaign's answers costs the server. One campaign (a /12 by
+			default) worked by 1,000 simulated probes (real WebSocket sessions) that answer each block at once
+			from a fixed rule, beside COPY of the same rows into copies of the same tables in the same
+			PostgreSQL. Prints addresses/s of each, their ratio, the rows stored against those expected, and
+			CPU ms per 1,000 addresses of the server, its PostgreSQL and the benchmark's JVM.
+			%s
 			%s""".formatted(WhoisPacingBenchmark.Options.USAGE, WhoisThroughputBenchmark.Options.USAGE, LiveStreamBenchmark.Options.USAGE,
-					ServeFakes.USAGE);
+					CampaignIngestBenchmark.Options.USAGE, ServeFakes.USAGE);
 
 	private BenchMain() {
 	}
@@ -45,6 +52,7 @@ public final class BenchMain {
 				case "whois-throughput" -> WhoisThroughputBenchmark
 					.run(WhoisThroughputBenchmark.Options.parse(rest).ready());
 				case "live-stream" -> LiveStreamBenchmark.run(LiveStreamBenchmark.Options.parse(rest));
+				case "campaign-ingest" -> CampaignIngestBenchmark.run(CampaignIngestBenchmark.Options.parse(rest).ready());
 				case "serve" -> ServeFakes.serve(rest);
 				case "world" -> ServeFakes.world(rest);
 				default -> throw new IllegalArgumentException("unknown benchmark '" + args[0] + "'");
