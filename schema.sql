@@ -221,3 +221,7 @@ CREATE TABLE IF NOT EXISTS probe_alert (
 	reported_at    timestamptz NOT NULL DEFAULT now(),
 	reported_by    text                            -- the server instance that mailed it
 );
+
+-- A block's lease is looked up by its holder and lease id (a result, progress, a give-up) and counted by holder (a
+-- want-blocks): without this index each of those read every leased block.
+CREATE INDEX IF NOT EXISTS work_block_lease_holder ON work_block (lease_holder, lease_id) WHERE state = 'LEASED';

@@ -1,7 +1,10 @@
 package dev.dragnet.server.campaign;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.r2dbc.spi.Readable;
@@ -52,40 +55,71 @@ class BlockRepository {
 	}
 
 	/**
-	 * Leases up to {@code wanted} pending blocks of running campaigns to {@code probe} (its session
-	 * {@code session}), never taking it past
-	 * {@code maxHeld} blocks at once. {@code SKIP LOCKED} lets concurrent leasers pass each other without ever
-	 * leasing one block twice.
+	 * Leases pending blocks of running campaigns to several probes in one statement: to each up to its
+	 * {@code wanted} blocks, never taking it past its {@code maxHeld} blocks at once, as far as pending blocks go
+	 * (the earlier requests first). {@code SKIP LOCKED} lets concurrent leasers (other server instances) pass each
+	 * other without ever leasing one block twice. The probes must be distinct. Returns the blocks leased, by the
+	 * index of their request in {@code wants}.
 	 */
-	Flux<Leased> lease(String probe, String session, int wanted, int maxHeld, Duration duration) {
+	Mono<Map<Integer, List<Leased>>> leaseAll(List<Want> wants, Duration duration) {
+		int n = wants.size();
+		String[] probes = new String[n];
+		String[] sessions = new String[n];
+		Integer[] wanted = new Integer[n];
+		Integer[] maxHeld = new Integer[n];
+		for (int i = 0; i < n; i++) {
+			Want want = wants.get(i);
+			probes[i] = want.probe();
+			sessions[i] = want.session();
+			wanted[i] = want.wanted();
+			maxHeld[i] = want.maxHeld();
+		}
 		return this.db.sql("""
-				WITH held AS (SELECT count(*) AS n FROM work_block WHERE state = 'LEASED' AND lease_holder = :probe),
+				WITH req AS (
+				    SELECT * FROM UNNEST(:probes::text[], :sessions::text[], :wanted::int[], :maxHeld::int[])
+				        WITH ORDINALITY AS r(probe, session, wanted, max_held, k)),
+				want AS (
+				    SELECT req.k, req.probe, req.session,
+				        GREATEST(0, LEAST(req.wanted, req.max_held - (SELECT count(*) FROM work_block h
+				                                                     WHERE h.state = 'LEASED' AND h.lease_holder = req.probe))) AS n
+				    FROM req),
+				slots AS (
+				    SELECT want.k, want.probe, want.session, row_number() OVER (ORDER BY want.k, g) AS slot
+				    FROM want, generate_series(1, want.n) AS g),
 				picked AS (
 				    SELECT b.id FROM work_block b JOIN campaign c ON c.id = b.campaign_id
 				    WHERE b.state = 'PENDING' AND c.state = 'RUNNING'
 				    ORDER BY b.campaign_id, b.id
-				    LIMIT GREATEST(0, LEAST(:wanted, :maxHeld - (SELECT n FROM held)))
-				    FOR UPDATE OF b SKIP LOCKED)
-				UPDATE work_block w SET state = 'LEASED', lease_holder = :probe, lease_session = :session,
+				    LIMIT (SELECT count(*) FROM slots)
+				    FOR UPDATE OF b SKIP LOCKED),
+				numbered AS (
+				    SELECT picked.id, row_number() OVER (ORDER BY picked.id) AS slot FROM picked)
+				UPDATE work_block w SET state = 'LEASED', lease_holder = slots.probe, lease_session = slots.session,
 				    lease_id = gen_random_uuid(),
 				    lease_expires_at = now() + make_interval(secs => :seconds), updated_at = now()
-				FROM picked, campaign c
-				WHERE w.id = picked.id AND c.id = w.campaign_id
-				RETURNING w.id, w.campaign_id, w.first_num, w.last_num, w.lease_id, c.sources, c.verify
+				FROM numbered JOIN slots ON slots.slot = numbered.slot, campaign c
+				WHERE w.id = numbered.id AND c.id = w.campaign_id
+				RETURNING slots.k, w.id, w.campaign_id, w.first_num, w.last_num, w.lease_id, c.sources, c.verify
 				""")
-			.bind("probe", probe)
-			.bind("session", session)
+			.bind("probes", probes)
+			.bind("sessions", sessions)
 			.bind("wanted", wanted)
 			.bind("maxHeld", maxHeld)
 			.bind("seconds", (double) duration.toMillis() / 1000)
 			.map((row) -> {
 				String[] sources = row.get("sources", String[].class);
-				return new Leased(row.get("id", Long.class), row.get("campaign_id", Long.class),
-						row.get("first_num", Long.class), row.get("last_num", Long.class),
-						row.get("lease_id", UUID.class).toString(), (sources != null) ? List.of(sources) : List.of(),
-						Boolean.TRUE.equals(row.get("verify", Boolean.class)));
+				return Map.entry(row.get("k", Long.class).intValue() - 1, new Leased(row.get("id", Long.class),
+						row.get("campaign_id", Long.class), row.get("first_num", Long.class),
+						row.get("last_num", Long.class), row.get("lease_id", UUID.class).toString(),
+						(sources != null) ? List.of(sources) : List.of(), Boolean.TRUE.equals(row.get("verify", Boolean.class))));
 			})
-			.all();
+			.all()
+			.collectMultimap(Map.Entry::getKey, Map.Entry::getValue)
+			.map((byRequest) -> {
+				Map<Integer, List<Leased>> leased = new HashMap<>();
+				byRequest.forEach((k, blocks) -> leased.put(k, List.copyOf(blocks)));
+				return leased;
+			});
 	}
 
 	/** The block a lease is for, while {@code probe} holds it; empty otherwise. */
@@ -123,23 +157,69 @@ class BlockRepository {
 	}
 
 	/**
-	 * Stores a block's findings and marks it DONE, in one statement, only while {@code probe} holds the lease:
-	 * a result for an expired or foreign lease, or a second copy, stores nothing. Returns the campaign id when
-	 * stored. Each row's sources are one comma-separated text (Postgres has no ragged arrays); source names
-	 * cannot hold a comma (see {@code SourceCatalogue.NAME}, which {@code BlockWork} applies), so the split is exact.
+	 * Stores the findings of several blocks and marks them DONE, in one statement, each only while its probe holds
+	 * its lease: a result for an expired or foreign lease, or a second copy, stores nothing and leaves the others
+	 * stored. The blocks must have distinct leases and no address in common (one statement cannot upsert a row
+	 * twice). Returns the campaign id of each result stored, by its index in {@code results}. Each row's sources are
+	 * one comma-separated text (Postgres has no ragged arrays); source names cannot hold a comma (see
+	 * {@code SourceCatalogue.NAME}, which {@code BlockWork} applies), so the split is exact.
 	 */
-	Mono<Long> store(String probe, String leaseId, Findings findings) {
+	Mono<Map<Integer, Long>> storeAll(List<Result> results) {
+		int blocks = results.size();
+		UUID[] leases = new UUID[blocks];
+		String[] probes = new String[blocks];
+		Integer[] found = new Integer[blocks];
+		int rows = 0;
+		int empties = 0;
+		for (int i = 0; i < blocks; i++) {
+			Result result = results.get(i);
+			leases[i] = uuid(result.leaseId());
+			probes[i] = result.probe();
+			found[i] = result.findings().domains().length;
+			rows += result.findings().domains().length;
+			empties += result.findings().empty().length;
+		}
+		Integer[] rowBlocks = new Integer[rows];
+		String[] ips = new String[rows];
+		String[] domains = new String[rows];
+		Short[] levels = new Short[rows];
+		Short[] verifications = new Short[rows];
+		String[] sources = new String[rows];
+		Integer[] emptyBlocks = new Integer[empties];
+		String[] empty = new String[empties];
+		int row = 0;
+		int none = 0;
+		for (int i = 0; i < blocks; i++) {
+			Findings findings = results.get(i).findings();
+			int n = findings.domains().length;
+			Arrays.fill(rowBlocks, row, row + n, i + 1);
+			System.arraycopy(findings.ips(), 0, ips, row, n);
+			System.arraycopy(findings.domains(), 0, domains, row, n);
+			System.arraycopy(findings.levels(), 0, levels, row, n);
+			System.arraycopy(findings.verifications(), 0, verifications, row, n);
+			System.arraycopy(findings.sources(), 0, sources, row, n);
+			row += n;
+			int e = findings.empty().length;
+			Arrays.fill(emptyBlocks, none, none + e, i + 1);
+			System.arraycopy(findings.empty(), 0, empty, none, e);
+			none += e;
+		}
 		return this.db.sql("""
-				WITH lease AS (
-				    UPDATE work_block SET state = 'DONE', ips_done = last_num - first_num + 1, domains_found = :found,
-				        answered_by = :probe, lease_holder = NULL, lease_session = NULL, lease_id = NULL, lease_expires_at = NULL, updated_at = now()
-				    WHERE lease_id = :lease AND lease_holder = :probe AND state = 'LEASED'
-				    RETURNING id, campaign_id, range_id, last_num - first_num + 1 AS size),
+				WITH t AS (
+				    SELECT * FROM UNNEST(:leases::uuid[], :probes::text[], :found::int[]) WITH ORDINALITY AS t(lease, probe, found, k)),
+				lease AS (
+				    UPDATE work_block w SET state = 'DONE', ips_done = w.last_num - w.first_num + 1, domains_found = t.found,
+				        answered_by = t.probe, lease_holder = NULL, lease_session = NULL, lease_id = NULL, lease_expires_at = NULL,
+				        updated_at = now()
+				    FROM t
+				    WHERE w.lease_id = t.lease AND w.lease_holder = t.probe AND w.state = 'LEASED'
+				    RETURNING t.k, w.campaign_id, w.range_id, w.last_num - w.first_num + 1 AS size),
 				d AS (
 				    INSERT INTO ip_domain (ip, domain, domain_level, verification, sources, campaign_id)
-				    SELECT t.ip::inet, t.domain, t.level, t.verification, array_remove(string_to_array(t.sources, ','), ''), lease.campaign_id
-				    FROM lease, UNNEST(:ips::text[], :domains::text[], :levels::smallint[], :verifications::smallint[],
-				                       :sources::text[]) AS t(ip, domain, level, verification, sources)
+				    SELECT r.ip::inet, r.domain, r.level, r.verification, array_remove(string_to_array(r.sources, ','), ''), lease.campaign_id
+				    FROM lease JOIN UNNEST(:rowBlocks::int[], :ips::text[], :domains::text[], :levels::smallint[],
+				                           :verifications::smallint[], :sources::text[]) AS r(k, ip, domain, level, verification, sources)
+				         ON r.k = lease.k
 				    ON CONFLICT (ip, domain) DO UPDATE SET last_seen = now(), is_new = false,
 				        sources = ARRAY(SELECT DISTINCT s FROM unnest(ip_domain.sources || EXCLUDED.sources) AS s ORDER BY s),
 				        verification = CASE WHEN EXCLUDED.verification <> 0 THEN EXCLUDED.verification
@@ -148,26 +228,31 @@ class BlockRepository {
 				    RETURNING 1),
 				n AS (
 				    INSERT INTO ip_no_domain (ip, campaign_id)
-				    SELECT e::inet, lease.campaign_id FROM lease, UNNEST(:empty::text[]) AS e
+				    SELECT e.ip::inet, lease.campaign_id
+				    FROM lease JOIN UNNEST(:emptyBlocks::int[], :empty::text[]) AS e(k, ip) ON e.k = lease.k
 				    ON CONFLICT (ip) DO UPDATE SET checked_at = now(), campaign_id = EXCLUDED.campaign_id
 				    RETURNING 1),
 				r AS (
-				    UPDATE ip_range SET resolved_count = resolved_count + lease.size, dispatched = true
-				    FROM lease WHERE ip_range.id = lease.range_id
+				    UPDATE ip_range SET resolved_count = resolved_count + s.size, dispatched = true
+				    FROM (SELECT range_id, sum(size) AS size FROM lease GROUP BY range_id) s
+				    WHERE ip_range.id = s.range_id
 				    RETURNING 1)
-				SELECT campaign_id FROM lease
+				SELECT k, campaign_id FROM lease
 				""")
-			.bind("found", findings.domains().length)
-			.bind("lease", uuid(leaseId))
-			.bind("probe", probe)
-			.bind("ips", findings.ips())
-			.bind("domains", findings.domains())
-			.bind("levels", findings.levels())
-			.bind("verifications", findings.verifications())
-			.bind("sources", findings.sources())
-			.bind("empty", findings.empty())
-			.map((row) -> row.get("campaign_id", Long.class))
-			.one();
+			.bind("leases", leases)
+			.bind("probes", probes)
+			.bind("found", found)
+			.bind("rowBlocks", rowBlocks)
+			.bind("ips", ips)
+			.bind("domains", domains)
+			.bind("levels", levels)
+			.bind("verifications", verifications)
+			.bind("sources", sources)
+			.bind("emptyBlocks", emptyBlocks)
+			.bind("empty", empty)
+			.map((r) -> Map.entry(r.get("k", Long.class).intValue() - 1, r.get("campaign_id", Long.class)))
+			.all()
+			.collectMap(Map.Entry::getKey, Map.Entry::getValue);
 	}
 
 	/**
@@ -375,6 +460,14 @@ class BlockRepository {
 
 	/** A lease given back, with the probe that held it; {@code failed} when that was the block's last attempt. */
 	record Released(long blockId, long campaignId, String holder, String leaseId, boolean failed) {
+	}
+
+	/** A probe's {@code want-blocks}, for {@link #leaseAll(List, Duration)}. */
+	record Want(String probe, String session, int wanted, int maxHeld) {
+	}
+
+	/** One block's result from its lease holder, for {@link #storeAll(List)}. */
+	record Result(String probe, String leaseId, Findings findings) {
 	}
 
 	/** A block result as parallel arrays, ready for UNNEST. */

@@ -82,6 +82,13 @@ class BlockWork implements CampaignFrames {
 	/** The cluster event that says a campaign started or ended ({@link ClusterEvents}). */
 	static final String CAMPAIGN_EVENT = "campaign";
 
+	/** How long a probe waits to send again a result deferred because too many wait to be stored. */
+	private static final Duration BUSY_RETRY = Duration.ofSeconds(2);
+
+	private final ResultBatcher results;
+
+	private final LeaseBatcher leases;
+
 	BlockWork(BlockRepository blocks, ProbeRegistry registry, CampaignProperties properties, SourceService sources,
 			HeldBlocks held, CampaignEvents events, CampaignMetrics metrics, SourceRestBook rests,
 			DatabaseStatus status, DeferredLeaseChanges deferred, CampaignSpotChecks checks, ClusterEvents cluster) {
@@ -100,6 +107,9 @@ class BlockWork implements CampaignFrames {
 		this.blocks = blocks;
 		this.registry = registry;
 		this.properties = properties;
+		this.results = new ResultBatcher(blocks, properties.storeBatchAddresses(), properties.storeConcurrency(),
+				properties.storeBacklog(), this::finishAll);
+		this.leases = new LeaseBatcher(blocks, properties.leaseDuration(), properties.storeBacklog());
 	}
 
 	@Override
@@ -142,16 +152,14 @@ class BlockWork implements CampaignFrames {
 			return Mono.empty();
 		}
 		if (frame instanceof BlockResult result) {
-			// The probe hears its acknowledgement first, then (for the last block) that the campaign is over.
-			return accept(session, result).flatMap((stored) -> {
+			// The probe hears its acknowledgement first, then (for the last block) that the campaign is over: the
+			// batcher ends campaigns with nothing left after the acknowledgements of a group went out.
+			return accept(session, result).doOnNext((stored) -> {
 				if (stored.campaignId() != null) {
 					this.held.ended(session.name(), result.leaseId());
 				}
 				session.deliver(stored.ack());
-				// A campaign the outage kept from ending is ended when the database is back (recover).
-				return (stored.campaignId() != null)
-						? finish(stored.campaignId()).onErrorResume(this::away, (ex) -> Mono.empty()) : Mono.empty();
-			});
+			}).then();
 		}
 		return Mono.empty();
 	}
@@ -337,14 +345,15 @@ class BlockWork implements CampaignFrames {
 		if (left < 1) {
 			return Mono.empty();
 		}
-		return this.blocks
-			.lease(session.name(), session.id(), left, max - this.checks.heldBy(session),
-					this.properties.leaseDuration())
+		return this.leases.lease(session.name(), session.id(), left, max - this.checks.heldBy(session))
+			.flatMapIterable((leased) -> leased)
 			.doOnNext((block) -> this.held.leased(session.name(), block))
 			.doOnNext((block) -> session.deliver(new BlockLease(block.leaseId(), block.blockId(), block.campaignId(),
 					Ipv4Range.format(block.first()), Ipv4Range.format(block.last()), block.sources(), block.verify(),
 					this.properties.leaseDuration().toMillis())))
 			.then()
+			// Too many probes ask at once: this one gets nothing now and asks again, as when nothing is pending.
+			.onErrorResume(GroupedWrites.Busy.class, (ex) -> Mono.empty())
 			.onErrorResume(this::away, (ex) -> Mono.empty());
 	}
 
@@ -393,14 +402,14 @@ class BlockWork implements CampaignFrames {
 		if (!this.status.isAvailable()) {
 			return Mono.just(deferred(session, result));
 		}
-		return this.blocks.held(session.name(), result.leaseId())
+		return heldBlock(session, result.leaseId())
 			.flatMap((block) -> {
 				String problem = coverageProblem(block, result);
 				if (problem != null) {
 					logger.warn("refused the result of probe {} for block {}: {}", session.name(), block.blockId(), problem);
 					return Mono.just(Stored.refused(result.leaseId(), problem));
 				}
-				return this.blocks.store(session.name(), result.leaseId(), findings(result))
+				return this.results.store(session.name(), block, findings(result))
 					.doOnNext((campaign) -> this.metrics.blockCompleted(block.last() - block.first() + 1))
 					.doOnNext((campaign) -> this.checks.consider(session, block, result))
 					.map((campaign) -> new Stored(new BlockAck(result.leaseId(), true, null), campaign))
@@ -408,7 +417,27 @@ class BlockWork implements CampaignFrames {
 			})
 			.defaultIfEmpty(Stored.refused(result.leaseId(),
 					"not a current lease of this probe (expired, given back, or already answered)"))
+			.onErrorResume(GroupedWrites.Busy.class, (ex) -> Mono.just(busy(session, result)))
 			.onErrorResume(this::away, (ex) -> Mono.just(deferred(session, result)));
+	}
+
+	/**
+	 * The block of a lease {@code session}'s probe holds: as this instance leased it when it did (whether the lease
+	 * still holds is decided where the result is stored), otherwise read from the database; empty when the probe does
+	 * not hold it.
+	 */
+	private Mono<BlockRepository.Leased> heldBlock(ProbeSession session, String leaseId) {
+		return this.held.lease(session.name(), leaseId)
+			.map(Mono::just)
+			.orElseGet(() -> this.blocks.held(session.name(), leaseId));
+	}
+
+	/** Too many results wait to be stored: this one is deferred like one that finds the database away. */
+	private Stored busy(ProbeSession session, BlockResult result) {
+		logger.debug("deferred the result of probe {} for lease {}: too many results wait to be stored", session.name(),
+				result.leaseId());
+		return new Stored(BlockAck.deferred(result.leaseId(), "the server has many results to store; this one is not "
+				+ "stored yet: keep it and send it again", BUSY_RETRY.toMillis()), null);
 	}
 
 	/**
@@ -526,8 +555,14 @@ class BlockWork implements CampaignFrames {
 			.defaultIfEmpty(false);
 	}
 
-	private Mono<Void> finish(long campaignId) {
-		return finishIfComplete(campaignId).then();
+	/**
+	 * Ends each of {@code campaigns} that has no block left to do, after a group of results was stored; a campaign the
+	 * outage kept from ending is ended when the database is back ({@link #recover(Duration)}).
+	 */
+	private Mono<Void> finishAll(Set<Long> campaigns) {
+		return Flux.fromIterable(campaigns)
+			.concatMap((campaign) -> finishIfComplete(campaign).onErrorResume(this::away, (ex) -> Mono.just(false)))
+			.then();
 	}
 
 	/**

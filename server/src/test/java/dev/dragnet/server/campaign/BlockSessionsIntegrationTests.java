@@ -49,8 +49,8 @@ class BlockSessionsIntegrationTests {
 		BlockRepository blocks = server.context().getBean(BlockRepository.class);
 		Duration lease = Duration.ofMinutes(5);
 
-		BlockRepository.Leased old = blocks.lease("twin", "session-1", 1, 4, lease).blockFirst(Duration.ofSeconds(5));
-		BlockRepository.Leased young = blocks.lease("twin", "session-2", 1, 4, lease).blockFirst(Duration.ofSeconds(5));
+		BlockRepository.Leased old = leaseOne(blocks, "session-1", lease);
+		BlockRepository.Leased young = leaseOne(blocks, "session-2", lease);
 		assertThat(old.blockId()).isNotEqualTo(young.blockId());
 
 		List<BlockRepository.Released> released = blocks.release("twin", "session-1", "gone", 3)
@@ -59,5 +59,12 @@ class BlockSessionsIntegrationTests {
 		assertThat(released).extracting(BlockRepository.Released::leaseId).containsExactly(old.leaseId());
 		assertThat(blocks.held("twin", young.leaseId()).block(Duration.ofSeconds(5))).isNotNull();
 		assertThat(blocks.held("twin", old.leaseId()).block(Duration.ofSeconds(5))).isNull();
+	}
+
+	private static BlockRepository.Leased leaseOne(BlockRepository blocks, String session, Duration lease) {
+		return blocks.leaseAll(List.of(new BlockRepository.Want("twin", session, 1, 4)), lease)
+			.block(Duration.ofSeconds(5))
+			.get(0)
+			.get(0);
 	}
 }

@@ -9,7 +9,7 @@ import java.util.Arrays;
 public final class BenchMain {
 
 	static final String USAGE = """
-			Usage: java -jar dragnet-testbed.jar whois-pacing|whois-throughput|live-stream|fleet-heap|probe-footprint|serve|world [options]
+			Usage: java -jar dragnet-testbed.jar whois-pacing|whois-throughput|live-stream|fleet-heap|probe-footprint|campaign-ingest|serve|world [options]
 
 			whois-pacing: a bulk WHOIS request through the server and real probe processes to one fake
 			registry that limits each source address, as real ones do. Prints throughput beside the
@@ -43,11 +43,18 @@ public final class BenchMain {
 			beside a bare JVM with the same options.
 			%s
 
+			campaign-ingest: what storing a campaign's answers costs the server. One campaign (a /12 by
+			default) worked by 1,000 simulated probes (real WebSocket sessions) that answer each block at once
+			from a fixed rule, beside COPY of the same rows into copies of the same tables in the same
+			PostgreSQL. Prints addresses/s of each, their ratio, the rows stored against those expected, and
+			CPU ms per 1,000 addresses of the server, its PostgreSQL and the benchmark's JVM.
+			%s
+
 			jmh (through bin/dragnet-bench only): the JMH micro benchmarks of the frame codec, the WHOIS parser
 			and the classifiers, from the server's test classes; the options are JMH's (bin/dragnet-bench jmh -h).
 			%s""".formatted(WhoisPacingBenchmark.Options.USAGE, WhoisThroughputBenchmark.Options.USAGE, LiveStreamBenchmark.Options.USAGE,
 					FleetHeapBenchmark.Options.USAGE,
-					ProbeFootprintBenchmark.Options.USAGE, ServeFakes.USAGE);
+					ProbeFootprintBenchmark.Options.USAGE, CampaignIngestBenchmark.Options.USAGE, ServeFakes.USAGE);
 
 	private BenchMain() {
 	}
@@ -66,6 +73,7 @@ public final class BenchMain {
 				case "live-stream" -> LiveStreamBenchmark.run(LiveStreamBenchmark.Options.parse(rest));
 				case "fleet-heap" -> FleetHeapBenchmark.run(FleetHeapBenchmark.Options.parse(rest).ready());
 				case "probe-footprint" -> ProbeFootprintBenchmark.run(ProbeFootprintBenchmark.Options.parse(rest).ready());
+				case "campaign-ingest" -> CampaignIngestBenchmark.run(CampaignIngestBenchmark.Options.parse(rest).ready());
 				case "serve" -> ServeFakes.serve(rest);
 				case "world" -> ServeFakes.world(rest);
 				default -> throw new IllegalArgumentException("unknown benchmark '" + args[0] + "'");

@@ -158,7 +158,7 @@ final class WhoisThroughputBenchmark {
 		return domains;
 	}
 
-	private static void jcmd(long pid, String... arguments) throws IOException, InterruptedException {
+	static void jcmd(long pid, String... arguments) throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
 				Long.toString(pid)));
 		command.addAll(Arrays.asList(arguments));
