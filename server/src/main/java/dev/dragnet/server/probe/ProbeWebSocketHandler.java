@@ -246,7 +246,23 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 			.subscribe((status) -> ws.close(status).subscribe(null, (ex) -> logger.debug("closing {} failed", session, ex)),
 					(ex) -> logger.debug("the kick of {} failed", session, ex));
 		Mono<Void> output = ws.send(session.outbound().map((frame) -> ws.textMessage(this.codec.encode(frame))));
-		Mono<Void> input = frames.concatMap((text) -> onFrame(session, text))
+		// Frames are decoded, and pongs answered, as they arrive: a pong must not wait behind a campaign result
+		// whose store waits for its group (with 1,000 probes that wait passed two ping intervals, and the sweep closed
+		// live sessions). What needs the database stays in order, a bounded number of frames ahead (concatMap's
+		// prefetch).
+		Mono<Void> input = frames.<ProbeFrame>handle((text, sink) -> {
+			ProbeFrame frame = decode(session, text);
+			if (frame != null) {
+				session.seen();
+				if (frame instanceof Pong pong) {
+					session.pong(pong.seq());
+				}
+				else {
+					sink.next(frame);
+				}
+			}
+		})
+			.concatMap((frame) -> onFrame(session, frame))
 			.then()
 			.onErrorResume((ex) -> {
 				// The reason the INEFFECTIVE line gives: one line for the event, not two.
@@ -279,21 +295,20 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 				session.remoteAddress(), session.maxConcurrency(), session.version());
 	}
 
-	private Mono<Void> onFrame(ProbeSession session, String text) {
-		ProbeFrame frame;
+	/** The frame {@code text} holds, or {@code null} when it is bad: the probe is told so and its session goes on. */
+	private @Nullable ProbeFrame decode(ProbeSession session, String text) {
 		try {
-			frame = this.codec.decodeProbeFrame(text);
+			return this.codec.decodeProbeFrame(text);
 		}
 		catch (BadFrameException ex) {
 			logger.warn("probe {} sent a bad frame: {}", session.name(), ex.getMessage());
 			session.emit(new ErrorFrame(ErrorFrame.BAD_FRAME, ex.getMessage(), null));
-			return Mono.empty();
+			return null;
 		}
-		session.seen();
-		if (frame instanceof Pong pong) {
-			session.pong(pong.seq());
-		}
-		else if (frame instanceof CreditGrant grant) {
+	}
+
+	private Mono<Void> onFrame(ProbeSession session, ProbeFrame frame) {
+		if (frame instanceof CreditGrant grant) {
 			onCredit(session, grant);
 		}
 		else if (frame instanceof TaskResult result) {
