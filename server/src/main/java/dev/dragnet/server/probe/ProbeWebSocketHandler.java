@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 
 import dev.dragnet.protocol.CreditGrant;
@@ -47,6 +49,12 @@ import reactor.netty.channel.AbortedException;
 class ProbeWebSocketHandler implements WebSocketHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(ProbeWebSocketHandler.class);
+
+	/**
+	 * Frames read ahead of the one being handled, so that pongs behind it are taken. Few: each may be up to the frame
+	 * limit (1 MiB), and a probe has few frames in flight (results of its slots, progress, want-blocks, pongs).
+	 */
+	static final int FRAMES_AHEAD = 8;
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -248,22 +256,9 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 		Mono<Void> output = ws.send(session.outbound().map((frame) -> ws.textMessage(this.codec.encode(frame))));
 		// Frames are decoded, and pongs answered, as they arrive: a pong must not wait behind a campaign result
 		// whose store waits for its group (with 1,000 probes that wait passed two ping intervals, and the sweep closed
-		// live sessions). What needs the database stays in order, a bounded number of frames ahead (concatMap's
-		// prefetch).
-		Mono<Void> input = frames.<ProbeFrame>handle((text, sink) -> {
-			ProbeFrame frame = decode(session, text);
-			if (frame != null) {
-				session.seen();
-				if (frame instanceof Pong pong) {
-					session.pong(pong.seq());
-				}
-				else {
-					sink.next(frame);
-				}
-			}
-		})
-			.concatMap((frame) -> onFrame(session, frame))
-			.then()
+		// live sessions). What needs the database stays in order, at most FRAMES_AHEAD frames read ahead.
+		Mono<Void> input = handled(frames, (text) -> decode(session, text), session::seen, session::pong,
+				(frame) -> onFrame(session, frame))
 			.onErrorResume((ex) -> {
 				// The reason the INEFFECTIVE line gives: one line for the event, not two.
 				session.close(closeReason(ex));
@@ -293,6 +288,28 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 		logger.info("probe {} {} from {} ({} slots, version {})", session.name(),
 				(change.kind() == ProbeStateChange.Kind.RECOVERED) ? "is back, connected" : "connected",
 				session.remoteAddress(), session.maxConcurrency(), session.version());
+	}
+
+	/**
+	 * A session's incoming frames, handled: each is decoded and counts as a sign of life as it arrives, a pong is taken
+	 * at once, and every other frame is handled by {@code handler} in order, one after the other, with at most
+	 * {@value #FRAMES_AHEAD} read ahead. So a pong never waits behind a frame whose handling waits for the database
+	 * (concatMap's default reads nothing ahead: the pong would wait).
+	 */
+	static Mono<Void> handled(Flux<String> frames, Function<String, @Nullable ProbeFrame> decode, Runnable seen,
+			LongConsumer pong, Function<ProbeFrame, Mono<Void>> handler) {
+		return frames.<ProbeFrame>handle((text, sink) -> {
+			ProbeFrame frame = decode.apply(text);
+			if (frame != null) {
+				seen.run();
+				if (frame instanceof Pong answer) {
+					pong.accept(answer.seq());
+				}
+				else {
+					sink.next(frame);
+				}
+			}
+		}).concatMap(handler, FRAMES_AHEAD).then();
 	}
 
 	/** The frame {@code text} holds, or {@code null} when it is bad: the probe is told so and its session goes on. */
