@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -68,7 +67,7 @@ final class CampaignIngestBenchmark {
 						(System.nanoTime() - started) / 1e9);
 				awaitEffective(fleet, options.probes, Duration.ofMinutes(5));
 				awaitSettled(fleet, Duration.ofMinutes(5));
-				Meter meter = new Meter(fleet);
+				FleetMeter meter = new FleetMeter(fleet);
 				Dragnet dragnet = campaign(fleet, options, meter, swarm);
 				Expected expected = expected(options);
 				Copy copy = copy(databasePort(options.workDir), dragnet.campaignId, options, expected, meter);
@@ -118,14 +117,14 @@ final class CampaignIngestBenchmark {
 	}
 
 	/** Dragnet's run: the campaign from its start to DONE, as the API says, with the CPU each party spent. */
-	record Dragnet(long campaignId, int blockSize, int blocks, double seconds, Meter.Usage usage, String failures) {
+	record Dragnet(long campaignId, int blockSize, int blocks, double seconds, FleetMeter.Usage usage, String failures) {
 
 		double rate(long addresses) {
 			return addresses / this.seconds;
 		}
 	}
 
-	private static Dragnet campaign(Fleet fleet, Options options, Meter meter, CampaignSwarm swarm) throws Exception {
+	private static Dragnet campaign(Fleet fleet, Options options, FleetMeter meter, CampaignSwarm swarm) throws Exception {
 		String range = Ipv4Range.format(FIRST) + "-" + Ipv4Range.format(FIRST + options.addresses - 1);
 		String body = "{\"name\":\"ingest-bench\",\"ranges\":[\"" + range + "\"],\"sources\":[\"ptr\"]"
 				+ ((options.blockSize > 0) ? ",\"blockSize\":" + options.blockSize : "") + "}";
@@ -135,15 +134,15 @@ final class CampaignIngestBenchmark {
 			.asLong(), created.path("totalBlocks").asInt(), created.path("blockSize").asInt());
 		Path profile = (options.profile != null) ? Path.of(options.profile).toAbsolutePath() : null;
 		if (profile != null) {
-			WhoisThroughputBenchmark.jcmd(fleet.serverPid(), "JFR.start", "name=ingest", "settings=profile",
+			Jcmd.tryRun(fleet.serverPid(), "JFR.start", "name=ingest", "settings=profile",
 					"filename=" + profile);
 		}
-		Meter.Snapshot before = meter.snapshot();
+		FleetMeter.Snapshot before = meter.snapshot();
 		ok(fleet.send("POST", "/api/campaigns/" + id + "/start", "application/json", ""));
 		JsonNode view = awaitEnd(fleet, id, options.maxTime, swarm);
-		Meter.Usage usage = meter.since(before);
+		FleetMeter.Usage usage = meter.since(before);
 		if (profile != null) {
-			WhoisThroughputBenchmark.jcmd(fleet.serverPid(), "JFR.stop", "name=ingest");
+			Jcmd.tryRun(fleet.serverPid(), "JFR.stop", "name=ingest");
 			System.out.println("JFR recording of the server: " + profile + " (bin/jfr-hotspots " + profile + ")");
 		}
 		Instant start = instant(view.path("startedAt"));
@@ -208,7 +207,7 @@ final class CampaignIngestBenchmark {
 	 * The baseline's run: COPY of the same rows into copies of the two tables, one table after the other; with the
 	 * rows the campaign stored, counted before.
 	 */
-	record Copy(double seconds, Meter.Usage usage, long names, long empty, long storedNames, long storedEmpty) {
+	record Copy(double seconds, FleetMeter.Usage usage, long names, long empty, long storedNames, long storedEmpty) {
 
 		double rate(long addresses) {
 			return addresses / this.seconds;
@@ -224,7 +223,7 @@ final class CampaignIngestBenchmark {
 		}
 	}
 
-	private static Copy copy(int port, long campaignId, Options options, Expected expected, Meter meter) {
+	private static Copy copy(int port, long campaignId, Options options, Expected expected, FleetMeter meter) {
 		PostgresqlConnectionFactory factory = new PostgresqlConnectionFactory(PostgresqlConnectionConfiguration
 			.builder()
 			.host("127.0.0.1")
@@ -239,7 +238,7 @@ final class CampaignIngestBenchmark {
 	}
 
 	private static Mono<Copy> copy(PostgresqlConnection connection, long campaignId, Options options,
-			Expected expected, Meter meter) {
+			Expected expected, FleetMeter meter) {
 		String prepare = """
 				DROP TABLE IF EXISTS bench_copy_ip_domain, bench_copy_ip_no_domain;
 				CREATE TABLE bench_copy_ip_domain (LIKE ip_domain INCLUDING ALL);
@@ -256,7 +255,7 @@ final class CampaignIngestBenchmark {
 			.single();
 		Mono<Void> ready = connection.createStatement(prepare).execute().flatMap((result) -> result.getRowsUpdated()).then();
 		return stored.flatMap((counts) -> ready.then(Mono.defer(() -> {
-			Meter.Snapshot before = meter.snapshot();
+			FleetMeter.Snapshot before = meter.snapshot();
 			long start = System.nanoTime();
 			Mono<Long> names = connection.copyIn("COPY bench_copy_ip_domain (ip, domain, domain_level, verification, "
 					+ "sources, campaign_id) FROM STDIN", rows(options, campaignId, true));
@@ -351,7 +350,7 @@ final class CampaignIngestBenchmark {
 		return (seconds < 0) ? "n/a" : String.format(Locale.ROOT, "%.2f", 1_000_000 * seconds / addresses);
 	}
 
-	private static String busy(Meter.Usage usage) {
+	private static String busy(FleetMeter.Usage usage) {
 		return (usage.machineBusy() < 0) ? "n/a" : String.format(Locale.ROOT, "%.0f%%", 100 * usage.machineBusy());
 	}
 
@@ -386,45 +385,6 @@ final class CampaignIngestBenchmark {
 		return response.body();
 	}
 
-	/** CPU seconds of the server, its PostgreSQL and this JVM, and the machine's busy share, between snapshots. */
-	static final class Meter {
-
-		private final Fleet fleet;
-
-		private final long self = ProcessHandle.current().pid();
-
-		Meter(Fleet fleet) {
-			this.fleet = fleet;
-		}
-
-		Snapshot snapshot() {
-			long postmaster = ProcCpu.postmaster(this.fleet.workDir().resolve("postgres")).orElse(-1L);
-			return new Snapshot(ProcCpu.seconds(this.fleet.serverPid()),
-					(postmaster < 0) ? -1 : ProcCpu.postgresSeconds(postmaster), ProcCpu.seconds(this.self),
-					ProcCpu.machine());
-		}
-
-		Usage since(Snapshot before) {
-			Snapshot now = snapshot();
-			double busy = -1;
-			if (before.machine != null && now.machine != null && now.machine[1] > before.machine[1]) {
-				busy = (double) (now.machine[0] - before.machine[0]) / (now.machine[1] - before.machine[1]);
-			}
-			return new Usage(delta(before.server, now.server), delta(before.postgres, now.postgres),
-					delta(before.bench, now.bench), busy);
-		}
-
-		private static double delta(double before, double now) {
-			return (before < 0 || now < 0) ? -1 : now - before;
-		}
-
-		record Snapshot(double server, double postgres, double bench, long[] machine) {
-		}
-
-		record Usage(double server, double postgres, double bench, double machineBusy) {
-		}
-	}
-
 	/** What to run, from {@code --name value} options. */
 	record Options(Path serverJar, int probes, int slots, long addresses, int blockSize, int namesEvery,
 			List<String> serverJvm, List<String> serverProperties, String profile, Path workDir, Duration maxTime) {
@@ -448,26 +408,14 @@ final class CampaignIngestBenchmark {
 				"names-every", "server-jvm", "server-properties", "profile", "work-dir", "max-time");
 
 		static Options parse(String[] args) {
-			Map<String, String> given = new HashMap<>();
-			for (int i = 0; i < args.length; i++) {
-				if (!args[i].startsWith("--") || i + 1 >= args.length) {
-					throw new IllegalArgumentException("expected --option value, got '" + args[i] + "'");
-				}
-				String name = args[i].substring(2);
-				if (!NAMES.contains(name)) {
-					throw new IllegalArgumentException("unknown option --" + name);
-				}
-				if (given.put(name, args[++i]) != null) {
-					throw new IllegalArgumentException("--" + name + " given twice");
-				}
-			}
+			Map<String, String> given = BenchArguments.given(args, NAMES);
 			Options options = new Options(Path.of(given.getOrDefault("server-jar", "server/target/dragnet-server.jar")),
-					(int) number(given, "probes", 1000, 1, 15_000), (int) number(given, "slots", 2, 1, 64),
-					number(given, "addresses", 1L << 20, 1, 1L << 24), (int) number(given, "block-size", 0, 1, 65_536),
-					(int) number(given, "names-every", 4, 1, 1_000_000), words(given.get("server-jvm")),
-					words(given.get("server-properties")), given.get("profile"),
+					(int) BenchArguments.number(given, "probes", 1000, 1, 15_000), (int) BenchArguments.number(given, "slots", 2, 1, 64),
+					BenchArguments.number(given, "addresses", 1L << 20, 1, 1L << 24), (int) BenchArguments.number(given, "block-size", 0, 1, 65_536),
+					(int) BenchArguments.number(given, "names-every", 4, 1, 1_000_000), BenchArguments.words(given.get("server-jvm")),
+					BenchArguments.words(given.get("server-properties")), given.get("profile"),
 					given.containsKey("work-dir") ? Path.of(given.get("work-dir")) : null,
-					Duration.ofSeconds(number(given, "max-time", 1800, 1, 86_400)));
+					Duration.ofSeconds(BenchArguments.number(given, "max-time", 1800, 1, 86_400)));
 			if (options.serverProperties.stream().anyMatch((property) -> property.indexOf('=') < 1)) {
 				throw new IllegalArgumentException("--server-properties takes name=value pairs, not '"
 						+ given.get("server-properties") + "'");
@@ -483,28 +431,6 @@ final class CampaignIngestBenchmark {
 			Path dir = (this.workDir != null) ? this.workDir : Files.createTempDirectory("dragnet-bench-");
 			return new Options(this.serverJar, this.probes, this.slots, this.addresses, this.blockSize, this.namesEvery,
 					this.serverJvm, this.serverProperties, this.profile, dir, this.maxTime);
-		}
-
-		private static List<String> words(String text) {
-			return (text == null || text.isBlank()) ? List.of() : List.of(text.strip().split("\\s+"));
-		}
-
-		private static long number(Map<String, String> given, String name, long fallback, long least, long most) {
-			String text = given.get(name);
-			if (text == null) {
-				return fallback;
-			}
-			try {
-				long value = Long.parseLong(text);
-				if (value >= least && value <= most) {
-					return value;
-				}
-			}
-			catch (NumberFormatException ex) {
-				// reported below
-			}
-			throw new IllegalArgumentException("--" + name + " must be a whole number from " + least + " to " + most
-					+ ", not '" + text + "'");
 		}
 	}
 }

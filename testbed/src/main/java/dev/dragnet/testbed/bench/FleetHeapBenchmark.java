@@ -3,7 +3,6 @@ package dev.dragnet.testbed.bench;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -112,7 +110,7 @@ final class FleetHeapBenchmark {
 			}
 			if (options.heapDump != null && connected > 0) {
 				// For a look at what keeps a session's objects alive (paths to GC roots), beside the histogram.
-				jcmd(fleet.serverPid(), "GC.heap_dump " + options.heapDump.toAbsolutePath());
+				Jcmd.run(fleet.serverPid(), "GC.heap_dump", options.heapDump.toAbsolutePath().toString());
 				System.out.printf(Locale.ROOT, "heap dump of the server with %d sessions: %s%n", connected,
 						options.heapDump.toAbsolutePath());
 			}
@@ -178,8 +176,8 @@ final class FleetHeapBenchmark {
 
 	/** A class histogram (it runs a full GC first) and the heap used right after it. */
 	static Heap measure(long pid) throws IOException, InterruptedException {
-		Heap histogram = histogram(jcmd(pid, "GC.class_histogram"));
-		Matcher used = USED.matcher(jcmd(pid, "GC.heap_info"));
+		Heap histogram = histogram(Jcmd.run(pid, "GC.class_histogram"));
+		Matcher used = USED.matcher(Jcmd.run(pid, "GC.heap_info"));
 		long usedBytes = used.find() ? Long.parseLong(used.group(1)) * 1024 : -1;
 		return new Heap(histogram.live(), usedBytes, histogram.classes());
 	}
@@ -205,17 +203,6 @@ final class FleetHeapBenchmark {
 					+ text.substring(0, Math.min(200, text.length())));
 		}
 		return new Heap(total, -1, classes);
-	}
-
-	private static String jcmd(long pid, String command) throws IOException, InterruptedException {
-		Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-		Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true)
-			.start();
-		byte[] out = process.getInputStream().readAllBytes();
-		if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
-			throw new IOException("jcmd " + command + " failed: " + new String(out, StandardCharsets.UTF_8));
-		}
-		return new String(out, StandardCharsets.UTF_8);
 	}
 
 	/** The hard open-files limit of this process (its children inherit it), or -1 when unknown. */
@@ -268,27 +255,15 @@ final class FleetHeapBenchmark {
 				"missed-pings", "top", "work-dir", "heap-dump");
 
 		static Options parse(String[] args) throws IOException {
-			Map<String, String> given = new HashMap<>();
-			for (int i = 0; i < args.length; i++) {
-				if (!args[i].startsWith("--") || i + 1 >= args.length) {
-					throw new IllegalArgumentException("expected --option value, got '" + args[i] + "'");
-				}
-				String name = args[i].substring(2);
-				if (!NAMES.contains(name)) {
-					throw new IllegalArgumentException("unknown option --" + name);
-				}
-				if (given.put(name, args[++i]) != null) {
-					throw new IllegalArgumentException("--" + name + " given twice");
-				}
-			}
+			Map<String, String> given = BenchArguments.given(args, NAMES);
 			String heap = given.getOrDefault("server-heap", "1g");
 			if (!heap.matches("\\d+[kKmMgG]?")) {
 				throw new IllegalArgumentException("--server-heap is a size such as 1g or 768m, not '" + heap + "'");
 			}
 			return new Options(Path.of(given.getOrDefault("server-jar", "server/target/dragnet-server.jar")),
-					counts(given.getOrDefault("sessions", "10000,50000")), heap,
-					Duration.ofSeconds(number(given, "ping-interval", 10)), number(given, "missed-pings", 2),
-					number(given, "top", 20),
+					BenchArguments.ascending("sessions", given.getOrDefault("sessions", "10000,50000"), 1_000_000), heap,
+					Duration.ofSeconds(positive(given, "ping-interval", 10)), positive(given, "missed-pings", 2),
+					positive(given, "top", 20),
 					given.containsKey("work-dir") ? Path.of(given.get("work-dir")) : null,
 					given.containsKey("heap-dump") ? Path.of(given.get("heap-dump")) : null);
 		}
@@ -303,40 +278,8 @@ final class FleetHeapBenchmark {
 					this.top, dir, this.heapDump);
 		}
 
-		private static List<Integer> counts(String text) {
-			List<Integer> counts = new ArrayList<>();
-			for (String part : text.split(",", -1)) {
-				int count;
-				try {
-					count = Integer.parseInt(part.strip());
-				}
-				catch (NumberFormatException ex) {
-					count = 0;
-				}
-				if (count < 1 || count > 1_000_000 || (!counts.isEmpty() && count <= counts.get(counts.size() - 1))) {
-					throw new IllegalArgumentException(
-							"--sessions takes ascending counts from 1 to 1000000, comma-separated, not '" + text + "'");
-				}
-				counts.add(count);
-			}
-			return List.copyOf(counts);
-		}
-
-		private static int number(Map<String, String> given, String name, int fallback) {
-			String text = given.get(name);
-			if (text == null) {
-				return fallback;
-			}
-			try {
-				int value = Integer.parseInt(text);
-				if (value > 0) {
-					return value;
-				}
-			}
-			catch (NumberFormatException ex) {
-				// reported below
-			}
-			throw new IllegalArgumentException("--" + name + " must be a positive whole number, not '" + text + "'");
+		private static int positive(Map<String, String> given, String name, int fallback) {
+			return BenchArguments.number(given, name, fallback, 1, Integer.MAX_VALUE);
 		}
 	}
 }

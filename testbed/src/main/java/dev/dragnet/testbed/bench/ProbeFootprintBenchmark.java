@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -238,10 +236,10 @@ final class ProbeFootprintBenchmark {
 
 	/** Where the probe's memory is (native memory tracking) and what the heap holds (class histogram), into files. */
 	private static void diagnose(Options options, long pid, String name) throws IOException, InterruptedException {
-		String nmt = jcmd(pid, "VM.native_memory", "summary");
+		String nmt = Jcmd.tryRun(pid, "VM.native_memory", "summary");
 		Files.writeString(options.workDir.resolve(name + "-nmt.txt"), nmt);
 		System.out.println("  native memory, committed MB: " + committed(nmt));
-		String histogram = jcmd(pid, "GC.class_histogram");
+		String histogram = Jcmd.tryRun(pid, "GC.class_histogram");
 		Files.writeString(options.workDir.resolve(name + "-histogram.txt"), histogram);
 		histogram.lines().skip(3).limit(8).forEach((line) -> System.out.println("  " + line.strip()));
 		histogram.lines().filter((line) -> line.startsWith("Total")).forEach((line) -> System.out.println("  " + line));
@@ -261,16 +259,6 @@ final class ProbeFootprintBenchmark {
 			}
 		}
 		return text.toString();
-	}
-
-	private static String jcmd(long pid, String... arguments) throws IOException, InterruptedException {
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-				Long.toString(pid)));
-		command.addAll(Arrays.asList(arguments));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		process.waitFor(60, TimeUnit.SECONDS);
-		return output;
 	}
 
 	/** A JVM with these options that loads one class and sleeps: what any Java program costs at least. */
@@ -398,33 +386,21 @@ final class ProbeFootprintBenchmark {
 				"answer-delay", "answer-bytes", "idle", "starts", "warm-up", "diagnose", "work-dir", "max-time");
 
 		static Options parse(String[] args) {
-			Map<String, String> given = new HashMap<>();
-			for (int i = 0; i < args.length; i++) {
-				if (!args[i].startsWith("--") || i + 1 >= args.length) {
-					throw new IllegalArgumentException("expected --option value, got '" + args[i] + "'");
-				}
-				String name = args[i].substring(2);
-				if (!NAMES.contains(name)) {
-					throw new IllegalArgumentException("unknown option --" + name);
-				}
-				if (given.put(name, args[++i]) != null) {
-					throw new IllegalArgumentException("--" + name + " given twice");
-				}
-			}
+			Map<String, String> given = BenchArguments.given(args, NAMES);
 			String diagnose = given.getOrDefault("diagnose", "false");
 			if (!diagnose.equals("true") && !diagnose.equals("false")) {
 				throw new IllegalArgumentException("--diagnose must be true or false, not '" + diagnose + "'");
 			}
 			return new Options(Path.of(given.getOrDefault("server-jar", "server/target/dragnet-server.jar")),
 					Path.of(given.getOrDefault("probe-jar", "probe-agent/target/dragnet-probe.jar")),
-					jvmSets(given.getOrDefault("probe-jvm", USER_JVM)), number(given, "concurrency", 64, 1, 1024),
-					number(given, "lines", 4000, 1, 1_000_000),
-					Duration.ofMillis(number(given, "answer-delay", 1000, 0, 60_000)),
-					number(given, "answer-bytes", 4096, 1, 1 << 20), Duration.ofSeconds(number(given, "idle", 30, 1, 3600)),
-					number(given, "starts", 3, 1, 20), number(given, "warm-up", 2000, 0, 1_000_000),
+					jvmSets(given.getOrDefault("probe-jvm", USER_JVM)), BenchArguments.number(given, "concurrency", 64, 1, 1024),
+					BenchArguments.number(given, "lines", 4000, 1, 1_000_000),
+					Duration.ofMillis(BenchArguments.number(given, "answer-delay", 1000, 0, 60_000)),
+					BenchArguments.number(given, "answer-bytes", 4096, 1, 1 << 20), Duration.ofSeconds(BenchArguments.number(given, "idle", 30, 1, 3600)),
+					BenchArguments.number(given, "starts", 3, 1, 20), BenchArguments.number(given, "warm-up", 2000, 0, 1_000_000),
 					Boolean.parseBoolean(diagnose),
 					given.containsKey("work-dir") ? Path.of(given.get("work-dir")) : null,
-					Duration.ofSeconds(number(given, "max-time", 600, 1, 86_400)));
+					Duration.ofSeconds(BenchArguments.number(given, "max-time", 600, 1, 86_400)));
 		}
 
 		/** These options with a new temporary work directory when none was given, once the jars are there. */
@@ -463,24 +439,6 @@ final class ProbeFootprintBenchmark {
 				sets.add(List.copyOf(words));
 			}
 			return List.copyOf(sets);
-		}
-
-		private static int number(Map<String, String> given, String name, int fallback, int least, int most) {
-			String text = given.get(name);
-			if (text == null) {
-				return fallback;
-			}
-			try {
-				int value = Integer.parseInt(text);
-				if (value >= least && value <= most) {
-					return value;
-				}
-			}
-			catch (NumberFormatException ex) {
-				// reported below
-			}
-			throw new IllegalArgumentException("--" + name + " must be a whole number from " + least + " to " + most
-					+ ", not '" + text + "'");
 		}
 	}
 }

@@ -12,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +19,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
@@ -62,7 +59,7 @@ final class WhoisThroughputBenchmark {
 				throw new IOException("could not route ." + SUFFIX + " to the fake: " + routed.statusCode() + " "
 						+ routed.body());
 			}
-			Meter meter = new Meter(fleet);
+			FleetMeter meter = new FleetMeter(fleet);
 			List<String> report = new ArrayList<>();
 			int started = 0;
 			for (int probes : options.probes) {
@@ -89,12 +86,12 @@ final class WhoisThroughputBenchmark {
 		}
 	}
 
-	private static String measure(Options options, Fleet fleet, FakeWhoisServer whois, Meter meter, int probes,
+	private static String measure(Options options, Fleet fleet, FakeWhoisServer whois, FleetMeter meter, int probes,
 			int concurrency) throws Exception {
 		String tag = "p" + probes + "-" + Long.toString(System.currentTimeMillis(), 36);
 		StringBuilder rows = new StringBuilder();
 
-		Meter.Snapshot before = meter.snapshot();
+		FleetMeter.Snapshot before = meter.snapshot();
 		long start = System.nanoTime();
 		Direct direct = direct(whois.port(), domains(options.lines, "c" + tag), concurrency);
 		double directRate = direct.ok / ((System.nanoTime() - start) / 1e9);
@@ -105,14 +102,14 @@ final class WhoisThroughputBenchmark {
 		List<String> domains = domains(options.lines, "d" + tag);
 		Path profile = (options.profile != null) ? Path.of(options.profile + "-p" + probes + ".jfr") : null;
 		if (profile != null) {
-			jcmd(fleet.serverPid(), "JFR.start", "name=bench", "settings=profile",
+			Jcmd.tryRun(fleet.serverPid(), "JFR.start", "name=bench", "settings=profile",
 					"filename=" + profile.toAbsolutePath());
 		}
 		before = meter.snapshot();
 		Tally fresh = bulk(fleet, domains, options.maxTime);
-		Meter.Usage freshUsage = meter.since(before);
+		FleetMeter.Usage freshUsage = meter.since(before);
 		if (profile != null) {
-			jcmd(fleet.serverPid(), "JFR.stop", "name=bench");
+			Jcmd.tryRun(fleet.serverPid(), "JFR.stop", "name=bench");
 		}
 		rows.append(row(probes, "Dragnet, new domains (cache misses)", fresh.throughput(), directRate,
 				fresh.summary(options.lines), freshUsage, fresh.answers()));
@@ -130,12 +127,12 @@ final class WhoisThroughputBenchmark {
 		return rows.toString();
 	}
 
-	private static String row(int probes, String run, double rate, double directRate, String answers, Meter.Usage usage,
+	private static String row(int probes, String run, double rate, double directRate, String answers, FleetMeter.Usage usage,
 			long lookups) {
 		return String.format(Locale.ROOT, "| %d | %s | %.0f | %.2f | %s | %s | %s | %s | %s | %s |%n", probes, run, rate,
-				rate / directRate, answers, perLookup(usage.server, lookups), perLookup(usage.postgres, lookups),
-				perLookup(usage.probes, lookups), perLookup(usage.bench, lookups),
-				(usage.machineBusy < 0) ? "n/a" : String.format(Locale.ROOT, "%.0f%%", 100 * usage.machineBusy));
+				rate / directRate, answers, perLookup(usage.server(), lookups), perLookup(usage.postgres(), lookups),
+				perLookup(usage.probes(), lookups), perLookup(usage.bench(), lookups),
+				(usage.machineBusy() < 0) ? "n/a" : String.format(Locale.ROOT, "%.0f%%", 100 * usage.machineBusy()));
 	}
 
 	private static String perLookup(double seconds, long lookups) {
@@ -156,17 +153,6 @@ final class WhoisThroughputBenchmark {
 			domains.add(tag + "-" + i + "." + SUFFIX);
 		}
 		return domains;
-	}
-
-	static void jcmd(long pid, String... arguments) throws IOException, InterruptedException {
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-				Long.toString(pid)));
-		command.addAll(Arrays.asList(arguments));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-			System.err.println("jcmd " + String.join(" ", arguments) + " failed: " + output);
-		}
 	}
 
 	/** Queries {@code domains} directly, {@code concurrency} at once, each on a new connection as a probe does. */
@@ -247,50 +233,6 @@ final class WhoisThroughputBenchmark {
 	}
 
 	record Direct(long ok, long failed) {
-	}
-
-	/** CPU seconds of each party and the machine's busy share between two snapshots. */
-	private static final class Meter {
-
-		private final Fleet fleet;
-
-		private final long self = ProcessHandle.current().pid();
-
-		Meter(Fleet fleet) {
-			this.fleet = fleet;
-		}
-
-		Snapshot snapshot() {
-			long postmaster = ProcCpu.postmaster(this.fleet.workDir().resolve("postgres")).orElse(-1L);
-			double probes = 0;
-			for (long pid : this.fleet.probePids()) {
-				double seconds = ProcCpu.seconds(pid);
-				probes = (probes < 0 || seconds < 0) ? -1 : probes + seconds;
-			}
-			return new Snapshot(ProcCpu.seconds(this.fleet.serverPid()),
-					(postmaster < 0) ? -1 : ProcCpu.postgresSeconds(postmaster), probes, ProcCpu.seconds(this.self),
-					ProcCpu.machine());
-		}
-
-		Usage since(Snapshot before) {
-			Snapshot now = snapshot();
-			double busy = -1;
-			if (before.machine != null && now.machine != null && now.machine[1] > before.machine[1]) {
-				busy = (double) (now.machine[0] - before.machine[0]) / (now.machine[1] - before.machine[1]);
-			}
-			return new Usage(delta(before.server, now.server), delta(before.postgres, now.postgres),
-					delta(before.probes, now.probes), delta(before.bench, now.bench), busy);
-		}
-
-		private static double delta(double before, double now) {
-			return (before < 0 || now < 0) ? -1 : now - before;
-		}
-
-		record Snapshot(double server, double postgres, double probes, double bench, long[] machine) {
-		}
-
-		record Usage(double server, double postgres, double probes, double bench, double machineBusy) {
-		}
 	}
 
 	/** What a bulk answered: counts, and the time from the request to the last answer. */
@@ -374,19 +316,7 @@ final class WhoisThroughputBenchmark {
 				"profile", "work-dir", "max-time");
 
 		static Options parse(String[] args) throws IOException {
-			Map<String, String> given = new HashMap<>();
-			for (int i = 0; i < args.length; i++) {
-				if (!args[i].startsWith("--") || i + 1 >= args.length) {
-					throw new IllegalArgumentException("expected --option value, got '" + args[i] + "'");
-				}
-				String name = args[i].substring(2);
-				if (!NAMES.contains(name)) {
-					throw new IllegalArgumentException("unknown option --" + name);
-				}
-				if (given.put(name, args[++i]) != null) {
-					throw new IllegalArgumentException("--" + name + " given twice");
-				}
-			}
+			Map<String, String> given = BenchArguments.given(args, NAMES);
 			Path serverJar = Path.of(given.getOrDefault("server-jar", "server/target/dragnet-server.jar"));
 			Path probeJar = Path.of(given.getOrDefault("probe-jar", "probe-agent/target/dragnet-probe.jar"));
 			String cached = given.getOrDefault("cached", "true");
@@ -394,9 +324,9 @@ final class WhoisThroughputBenchmark {
 				throw new IllegalArgumentException("--cached must be true or false, not '" + cached + "'");
 			}
 			Options options = new Options(serverJar, probeJar, number(given, "lines", 20_000, 1),
-					probeCounts(given.getOrDefault("probes", "1,4")), number(given, "probe-concurrency", 64, 1),
+					BenchArguments.ascending("probes", given.getOrDefault("probes", "1,4"), 64), number(given, "probe-concurrency", 64, 1),
 					number(given, "client-concurrency", 0, 1), number(given, "warm-up", 2000, 0),
-					Boolean.parseBoolean(cached), words(given.get("server-jvm")), words(given.get("server-properties")),
+					Boolean.parseBoolean(cached), BenchArguments.words(given.get("server-jvm")), BenchArguments.words(given.get("server-properties")),
 					given.get("profile"),
 					given.containsKey("work-dir") ? Path.of(given.get("work-dir")) : null,
 					Duration.ofSeconds(number(given, "max-time", 600, 1)));
@@ -422,45 +352,8 @@ final class WhoisThroughputBenchmark {
 					dir, this.maxTime);
 		}
 
-		private static List<Integer> probeCounts(String text) {
-			List<Integer> counts = new ArrayList<>();
-			for (String part : text.split(",", -1)) {
-				int count;
-				try {
-					count = Integer.parseInt(part.strip());
-				}
-				catch (NumberFormatException ex) {
-					count = 0;
-				}
-				if (count < 1 || count > 64 || (!counts.isEmpty() && count <= counts.get(counts.size() - 1))) {
-					throw new IllegalArgumentException(
-							"--probes takes ascending counts from 1 to 64, comma-separated, not '" + text + "'");
-				}
-				counts.add(count);
-			}
-			return List.copyOf(counts);
-		}
-
-		private static List<String> words(String text) {
-			return (text == null || text.isBlank()) ? List.of() : List.of(text.strip().split("\\s+"));
-		}
-
 		private static int number(Map<String, String> given, String name, int fallback, int least) {
-			String text = given.get(name);
-			if (text == null) {
-				return fallback;
-			}
-			try {
-				int value = Integer.parseInt(text);
-				if (value >= least) {
-					return value;
-				}
-			}
-			catch (NumberFormatException ex) {
-				// reported below
-			}
-			throw new IllegalArgumentException("--" + name + " must be a whole number of at least " + least + ", not '"
-					+ text + "'");
+			return BenchArguments.number(given, name, fallback, least, Integer.MAX_VALUE);
 		}
 	}
 }
