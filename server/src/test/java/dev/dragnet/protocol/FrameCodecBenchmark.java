@@ -1,5 +1,7 @@
 package dev.dragnet.protocol;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import dev.dragnet.server.whois.parse.WhoisFixtures;
@@ -9,6 +11,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -29,7 +32,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class FrameCodecBenchmark {
 
-	private final FrameCodec codec = new FrameCodec();
+	/** {@code hot}: the codec as shipped; {@code bound}: data binding for every frame, as before the hand-written frames. */
+	@Param({ "hot", "bound" })
+	public String codecKind;
+
+	private FrameCodec codec;
+
+	private BlockResult block;
+
+	private String blockText;
 
 	private Task task;
 
@@ -43,6 +54,7 @@ public class FrameCodecBenchmark {
 
 	@Setup
 	public void frames() {
+		this.codec = new FrameCodec("hot".equals(this.codecKind));
 		this.task = new Task("i1-184467", 15_000, new WhoisQuery("whois.verisign-grs.com", 43, "domain google.com", null,
 				131_072, 10_000, null, new Pace(1000, 2)));
 		this.taskText = this.codec.encode(this.task);
@@ -50,6 +62,38 @@ public class FrameCodecBenchmark {
 		this.result = new TaskResult("i1-184467", TaskResult.Outcome.OK, answer, answer.length(), 212, null);
 		this.resultText = this.codec.encode(this.result);
 		this.creditText = this.codec.encode(new CreditGrant(1));
+		this.block = block();
+		this.blockText = this.codec.encode(this.block);
+	}
+
+	/** A campaign block of 256 addresses as a probe reports it: a quarter with two or three names, the rest none. */
+	private static BlockResult block() {
+		List<BlockResult.IpFinding> found = new ArrayList<>();
+		List<String> empty = new ArrayList<>();
+		for (int i = 0; i < 256; i++) {
+			String ip = "198.51.100." + i;
+			if (i % 4 != 0) {
+				empty.add(ip);
+				continue;
+			}
+			List<BlockResult.DomainFinding> domains = new ArrayList<>();
+			for (int j = 0; j < 2 + i % 2; j++) {
+				domains.add(new BlockResult.DomainFinding("host-" + i + "-" + j + ".example-shop.com.cn",
+						List.of("ip138", "ptr"), (j == 0) ? Boolean.TRUE : null));
+			}
+			found.add(new BlockResult.IpFinding(ip, domains));
+		}
+		return new BlockResult("l-4711-2", found, empty);
+	}
+
+	@Benchmark
+	public String encodeBlockResult() {
+		return this.codec.encode(this.block);
+	}
+
+	@Benchmark
+	public ProbeFrame decodeBlockResult() {
+		return this.codec.decodeProbeFrame(this.blockText);
 	}
 
 	@Benchmark
