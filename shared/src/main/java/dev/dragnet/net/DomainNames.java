@@ -5,6 +5,7 @@ import java.util.Set;
 import com.ibm.icu.lang.UCharacter;
 import com.ibm.icu.lang.UCharacterCategory;
 import com.ibm.icu.text.IDNA;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Validates and normalises domain names before anything is sent to a WHOIS server: the one place where Dragnet
@@ -75,6 +76,44 @@ public final class DomainNames {
 	 * {@code localhost} or {@code co.uk}), or throws {@link InvalidDomainException}.
 	 */
 	public static String normaliseName(String input) {
+		String plain = plainLdh(input);
+		return (plain != null) ? plain : normaliseWithIcu(input);
+	}
+
+	/**
+	 * The name itself (without a trailing dot) when it is already what {@link #normaliseWithIcu} would make of it:
+	 * lower-case LDH labels of 1-63 characters, none starting or ending with a hyphen and none an A-label
+	 * ({@code xn--}, which ICU must check), 253 characters at most. UTS #46 maps such a name to itself, and most
+	 * names are such names (a bulk's lines, a probe's findings), so ICU sees only the rest. {@code null} otherwise.
+	 */
+	static @Nullable String plainLdh(String input) {
+		int end = input.length();
+		if (end > 0 && input.charAt(end - 1) == '.') {
+			end--;
+		}
+		if (end == 0 || end > MAX_LENGTH) {
+			return null;
+		}
+		int start = 0;
+		for (int i = 0; i <= end; i++) {
+			char c = (i == end) ? '.' : input.charAt(i);
+			if (c == '.') {
+				int length = i - start;
+				if (length == 0 || length > MAX_LABEL_LENGTH || input.charAt(start) == '-' || input.charAt(i - 1) == '-'
+						|| input.startsWith("xn--", start)) {
+					return null;
+				}
+				start = i + 1;
+			}
+			else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+				return null;
+			}
+		}
+		return (end == input.length()) ? input : input.substring(0, end);
+	}
+
+	/** {@link #normaliseName} through ICU's UTS #46, for every name. */
+	static String normaliseWithIcu(String input) {
 		rejectUnsafeCharacters(input);
 		String name = input.endsWith(".") ? input.substring(0, input.length() - 1) : input;
 		if (name.isEmpty()) {

@@ -112,4 +112,49 @@ class DomainNamesTests {
 		assertThat(DomainNames.normaliseName("ελ")).isEqualTo("xn--qxam");
 		assertThatThrownBy(() -> DomainNames.normalise("localhost")).hasMessageContaining("top-level domain");
 	}
+
+	@Test
+	void plainNamesSkipIcuAndComeOutAsIcuMakesThem() {
+		java.util.Random random = new java.util.Random(1203);
+		int plain = 0;
+		for (int i = 0; i < 20_000; i++) {
+			String alphabet = (random.nextBoolean()) ? "abcz0189-." : "abz09-.-.xnAZ_é";
+			StringBuilder name = new StringBuilder();
+			for (int n = random.nextInt(14); n > 0; n--) {
+				name.append(alphabet.charAt(random.nextInt(alphabet.length())));
+			}
+			if (random.nextInt(20) == 0) {
+				name.append("x".repeat(random.nextInt(70))).append(".com");
+			}
+			if (random.nextInt(20) == 0) {
+				name.insert(0, "xn--");
+			}
+			String input = name.toString();
+			String fast = DomainNames.plainLdh(input);
+			if (fast != null) {
+				plain++;
+				assertThat(fast).as(input).isEqualTo(DomainNames.normaliseWithIcu(input));
+			}
+			assertThat(outcome(() -> DomainNames.normaliseName(input))).as(input)
+				.isEqualTo(outcome(() -> DomainNames.normaliseWithIcu(input)));
+		}
+		assertThat(plain).as("names that took the plain path").isGreaterThan(2_000);
+		String longest = String.join(".", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(61));
+		assertThat(longest).hasSize(253);
+		assertThat(DomainNames.plainLdh(longest)).isEqualTo(longest);
+		assertThat(DomainNames.plainLdh(longest + "x")).isNull();
+		assertThat(DomainNames.plainLdh("example.com.")).isEqualTo("example.com");
+		assertThat(DomainNames.plainLdh("r3--sn-abc.googlevideo.com")).isEqualTo("r3--sn-abc.googlevideo.com");
+		assertThat(DomainNames.plainLdh("xn--fa-hia.de")).as("A-labels go through ICU").isNull();
+		assertThat(DomainNames.plainLdh("Example.com")).isNull();
+	}
+
+	private static String outcome(java.util.function.Supplier<String> normalise) {
+		try {
+			return "ok " + normalise.get();
+		}
+		catch (InvalidDomainException ex) {
+			return "refused " + ex.getMessage();
+		}
+	}
 }
