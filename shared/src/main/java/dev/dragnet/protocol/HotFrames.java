@@ -1,6 +1,5 @@
 package dev.dragnet.protocol;
 
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +10,8 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.TokenStreamFactory;
+import tools.jackson.core.io.SegmentedStringWriter;
+import tools.jackson.core.util.BufferRecycler;
 
 /**
  * Reads and writes the frames sent for every task and every campaign block with Jackson's token stream, field by
@@ -40,54 +41,65 @@ final class HotFrames {
 				|| frame instanceof BlockProgress)) {
 			return null;
 		}
-		StringWriter out = new StringWriter(64);
-		try (JsonGenerator g = this.json.createGenerator(ObjectWriteContext.empty(), out)) {
-			g.writeStartObject();
-			if (frame instanceof Task task) {
-				task(g, task);
+		// as data binding's writeValueAsString does: segments from Jackson's pool, one copy into the string
+		BufferRecycler buffers = this.json._getBufferRecycler();
+		try (SegmentedStringWriter out = new SegmentedStringWriter(buffers)) {
+			try (JsonGenerator g = this.json.createGenerator(ObjectWriteContext.empty(), out)) {
+				g.writeStartObject();
+				writeFields(g, frame);
+				g.writeEndObject();
 			}
-			else if (frame instanceof TaskResult result) {
-				result(g, result);
-			}
-			else if (frame instanceof CreditGrant credit) {
-				g.writeStringProperty("type", "credit");
-				g.writeNumberProperty("credits", credit.credits());
-			}
-			else if (frame instanceof Ping ping) {
-				g.writeStringProperty("type", "ping");
-				g.writeNumberProperty("seq", ping.seq());
-			}
-			else if (frame instanceof Pong pong) {
-				g.writeStringProperty("type", "pong");
-				g.writeNumberProperty("seq", pong.seq());
-			}
-			else if (frame instanceof BlockResult result) {
-				blockResult(g, result);
-			}
-			else if (frame instanceof BlockLease lease) {
-				lease(g, lease);
-			}
-			else if (frame instanceof BlockAck ack) {
-				g.writeStringProperty("type", "block-ack");
-				g.writeStringProperty("leaseId", ack.leaseId());
-				g.writeBooleanProperty("accepted", ack.accepted());
-				g.writeStringProperty("reason", ack.reason());
-				if (ack.retryAfterMillis() != null) {
-					g.writeNumberProperty("retryAfterMillis", ack.retryAfterMillis().longValue());
-				}
-			}
-			else if (frame instanceof WantBlocks want) {
-				g.writeStringProperty("type", "want-blocks");
-				g.writeNumberProperty("blocks", want.blocks());
-			}
-			else if (frame instanceof BlockProgress progress) {
-				g.writeStringProperty("type", "progress");
-				g.writeStringProperty("leaseId", progress.leaseId());
-				g.writeNumberProperty("done", progress.done());
-			}
-			g.writeEndObject();
+			return out.getAndClear();
 		}
-		return out.toString();
+		finally {
+			buffers.releaseToPool();
+		}
+	}
+
+	/** The frame's fields, its type first, in the order data binding writes them. */
+	private static void writeFields(JsonGenerator g, Object frame) {
+		if (frame instanceof Task task) {
+			task(g, task);
+		}
+		else if (frame instanceof TaskResult result) {
+			result(g, result);
+		}
+		else if (frame instanceof CreditGrant credit) {
+			g.writeStringProperty("type", "credit");
+			g.writeNumberProperty("credits", credit.credits());
+		}
+		else if (frame instanceof Ping ping) {
+			g.writeStringProperty("type", "ping");
+			g.writeNumberProperty("seq", ping.seq());
+		}
+		else if (frame instanceof Pong pong) {
+			g.writeStringProperty("type", "pong");
+			g.writeNumberProperty("seq", pong.seq());
+		}
+		else if (frame instanceof BlockResult result) {
+			blockResult(g, result);
+		}
+		else if (frame instanceof BlockLease lease) {
+			lease(g, lease);
+		}
+		else if (frame instanceof BlockAck ack) {
+			g.writeStringProperty("type", "block-ack");
+			g.writeStringProperty("leaseId", ack.leaseId());
+			g.writeBooleanProperty("accepted", ack.accepted());
+			g.writeStringProperty("reason", ack.reason());
+			if (ack.retryAfterMillis() != null) {
+				g.writeNumberProperty("retryAfterMillis", ack.retryAfterMillis().longValue());
+			}
+		}
+		else if (frame instanceof WantBlocks want) {
+			g.writeStringProperty("type", "want-blocks");
+			g.writeNumberProperty("blocks", want.blocks());
+		}
+		else if (frame instanceof BlockProgress progress) {
+			g.writeStringProperty("type", "progress");
+			g.writeStringProperty("leaseId", progress.leaseId());
+			g.writeNumberProperty("done", progress.done());
+		}
 	}
 
 	/** The probe frame in {@code text}, or {@code null} when data binding is to read it. */
