@@ -135,6 +135,15 @@ public final class DomainNames {
 
 	/** The Unicode (U-label) form of an already normalised name, for display; the name itself when it has none. */
 	public static String toUnicode(String normalised) {
+		String plain = plainLdh(normalised);
+		if (plain != null && plain.length() == normalised.length()) {
+			return normalised; // no A-label: nothing to show in Unicode
+		}
+		return toUnicodeWithIcu(normalised);
+	}
+
+	/** {@link #toUnicode} through ICU's UTS #46, for every name. */
+	static String toUnicodeWithIcu(String normalised) {
 		StringBuilder out = new StringBuilder();
 		IDNA.Info info = new IDNA.Info();
 		UTS46.nameToUnicode(normalised, out, info);

@@ -137,6 +137,7 @@ class DomainNamesTests {
 			}
 			assertThat(outcome(() -> DomainNames.normaliseName(input))).as(input)
 				.isEqualTo(outcome(() -> DomainNames.normaliseWithIcu(input)));
+			assertThat(DomainNames.toUnicode(input)).as(input).isEqualTo(DomainNames.toUnicodeWithIcu(input));
 		}
 		assertThat(plain).as("names that took the plain path").isGreaterThan(2_000);
 		String longest = String.join(".", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(61));
@@ -147,6 +148,7 @@ class DomainNamesTests {
 		assertThat(DomainNames.plainLdh("r3--sn-abc.googlevideo.com")).isEqualTo("r3--sn-abc.googlevideo.com");
 		assertThat(DomainNames.plainLdh("xn--fa-hia.de")).as("A-labels go through ICU").isNull();
 		assertThat(DomainNames.plainLdh("Example.com")).isNull();
+		assertThat(DomainNames.toUnicode("xn--fa-hia.de")).isEqualTo("faß.de");
 	}
 
 	private static String outcome(java.util.function.Supplier<String> normalise) {
