@@ -43,8 +43,12 @@ class WhoisCache {
 	/** Most reads or writes waiting for a statement; one more is skipped, as when the database is away. */
 	private static final int QUEUED = 8192;
 
-	/** Statements of each kind under way at once. */
-	private static final int IN_FLIGHT = 2;
+	/**
+	 * Statements of each kind under way at once. One: what arrives while it runs goes into the next, so under load
+	 * each statement carries more lookups. With two, PostgreSQL spent 0.18-0.21 ms of CPU per cache miss in
+	 * whois-throughput, with one 0.13-0.15 (docs/BENCHMARKS.md).
+	 */
+	private static final int IN_FLIGHT = 1;
 
 	/** The advisory lock of the purge, so that one server instance purges at a time ("whois_cache" in ASCII). */
 	private static final long PURGE_LOCK = 0x77686f69735fL;
