@@ -57,7 +57,9 @@ import tools.jackson.databind.json.JsonMapper;
  * One WebSocket session with the server, from connect to close: hello, welcome, credit, tasks, pings.
  *
  * <p>Credit accounting: {@code credits} is what the server may still send. The welcome grants all slots at
- * once; each task takes one, and a finished task gives it back just before its {@link CreditGrant} goes out.
+ * once; each task takes one, and a finished task gives it back just before its result goes out: in the result
+ * itself when the welcome says the server takes it there ({@link Welcome#takesCreditInResult()}), else in a
+ * {@link CreditGrant} right after the result (a server from before that field).
  * A task that arrives without credit is answered with a {@code protocol-violation} error and not run.
  *
  * <p>Every frame the probe sends goes through one bounded sink, written to under a lock so that a result and
@@ -311,12 +313,23 @@ final class ServerSession {
 	}
 
 	private void finished(TaskResult result) {
-		String resultText = encodeResult(result);
-		String creditText = this.codec.encode(new CreditGrant(1));
-		synchronized (this.outbound) {
-			this.credits.incrementAndGet(); // before the grant goes out, so the next task finds it
-			emit(resultText);
-			emit(creditText);
+		Welcome current = this.welcome;
+		if (current != null && current.takesCreditInResult()) {
+			// the slot goes back in the result itself: one frame per task
+			String resultText = encodeResult(result.withCredits(1));
+			synchronized (this.outbound) {
+				this.credits.incrementAndGet(); // before the result goes out, so the next task finds it
+				emit(resultText);
+			}
+		}
+		else {
+			String resultText = encodeResult(result);
+			String creditText = this.codec.encode(new CreditGrant(1));
+			synchronized (this.outbound) {
+				this.credits.incrementAndGet(); // before the grant goes out, so the next task finds it
+				emit(resultText);
+				emit(creditText);
+			}
 		}
 		this.listener.taskCompleted();
 	}
@@ -332,7 +345,7 @@ final class ServerSession {
 			text = text.substring(0, text.length() / 2);
 			encoded = this.codec.encode(new TaskResult(result.taskId(), TaskResult.Outcome.TRUNCATED, text,
 					result.bytes(), result.elapsedMillis(), "answer shortened to " + text.length()
-							+ " characters to fit one frame"));
+							+ " characters to fit one frame", null, result.credits()));
 		}
 		return encoded;
 	}

@@ -53,6 +53,9 @@ final class FakeProbeServer implements AutoCloseable {
 
 	private volatile long pingIntervalMillis = 30_000;
 
+	/** Whether the welcome says this server takes credit in results; by default it does not, as older servers. */
+	private volatile @Nullable Boolean creditInResult;
+
 	FakeProbeServer() {
 		this.server = HttpServer.create()
 			.host("127.0.0.1")
@@ -67,6 +70,11 @@ final class FakeProbeServer implements AutoCloseable {
 
 	FakeProbeServer onHello(OnHello behaviour) {
 		this.onHello = behaviour;
+		return this;
+	}
+
+	FakeProbeServer creditInResult(boolean taken) {
+		this.creditInResult = taken;
 		return this;
 	}
 
@@ -155,7 +163,8 @@ final class FakeProbeServer implements AutoCloseable {
 
 	private void answerHello(Hello hello, Session session) {
 		switch (this.onHello) {
-			case WELCOME -> send(new Welcome(hello.name(), "fake", Protocol.VERSION, this.pingIntervalMillis));
+			case WELCOME -> send(new Welcome(hello.name(), "fake", Protocol.VERSION, this.pingIntervalMillis,
+					this.creditInResult));
 			case CLOSE_UNAUTHORIZED -> session.closeRequest.tryEmitValue(new Close(Protocol.CLOSE_UNAUTHORIZED, REFUSED));
 			case CLOSE_UNSUPPORTED_VERSION ->
 				session.closeRequest.tryEmitValue(new Close(Protocol.CLOSE_UNSUPPORTED_VERSION, REFUSED));

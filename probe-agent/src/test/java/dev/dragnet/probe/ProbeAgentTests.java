@@ -78,6 +78,7 @@ class ProbeAgentTests {
 				assertThat(result.taskId()).isEqualTo("t1");
 				assertThat(result.outcome()).as(result.detail()).isEqualTo(Outcome.OK);
 				assertThat(result.text()).isEqualTo("Domain Name: EXAMPLE.COM\r\n");
+				assertThat(result.credits()).as("an older server's welcome: the slot comes back in a grant").isNull();
 			})
 			.expectNext(new CreditGrant(1))
 			.then(() -> this.server.send(new Ping(7)))
@@ -86,6 +87,37 @@ class ProbeAgentTests {
 			.verify(WAIT);
 		assertThat(this.agent.state()).isEqualTo(AgentState.CONNECTED);
 		assertThat(this.agent.completedTasks()).isEqualTo(1);
+	}
+
+	@Test
+	void aServerThatTakesCreditInResultsGetsOneFramePerTask() {
+		this.whois.answer("domain example.com", "Domain Name: EXAMPLE.COM\r\n");
+		this.whois.answer("domain example.net", "Domain Name: EXAMPLE.NET\r\n");
+		this.server.creditInResult(true);
+		this.agent = new ProbeAgent(config(1)).start();
+		this.server.received()
+			.as(StepVerifier::create)
+			.expectNextMatches(Hello.class::isInstance)
+			.expectNext(new CreditGrant(1))
+			.then(() -> this.server.send(new Task("t1", 5000, whoisQuery("domain example.com"))))
+			.assertNext(frame -> {
+				TaskResult result = (TaskResult) frame;
+				assertThat(result.taskId()).isEqualTo("t1");
+				assertThat(result.outcome()).as(result.detail()).isEqualTo(Outcome.OK);
+				assertThat(result.credits()).as("the slot given back in the result").isEqualTo(1);
+			})
+			// the slot is free again at once: a second task on a probe of one slot is run, not refused
+			.then(() -> this.server.send(new Task("t2", 5000, whoisQuery("domain example.net"))))
+			.assertNext(frame -> assertThat(frame).isInstanceOfSatisfying(TaskResult.class, (result) -> {
+				assertThat(result.taskId()).isEqualTo("t2");
+				assertThat(result.text()).isEqualTo("Domain Name: EXAMPLE.NET\r\n");
+				assertThat(result.credits()).isEqualTo(1);
+			}))
+			.then(() -> this.server.send(new Ping(8)))
+			.expectNext(new Pong(8)) // and no credit frame came between
+			.thenCancel()
+			.verify(WAIT);
+		assertThat(this.agent.completedTasks()).isEqualTo(2);
 	}
 
 	@Test

@@ -289,16 +289,22 @@ final class HotFrames {
 		else {
 			g.writeNumber(result.retryAfterMillis().longValue());
 		}
+		if (result.credits() != null) {
+			g.writeNumberProperty("credits", result.credits().intValue());
+		}
 	}
 
 	private static @Nullable TaskResult result(JsonParser p) {
-		Fields f = fields(p, "taskId", "outcome", "text", "bytes", "elapsedMillis", "detail", "retryAfterMillis");
+		Fields f = fields(p, "taskId", "outcome", "text", "bytes", "elapsedMillis", "detail", "retryAfterMillis",
+				"credits");
 		if (f == null || !f.has(3) || !f.has(4)) {
 			return null;
 		}
 		String outcome = f.text(1);
+		Long credits = f.boxedNumber(7);
 		return new TaskResult(f.text(0), (outcome == null) ? null : TaskResult.Outcome.valueOf(outcome), f.text(2),
-				f.number(3), f.number(4), f.text(5), f.boxedNumber(6));
+				f.number(3), f.number(4), f.text(5), f.boxedNumber(6),
+				(credits == null) ? null : Math.toIntExact(credits));
 	}
 
 	// ---- campaign blocks ----

@@ -75,6 +75,19 @@ class FrameCodecTests {
 	}
 
 	@Test
+	void creditInTheResultIsSaidOnlyWhenUsed() {
+		TaskResult plain = new TaskResult("t-1", TaskResult.Outcome.OK, "x", 1, 2, null);
+		assertThat(this.codec.encode(plain)).doesNotContain("credits");
+		assertThat(this.codec.encode(plain.withCredits(1))).endsWith(",\"credits\":1}");
+		assertThat(this.codec.decodeProbeFrame(this.codec.encode(plain.withCredits(1)))).isEqualTo(plain.withCredits(1));
+		Welcome older = new Welcome("p", "0.1", 1, 10_000);
+		assertThat(this.codec.encode(older)).doesNotContain("creditInResult");
+		Welcome newer = (Welcome) this.codec.decodeServerFrame(this.codec.encode(new Welcome("p", "0.2", 1, 10_000, true)));
+		assertThat(newer.takesCreditInResult()).isTrue();
+		assertThat(((Welcome) this.codec.decodeServerFrame(this.codec.encode(older))).takesCreditInResult()).isFalse();
+	}
+
+	@Test
 	void unknownPropertiesAreIgnoredForForwardCompatibility() {
 		assertThat(this.codec.decodeProbeFrame("{\"type\":\"pong\",\"seq\":4,\"newField\":true}")).isEqualTo(new Pong(4));
 	}

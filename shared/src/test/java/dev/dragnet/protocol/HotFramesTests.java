@@ -70,6 +70,10 @@ class HotFramesTests {
 				"{\"type\":\"result\",\"taskId\":\"t\",\"outcome\":\"ok\",\"bytes\":1,\"elapsedMillis\":1}",
 				"{\"type\":\"result\",\"taskId\":7,\"outcome\":\"OK\",\"bytes\":1,\"elapsedMillis\":1}",
 				"{\"type\":\"result\",\"taskId\":\"t\",\"outcome\":\"OK\",\"elapsedMillis\":1}",
+				"{\"type\":\"result\",\"taskId\":\"t\",\"outcome\":\"OK\",\"bytes\":1,\"elapsedMillis\":1,\"credits\":1}",
+				"{\"type\":\"result\",\"taskId\":\"t\",\"outcome\":\"OK\",\"bytes\":1,\"elapsedMillis\":1,\"credits\":null}",
+				"{\"type\":\"result\",\"taskId\":\"t\",\"outcome\":\"OK\",\"bytes\":1,\"elapsedMillis\":1,"
+						+ "\"credits\":3000000000}",
 				"{\"type\":\"block-result\",\"leaseId\":\"l\",\"found\":[],\"empty\":[]}",
 				"{\"type\":\"block-result\",\"leaseId\":\"l\",\"found\":[{\"ip\":\"192.0.2.1\",\"domains\":[{\"name\":\"a.example\","
 						+ "\"sources\":[\"ptr\"],\"verified\":null,\"z\":1}]}],\"empty\":[\"192.0.2.2\"]}",
@@ -223,7 +227,8 @@ class HotFramesTests {
 			}
 			default -> new TaskResult(text(),
 					TaskResult.Outcome.values()[this.random.nextInt(TaskResult.Outcome.values().length)], maybe(text()),
-					this.random.nextLong(), this.random.nextInt(), maybe(text()), maybe(this.random.nextLong()));
+					this.random.nextLong(), this.random.nextInt(), maybe(text()), maybe(this.random.nextLong()),
+					maybe(this.random.nextInt(3)));
 		};
 	}
 

@@ -283,7 +283,7 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 			.ifPresent((old) -> old.kick(new CloseStatus(Protocol.CLOSE_REPLACED,
 					truncate("replaced by a new session from " + session.remoteAddress()))));
 		session.emit(new Welcome(session.name(), this.serverVersion, Protocol.VERSION,
-				this.properties.pingInterval().toMillis()));
+				this.properties.pingInterval().toMillis(), true));
 		ProbeStateChange change = this.events.connected(session);
 		logger.info("probe {} {} from {} ({} slots, version {})", session.name(),
 				(change.kind() == ProbeStateChange.Kind.RECOVERED) ? "is back, connected" : "connected",
@@ -332,6 +332,10 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 			if (!session.complete(result)) {
 				logger.debug("probe {} answered task {} after its dispatcher stopped waiting", session.name(),
 						result.taskId());
+			}
+			if (result.credits() != null) {
+				// the slot comes back in the result (the welcome's creditInResult), as a grant would give it
+				onCredit(session, new CreditGrant(result.credits()));
 			}
 			return this.trust.observe(session, result)
 				.onErrorResume((ex) -> logged("could not save the quarantine of probe " + session.name(), ex));
