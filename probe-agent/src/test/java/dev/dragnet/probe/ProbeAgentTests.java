@@ -233,8 +233,9 @@ class ProbeAgentTests {
 	void droppedConnectionIsReopened() {
 		this.agent = new ProbeAgent(config(4)).start();
 		this.agent.states()
+			// states() starts with the current one: CONNECTING, or already CONNECTED on a quick machine
+			.skipWhile((state) -> state == AgentState.CONNECTING)
 			.as(StepVerifier::create)
-			.expectNext(AgentState.CONNECTING)
 			.expectNext(AgentState.CONNECTED)
 			.then(this.server::dropConnection)
 			.expectNext(AgentState.BACKING_OFF, AgentState.CONNECTING, AgentState.CONNECTED)
