@@ -12,7 +12,6 @@ import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.Future;
 import reactor.core.publisher.Mono;
 import reactor.netty.resources.LoopResources;
-import reactor.netty.tcp.TcpResources;
 import reactor.netty.transport.NameResolverProvider;
 
 /**
@@ -41,7 +40,7 @@ public final class HostResolver {
 
 	private static <T extends SocketAddress> Mono<List<InetAddress>> resolveWith(AddressResolverGroup<T> group,
 			InetSocketAddress unresolved) {
-		EventLoop loop = TcpResources.get().onClient(LoopResources.DEFAULT_NATIVE).next();
+		EventLoop loop = ProbeLoops.get().onClient(LoopResources.DEFAULT_NATIVE).next();
 		AddressResolver<T> resolver = group.getResolver(loop);
 		return Mono.<List<T>>create(sink -> {
 			Future<List<T>> future = resolver.resolveAll(unresolved);
@@ -62,7 +61,7 @@ public final class HostResolver {
 
 		static final AddressResolverGroup<?> GROUP = NameResolverProvider.builder()
 			.build()
-			.newNameResolverGroup(TcpResources.get(), LoopResources.DEFAULT_NATIVE);
+			.newNameResolverGroup(ProbeLoops.get(), LoopResources.DEFAULT_NATIVE);
 	}
 
 	private static List<InetAddress> inetAddresses(List<? extends SocketAddress> resolved) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 
+import dev.dragnet.probe.net.ProbeLoops;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.EventLoop;
@@ -34,7 +35,6 @@ import io.netty.resolver.dns.SequentialDnsServerAddressStreamProvider;
 import io.netty.util.concurrent.Future;
 import reactor.core.publisher.Mono;
 import reactor.netty.resources.LoopResources;
-import reactor.netty.tcp.TcpResources;
 
 /**
  * The name servers this probe asks for reverse and forward DNS ({@link PtrLookup}, {@link ForwardVerifier}): one
@@ -60,7 +60,7 @@ public final class NameServers implements AutoCloseable {
 			throw new IllegalArgumentException("at least one name server is needed");
 		}
 		this.servers = List.copyOf(servers);
-		LoopResources loops = TcpResources.get();
+		LoopResources loops = ProbeLoops.get();
 		EventLoopGroup group = loops.onClient(LoopResources.DEFAULT_NATIVE);
 		EventLoop loop = group.next();
 		this.resolver = new DnsNameResolverBuilder(loop)

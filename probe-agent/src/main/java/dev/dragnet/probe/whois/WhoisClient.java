@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 
 import dev.dragnet.net.Addresses;
 import dev.dragnet.probe.net.HostResolver;
+import dev.dragnet.probe.net.ProbeLoops;
 import dev.dragnet.probe.pace.HostPacer;
 import dev.dragnet.protocol.Protocol;
 import dev.dragnet.protocol.SocksProxy;
@@ -175,6 +176,7 @@ public final class WhoisClient {
 	private TcpClient client(Exchange exchange, InetSocketAddress target, @Nullable InetSocketAddress proxy) {
 		int connectMillis = exchange.connectTimeoutMillis();
 		TcpClient client = TcpClient.newConnection()
+			.runOn(ProbeLoops.get())
 			.remoteAddress(() -> target)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis);
 		if (this.bindAddress != null) {

@@ -66,6 +66,20 @@ class WhoisClientTests {
 	}
 
 	@Test
+	void answerIsReadOnTheProbesOneGroupOfEventLoops() {
+		this.whois.answer("domain example.com", "Domain Name: EXAMPLE.COM\r\n");
+		String[] thread = new String[1];
+		this.client.query("t1", whoisQuery("domain example.com", null, 65536), DEADLINE)
+			.doOnNext(r -> thread[0] = Thread.currentThread().getName())
+			.as(StepVerifier::create)
+			.assertNext(r -> assertThat(r.outcome()).as(r.detail()).isEqualTo(Outcome.OK))
+			.expectComplete()
+			.verify(WAIT);
+		// the loops of the probe's WebSocket, RDAP and site clients, not a second group of Reactor Netty's TCP clients
+		assertThat(thread[0]).startsWith("reactor-http-");
+	}
+
+	@Test
 	void isoLatin1WithExplicitCharset() {
 		this.whois.answer("müller.de", WhoisBehaviour.text("Inhaber: Jürgen Müller\r\n", StandardCharsets.ISO_8859_1));
 		TaskResult result = query("t1", whoisQuery("müller.de", "ISO-8859-1", 65536), DEADLINE);

@@ -32,7 +32,7 @@ import dev.dragnet.testbed.whois.WhoisBehaviour;
 final class ProbeFootprintBenchmark {
 
 	/** The probe's JVM options as the README, {@code bin/dragnet-local} and the deploy files give them. */
-	static final String USER_JVM = "-Xmx64m -Xms8m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+	static final String USER_JVM = "-Xmx64m -Xms8m -Xmn2m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
 	/** Opens a set of options to measure another probe jar than {@code --probe-jar} (an earlier build, say). */
 	static final String JAR = "jar=";
