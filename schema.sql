@@ -5,7 +5,8 @@
 -- (ALTER TABLE ... ADD COLUMN IF NOT EXISTS ...), never as an edit of the CREATE below, because databases
 -- created by earlier versions keep their old tables.
 --
--- Statements are split on ';', so no semicolons inside comments or literals.
+-- Statements are split on ';', so no semicolons inside comments; inside a single-quoted literal (a function's
+-- body) they are kept.
 
 -- Where to send a WHOIS query for a domain: one row per registry suffix. The longest suffix of a domain's
 -- labels that has a row wins ('co.uk' before 'uk').
@@ -225,3 +226,24 @@ CREATE TABLE IF NOT EXISTS probe_alert (
 -- A block's lease is looked up by its holder and lease id (a result, progress, a give-up) and counted by holder (a
 -- want-blocks): without this index each of those read every leased block.
 CREATE INDEX IF NOT EXISTS work_block_lease_holder ON work_block (lease_holder, lease_id) WHERE state = 'LEASED';
+
+-- The probe change feed (docs/LIVE.md, "The probe mirror"): every insert and update of a probe row takes the next
+-- number of probe_change_seq into change_seq, and the id of its transaction into change_xid (the id first, so a
+-- writer whose number is below a reader's highest one is still in progress in that reader's snapshot, or visible
+-- to it). Each server instance keeps the rows in memory and reads only those changed since its last read: those
+-- numbered above the highest it saw, and those written by transactions in progress at that read. The sequence
+-- must not cache numbers per session (its default CACHE 1), or numbers would not follow the order they are taken
+-- in. Existing rows are numbered when the column is added. A function body is one quoted literal, so its
+-- semicolons do not split the script.
+CREATE SEQUENCE IF NOT EXISTS probe_change_seq;
+ALTER TABLE probe ADD COLUMN IF NOT EXISTS change_seq bigint NOT NULL DEFAULT nextval('probe_change_seq');
+ALTER TABLE probe ADD COLUMN IF NOT EXISTS change_xid xid8;
+CREATE INDEX IF NOT EXISTS probe_change_seq_index ON probe (change_seq);
+CREATE INDEX IF NOT EXISTS probe_change_xid_index ON probe (change_xid);
+CREATE OR REPLACE FUNCTION probe_changed() RETURNS trigger LANGUAGE plpgsql AS '
+BEGIN
+	NEW.change_xid := pg_current_xact_id();
+	NEW.change_seq := nextval(''probe_change_seq'');
+	RETURN NEW;
+END';
+CREATE OR REPLACE TRIGGER probe_changed BEFORE INSERT OR UPDATE ON probe FOR EACH ROW EXECUTE FUNCTION probe_changed();

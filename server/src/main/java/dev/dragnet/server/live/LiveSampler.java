@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import dev.dragnet.server.campaign.CampaignService;
 import dev.dragnet.server.cluster.FleetStatistics;
@@ -11,6 +12,8 @@ import dev.dragnet.server.db.DatabaseStatus;
 import dev.dragnet.server.dispatch.TargetStatistics;
 import dev.dragnet.server.dispatch.TrafficSeries;
 import dev.dragnet.server.probe.ProbeService;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -21,7 +24,7 @@ import reactor.core.publisher.Mono;
  * sample ({@link FleetWatch}), the WHOIS traffic of the last minute and the busiest servers, every campaign with its
  * progress, and whether the database answers. Two queries per sample, however many browsers watch; while the
  * database is away, none, and the last campaigns read are shown. The probe table itself is not sent: the page
- * fetches the rows it shows from {@code GET /api/probes}.
+ * fetches the rows it shows from {@code GET /api/probes}. Each sample's time is the {@code dragnet.live.sample} timer.
  */
 @Component
 class LiveSampler {
@@ -45,9 +48,16 @@ class LiveSampler {
 
 	private final @Nullable FleetStatistics fleetStatistics;
 
+	private final @Nullable Timer timer;
+
 	LiveSampler(ProbeService probes, CampaignService campaigns, TargetStatistics statistics, DatabaseStatus database,
-			ObjectProvider<Clock> clock, ObjectProvider<FleetStatistics> fleetStatistics) {
+			ObjectProvider<Clock> clock, ObjectProvider<FleetStatistics> fleetStatistics,
+			ObjectProvider<MeterRegistry> meters) {
 		this.fleetStatistics = fleetStatistics.getIfAvailable();
+		MeterRegistry registry = meters.getIfAvailable();
+		this.timer = (registry != null) ? Timer.builder("dragnet.live.sample")
+			.description("Samples of the status page's state: the fleet, campaigns and WHOIS traffic")
+			.register(registry) : null;
 		this.probes = probes;
 		this.clock = clock.getIfAvailable(Clock::systemUTC);
 		this.campaigns = campaigns;
@@ -60,7 +70,7 @@ class LiveSampler {
 	 * {@code probes-changed} since the previous sample.
 	 */
 	Mono<LiveSample> sample() {
-		return Mono.zip(this.probes.probes().collectList(), campaigns(), whois()).map((sampled) -> {
+		Mono<LiveSample> sample = Mono.zip(this.probes.probes().collectList(), campaigns(), whois()).map((sampled) -> {
 			FleetWatch.Reading fleet = this.fleet.observe(sampled.getT1(), this.clock.instant());
 			Map<String, Object> parts = new LinkedHashMap<>();
 			parts.put("fleet", fleet.summary());
@@ -68,6 +78,14 @@ class LiveSampler {
 			parts.put("campaigns", sampled.getT2());
 			parts.put("database", this.database.current());
 			return new LiveSample(parts, fleet.changes());
+		});
+		Timer timing = this.timer;
+		if (timing == null) {
+			return sample;
+		}
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			return sample.doOnSuccess((done) -> timing.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
 		});
 	}
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -285,9 +286,52 @@ class ProbeRepository {
 			.all();
 	}
 
-	/** Every probe not archived, by name. */
-	Flux<ProbeRow> findAll() {
-		return this.db.sql("SELECT * FROM probe WHERE archived_at IS NULL ORDER BY name").map(ProbeRepository::row).all();
+	/**
+	 * The rows changed since {@code since} (or, for null, every row not archived), in one statement, with where the
+	 * next read starts: the highest change number and the transactions in progress, both as this statement's snapshot
+	 * sees them. A row written by one of those transactions is read next time whatever its number; every other
+	 * change not seen yet has a higher number (schema.sql, "The probe change feed").
+	 */
+	Mono<ProbeMirror.Delta> changes(ProbeMirror.@Nullable Cursor since) {
+		String which = (since == null) ? "p.archived_at IS NULL"
+				: "p.change_seq > :high OR p.change_xid = ANY(CAST(:inProgress AS text[])::xid8[])";
+		DatabaseClient.GenericExecuteSpec spec = this.db.sql("""
+				SELECT s.high AS feed_high, s.in_progress AS feed_in_progress, p.*
+				FROM (SELECT (SELECT max(change_seq) FROM probe) AS high,
+				             ARRAY(SELECT x::text FROM pg_snapshot_xip(pg_current_snapshot()) AS x) AS in_progress) AS s
+				LEFT JOIN probe p ON %s
+				""".formatted(which));
+		if (since != null) {
+			spec = spec.bind("high", since.high()).bind("inProgress", since.inProgress().toArray(String[]::new));
+		}
+		return spec.map((r) -> {
+			Long high = r.get("feed_high", Long.class);
+			String[] inProgress = r.get("feed_in_progress", String[].class);
+			ProbeMirror.Cursor cursor = new ProbeMirror.Cursor((high != null) ? high : 0,
+					(inProgress != null) ? List.of(inProgress) : List.of());
+			boolean archived = r.get("archived_at", OffsetDateTime.class) != null;
+			return new FeedRow(cursor, (r.get("name", String.class) == null) ? null : row(r), archived);
+		}).all().collectList().map((read) -> {
+			List<ProbeRow> changed = new ArrayList<>(read.size());
+			List<String> archived = new ArrayList<>();
+			for (FeedRow feed : read) {
+				ProbeRow row = feed.row();
+				if (row != null) {
+					if (feed.archived()) {
+						archived.add(row.name());
+					}
+					else {
+						changed.add(row);
+					}
+				}
+			}
+			ProbeMirror.Cursor next = read.isEmpty() ? new ProbeMirror.Cursor(0, List.of()) : read.get(0).cursor();
+			return new ProbeMirror.Delta(since == null, changed, archived, next);
+		});
+	}
+
+	/** One row of {@link #changes}: the cursor (the same on every row), and a probe row unless none changed. */
+	private record FeedRow(ProbeMirror.Cursor cursor, @Nullable ProbeRow row, boolean archived) {
 	}
 
 	/**

@@ -3,7 +3,6 @@ package dev.dragnet.server.probe;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,7 +42,7 @@ public class ProbeService implements SmartLifecycle {
 
 	private final DatabaseStatus status;
 
-	private volatile Map<String, ProbeRepository.ProbeRow> lastRead = Map.of();
+	private final ProbeMirror mirror = new ProbeMirror(this::read, System::nanoTime);
 
 	private volatile @Nullable Disposable writingBack;
 
@@ -78,19 +77,18 @@ public class ProbeService implements SmartLifecycle {
 	}
 
 	/**
-	 * Every probe: the stored rows overlaid with live sessions. While the database is away, the rows last read
-	 * (and the states waiting to be written) stand in for the table, so the fleet is still shown.
+	 * Every probe: the stored rows overlaid with live sessions. The rows are the {@link ProbeMirror}'s, brought up to
+	 * date first by reading the rows changed since the last read (shared with the callers that arrive meanwhile), so
+	 * a change committed before the call shows. While the database is away, the rows last read (and the states
+	 * waiting to be written) stand in for the table, so the fleet is still shown.
 	 */
 	public Flux<ProbeView> probes() {
 		if (!this.status.isAvailable()) {
 			return Flux.fromIterable(fromMemory()).map(this::view);
 		}
-		return this.repository.findAll()
-			.collectList()
-			.timeout(this.status.optionalTimeout())
-			.doOnNext(this::remember)
+		return this.mirror.refresh()
+			.then(Mono.fromSupplier(() -> (Iterable<ProbeRepository.ProbeRow>) this.mirror.rows().values()))
 			.onErrorResume((ex) -> {
-				this.status.failed(ex);
 				if (!(ex instanceof TimeoutException) && !DatabaseFailures.isUnavailable(ex)) {
 					return Mono.error(ex);
 				}
@@ -98,6 +96,11 @@ public class ProbeService implements SmartLifecycle {
 			})
 			.flatMapIterable((rows) -> rows)
 			.map(this::view);
+	}
+
+	/** One read of the probe table for the mirror, under the database's deadline; a failure is reported once. */
+	private Mono<ProbeMirror.Delta> read(ProbeMirror.@Nullable Cursor since) {
+		return this.repository.changes(since).timeout(this.status.optionalTimeout()).doOnError(this.status::failed);
 	}
 
 	/**
@@ -172,15 +175,9 @@ public class ProbeService implements SmartLifecycle {
 		return this.writingBack != null;
 	}
 
-	private void remember(List<ProbeRepository.ProbeRow> rows) {
-		Map<String, ProbeRepository.ProbeRow> known = new HashMap<>();
-		rows.forEach((row) -> known.put(row.name(), row));
-		this.lastRead = known;
-	}
-
 	/** The rows last read, with the states waiting to be written and probes that connected since. */
 	private List<ProbeRepository.ProbeRow> fromMemory() {
-		Map<String, ProbeRepository.ProbeRow> rows = new TreeMap<>(this.lastRead);
+		Map<String, ProbeRepository.ProbeRow> rows = new TreeMap<>(this.mirror.rows());
 		this.repository.waiting().forEach((name, waiting) -> rows.put(name, overlay(name, rows.get(name), waiting)));
 		for (ProbeSession session : this.registry.sessions()) {
 			rows.computeIfAbsent(session.name(), (name) -> new ProbeRepository.ProbeRow(name, session.remoteAddress(),

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,18 +33,29 @@ import reactor.core.publisher.Mono;
  * {@code churn} probes drop their connection and come back two seconds later). Also prints what one page of the
  * probe table and the whole list weigh, the latter being what every {@code probes} event carried before.
  *
+ * <p>What the fleet costs the server while one viewer watches: in each phase, the samples the server took (its
+ * {@code dragnet.live.sample} timer: how many, against the two a second of the default interval, and the mean time
+ * of one) and the CPU of the server and of its PostgreSQL; and, at steady state after the phases, the time of
+ * {@code GET /api/probes?page=0&size=50} (what the page fetches), {@value #PAGE_FETCHES} times one after the other.
+ *
  * <p>The bound is 50 KB/s per viewer.
  */
 final class LiveStreamBenchmark {
 
 	static final double BOUND_BYTES_PER_SECOND = 50_000;
 
+	/** Samples a second at the default {@code dragnet.live.sample-interval} of 500 ms. */
+	static final double SAMPLES_PER_SECOND = 2;
+
+	static final int PAGE_FETCHES = 20;
+
 	private LiveStreamBenchmark() {
 	}
 
 	static void run(Options options) throws Exception {
-		System.out.printf(Locale.ROOT, "live-stream: %d simulated probes, %d s per phase, churn %d probes/s, work dir %s%n",
-				options.probes, options.seconds, options.churn, options.workDir);
+		System.out.printf(Locale.ROOT, "live-stream: %d simulated probes, %d s per phase, churn %d probes/s, load %.2f,"
+				+ " work dir %s%n", options.probes, options.seconds, options.churn, ProcCpu.loadAverage(),
+				options.workDir);
 		try (Fleet fleet = Fleet.startServer(options.serverJar, options.workDir, List.of("logging.level.dev.dragnet=warn",
 				"dragnet.rdap.refresh-enabled=false"))) {
 			long started = System.nanoTime();
@@ -55,14 +67,16 @@ final class LiveStreamBenchmark {
 				fleet.awaitEffectiveCount(options.probes, Duration.ofMinutes(5));
 				Viewer viewer = Viewer.open(fleet);
 				Thread.sleep(options.warmUp.toMillis());
-				Phase steady = viewer.measure(options.seconds);
+				Phase steady = viewer.measure(fleet, options.seconds);
 				Phase churn;
 				try (Churn churning = Churn.start(swarm, options.churn)) {
 					Thread.sleep(options.warmUp.toMillis());
-					churn = viewer.measure(options.seconds);
+					churn = viewer.measure(fleet, options.seconds);
 				}
+				Thread.sleep(options.warmUp.toMillis());
+				double[] pageMillis = timePages(fleet);
 				viewer.close();
-				report(fleet, options, swarm, steady, churn);
+				report(fleet, options, swarm, steady, churn, pageMillis);
 			}
 		}
 	}
@@ -76,8 +90,40 @@ final class LiveStreamBenchmark {
 		return response.body();
 	}
 
-	private static void report(Fleet fleet, Options options, ProbeSwarm swarm, Phase steady, Phase churn)
-			throws IOException, InterruptedException {
+	/** {@value #PAGE_FETCHES} fetches of one page of the table, one after the other: the median and the longest, in ms. */
+	private static double[] timePages(Fleet fleet) throws IOException, InterruptedException {
+		double[] millis = new double[PAGE_FETCHES];
+		for (int i = 0; i < PAGE_FETCHES; i++) {
+			long start = System.nanoTime();
+			get(fleet, "/api/probes?page=0&size=50&sort=name,asc");
+			millis[i] = (System.nanoTime() - start) / 1e6;
+		}
+		Arrays.sort(millis);
+		return new double[] { millis[PAGE_FETCHES / 2], millis[PAGE_FETCHES - 1] };
+	}
+
+	/** The count and the sum in seconds of the server's {@code dragnet.live.sample} timer, or -1s. */
+	static double[] sampleTimer(Fleet fleet) throws IOException, InterruptedException {
+		String body = get(fleet, "/actuator/prometheus");
+		return sampleTimer(body);
+	}
+
+	static double[] sampleTimer(String prometheus) {
+		double count = -1;
+		double sum = -1;
+		for (String line : prometheus.split("\n")) {
+			if (line.startsWith("dragnet_live_sample_seconds_count")) {
+				count = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+			}
+			else if (line.startsWith("dragnet_live_sample_seconds_sum")) {
+				sum = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+			}
+		}
+		return new double[] { count, sum };
+	}
+
+	private static void report(Fleet fleet, Options options, ProbeSwarm swarm, Phase steady, Phase churn,
+			double[] pageMillis) throws IOException, InterruptedException {
 		long page = get(fleet, "/api/probes?page=0&size=50&sort=name,asc").getBytes(StandardCharsets.UTF_8).length;
 		long whole = get(fleet, "/api/probes").getBytes(StandardCharsets.UTF_8).length;
 		System.out.printf(Locale.ROOT, "%nlive-stream result (%d probes; bound %.0f KB/s per viewer)%n", options.probes,
@@ -92,13 +138,37 @@ final class LiveStreamBenchmark {
 		System.out.printf(Locale.ROOT, "| the whole list (what each `probes` event carried before) | %.1f KB | | |%n",
 				whole / 1000.0);
 		System.out.printf(Locale.ROOT, "| sessions the server closed | %d | | |%n", swarm.closedByServer());
+		System.out.printf(Locale.ROOT, "%nWhat watching costs the server (samples against the %.0f a second of the default"
+				+ " interval)%n| phase | samples | of the interval's | mean time of a sample | server CPU | PostgreSQL CPU"
+				+ " | load |%n|---|---|---|---|---|---|---|%n", SAMPLES_PER_SECOND);
+		for (Phase phase : List.of(steady, churn)) {
+			System.out.printf(Locale.ROOT, "| %s | %.2f/s | %.2f | %.1f ms | %.1f%% of a core | %.1f%% of a core | %.2f |%n",
+					(phase == steady) ? "steady state" : "churn", phase.samplesPerSecond(),
+					phase.samplesPerSecond() / SAMPLES_PER_SECOND, phase.millisPerSample(),
+					100 * phase.usage().server() / phase.seconds(), 100 * phase.usage().postgres() / phase.seconds(),
+					phase.load());
+		}
+		System.out.printf(Locale.ROOT, "%nGET /api/probes?page=0&size=50 at steady state, %d times: median %.1f ms,"
+				+ " longest %.1f ms (load %.2f)%n", PAGE_FETCHES, pageMillis[0], pageMillis[1], ProcCpu.loadAverage());
 	}
 
-	/** The bytes and events received over one phase. */
-	record Phase(long bytes, double seconds, Map<String, Long> events) {
+	/**
+	 * The bytes and events received over one phase; the samples the server took ({@code samples}, {@code sampleSeconds}
+	 * their total time), the CPU it and its PostgreSQL used, and the load average at the end.
+	 */
+	record Phase(long bytes, double seconds, Map<String, Long> events, double samples, double sampleSeconds,
+			FleetMeter.Usage usage, double load) {
 
 		double bytesPerSecond() {
 			return this.bytes / this.seconds;
+		}
+
+		double samplesPerSecond() {
+			return this.samples / this.seconds;
+		}
+
+		double millisPerSample() {
+			return (this.samples > 0) ? 1000 * this.sampleSeconds / this.samples : -1;
 		}
 	}
 
@@ -147,12 +217,17 @@ final class LiveStreamBenchmark {
 			}
 		}
 
-		Phase measure(int seconds) throws InterruptedException {
+		Phase measure(Fleet fleet, int seconds) throws IOException, InterruptedException {
+			FleetMeter meter = new FleetMeter(fleet);
+			double[] fromTimer = sampleTimer(fleet);
+			FleetMeter.Snapshot fromCpu = meter.snapshot();
 			long fromBytes = this.bytes.get();
 			Map<String, Long> fromEvents = snapshot();
 			long start = System.nanoTime();
 			Thread.sleep(seconds * 1000L);
 			double elapsed = (System.nanoTime() - start) / 1e9;
+			FleetMeter.Usage usage = meter.since(fromCpu);
+			double[] timer = sampleTimer(fleet);
 			Map<String, Long> counted = new TreeMap<>();
 			snapshot().forEach((name, n) -> {
 				long delta = n - fromEvents.getOrDefault(name, 0L);
@@ -163,7 +238,8 @@ final class LiveStreamBenchmark {
 			if (!this.reader.isAlive()) {
 				throw new IllegalStateException("the event stream ended");
 			}
-			return new Phase(this.bytes.get() - fromBytes, elapsed, counted);
+			return new Phase(this.bytes.get() - fromBytes, elapsed, counted, timer[0] - fromTimer[0],
+					timer[1] - fromTimer[1], usage, ProcCpu.loadAverage());
 		}
 
 		private Map<String, Long> snapshot() {
