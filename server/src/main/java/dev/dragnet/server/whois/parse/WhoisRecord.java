@@ -170,17 +170,24 @@ final class WhoisRecord {
 	}
 
 	private static @Nullable String @Nullable [] split(String line) {
-		Matcher bracketed = BRACKETED.matcher(line);
-		if (bracketed.matches()) {
-			return new String[] { bracketed.group(1), bracketed.group(2), "bracketed" };
+		// each expression needs its one literal character: a line without it is not tried (most lines have a ':')
+		if (line.indexOf('[') >= 0) {
+			Matcher bracketed = BRACKETED.matcher(line);
+			if (bracketed.matches()) {
+				return new String[] { bracketed.group(1), bracketed.group(2), "bracketed" };
+			}
 		}
-		Matcher keyValue = KEY_VALUE.matcher(line);
-		if (keyValue.matches() && looksLikeKey(keyValue.group(1))) {
-			return new String[] { keyValue.group(1), keyValue.group(2), null };
+		if (line.indexOf(':') >= 0) {
+			Matcher keyValue = KEY_VALUE.matcher(line);
+			if (keyValue.matches() && looksLikeKey(keyValue.group(1))) {
+				return new String[] { keyValue.group(1), keyValue.group(2), null };
+			}
 		}
-		Matcher tabbed = TAB_SEPARATED.matcher(line);
-		if (tabbed.matches() && looksLikeKey(tabbed.group(1))) {
-			return new String[] { tabbed.group(1), tabbed.group(2), null };
+		if (line.indexOf('\t') >= 0) {
+			Matcher tabbed = TAB_SEPARATED.matcher(line);
+			if (tabbed.matches() && looksLikeKey(tabbed.group(1))) {
+				return new String[] { tabbed.group(1), tabbed.group(2), null };
+			}
 		}
 		return null;
 	}
@@ -196,13 +203,44 @@ final class WhoisRecord {
 
 	static String normaliseKey(String key) {
 		String k = key.strip().toLowerCase(Locale.ROOT).replace('_', ' ').replace('-', ' ');
+		return isNormalKey(k) ? k : normaliseKeyByPatterns(k);
+	}
+
+	/** {@link #normaliseKey} after the case and separators, by its three expressions: for keys not already normal. */
+	static String normaliseKeyByPatterns(String k) {
 		k = TRAILING_PUNCTUATION.matcher(k).replaceAll("");
 		k = LEADING_DOTS_AND_SPACE.matcher(k).replaceAll("");
 		return SPACE_RUN.matcher(k).replaceAll(" ").strip();
 	}
 
+	/**
+	 * Whether the three expressions would leave {@code k} as it is: printable ASCII, no trailing dot or colon, no
+	 * leading dot or space, no whitespace but single spaces between words. Most keys ("domain name", "registrar")
+	 * are such.
+	 */
+	static boolean isNormalKey(String k) {
+		int last = k.length() - 1;
+		if (last < 0) {
+			return true;
+		}
+		char first = k.charAt(0);
+		char end = k.charAt(last);
+		if (first == '.' || first == ' ' || end == '.' || end == ':' || end == ' ') {
+			return false;
+		}
+		for (int i = 0; i <= last; i++) {
+			char c = k.charAt(i);
+			// anything but printable ASCII goes to the expressions (which treat some line separators specially)
+			if (c == ' ' ? k.charAt(i + 1) == ' ' : (c < '!' || c > '~')) {
+				return false;
+			}
+		}
+		return true;
+	}
+
 	private static String cleanValue(String value) {
-		return LEADER_DOTS.matcher(value.strip()).replaceAll("").strip();
+		String stripped = value.strip();
+		return stripped.startsWith("..") ? LEADER_DOTS.matcher(stripped).replaceAll("").strip() : stripped;
 	}
 
 	List<Entry> entries() {
