@@ -70,10 +70,13 @@ final class WhoisThroughputBenchmark {
 				fleet.awaitEffectiveProbes(probes, Duration.ofMinutes(1));
 				int concurrency = (options.clientConcurrency > 0) ? options.clientConcurrency
 						: probes * options.probeConcurrency;
-				if (options.warmUp > 0 && probes == options.probes.get(0)) {
-					Tally warm = bulk(fleet, domains(options.warmUp, "w"), options.maxTime);
-					System.out.printf(Locale.ROOT, "warm-up: %d lines, %d answers, %.0f lookups/s%n", options.warmUp,
-							warm.answers(), warm.throughput());
+				if (options.warmUp > 0) {
+					// before each probe count, not only the first: the probes just started compile their hot paths
+					// in the first thousands of tasks, as the direct client does in its first lookups
+					direct(whois.port(), domains(options.warmUp, "wc" + probes), concurrency);
+					Tally warm = bulk(fleet, domains(options.warmUp, "w" + probes), options.maxTime);
+					System.out.printf(Locale.ROOT, "warm-up, %d probes: %d lines, %d answers, %.0f lookups/s%n", probes,
+							options.warmUp, warm.answers(), warm.throughput());
 				}
 				report.add(measure(options, fleet, whois, meter, probes, concurrency));
 			}
@@ -104,12 +107,20 @@ final class WhoisThroughputBenchmark {
 		if (profile != null) {
 			Jcmd.tryRun(fleet.serverPid(), "JFR.start", "name=bench", "settings=profile",
 					"filename=" + profile.toAbsolutePath());
+			List<Long> probePids = fleet.probePids();
+			for (int i = 0; i < probePids.size(); i++) {
+				Jcmd.tryRun(probePids.get(i), "JFR.start", "name=bench", "settings=profile", "filename="
+						+ Path.of(options.profile + "-p" + probes + "-probe" + (i + 1) + ".jfr").toAbsolutePath());
+			}
 		}
 		before = meter.snapshot();
 		Tally fresh = bulk(fleet, domains, options.maxTime);
 		FleetMeter.Usage freshUsage = meter.since(before);
 		if (profile != null) {
 			Jcmd.tryRun(fleet.serverPid(), "JFR.stop", "name=bench");
+			for (long pid : fleet.probePids()) {
+				Jcmd.tryRun(pid, "JFR.stop", "name=bench");
+			}
 		}
 		rows.append(row(probes, "Dragnet, new domains (cache misses)", fresh.throughput(), directRate,
 				fresh.summary(options.lines), freshUsage, fresh.answers()));
@@ -302,12 +313,14 @@ final class WhoisThroughputBenchmark {
 				                           the same server (default 1,4)
 				  --probe-concurrency N    each probe's --concurrency (default 64)
 				  --client-concurrency N   the direct client's lookups at once (default probes x probe concurrency)
-				  --warm-up N              lines of a first bulk that is not measured (default 2000; 0 for none)
+				  --warm-up N              lines through Dragnet and through the direct client, not measured,
+				                           before each probe count (default 5000; 0 for none)
 				  --cached true|false      also run the same domains again, as cache hits (default true)
 				  --server-jvm "FLAGS"     extra JVM options for the server, space-separated (after -Xmx1g)
 				  --server-properties "P"  extra server properties, space-separated name=value
-				  --profile PREFIX         record a JFR profile of the server during each cache-miss bulk, into
-				                           PREFIX-pN.jfr (jcmd JFR.start settings=profile)
+				  --profile PREFIX         record a JFR profile of the server and of each probe during each
+				                           cache-miss bulk, into PREFIX-pN.jfr and PREFIX-pN-probeK.jfr
+				                           (jcmd JFR.start settings=profile)
 				  --work-dir PATH          logs and the embedded database (default a new temporary directory)
 				  --max-time SECONDS       give up on a bulk after this long (default 600)""";
 
@@ -325,7 +338,7 @@ final class WhoisThroughputBenchmark {
 			}
 			Options options = new Options(serverJar, probeJar, number(given, "lines", 20_000, 1),
 					BenchArguments.ascending("probes", given.getOrDefault("probes", "1,4"), 64), number(given, "probe-concurrency", 64, 1),
-					number(given, "client-concurrency", 0, 1), number(given, "warm-up", 2000, 0),
+					number(given, "client-concurrency", 0, 1), number(given, "warm-up", 5000, 0),
 					Boolean.parseBoolean(cached), BenchArguments.words(given.get("server-jvm")), BenchArguments.words(given.get("server-properties")),
 					given.get("profile"),
 					given.containsKey("work-dir") ? Path.of(given.get("work-dir")) : null,

@@ -20,6 +20,7 @@ class WhoisThroughputBenchmarkTests {
 		assertThat(options.probeConcurrency()).isEqualTo(64);
 		assertThat(options.clientConcurrency()).isZero();
 		assertThat(options.cached()).isTrue();
+		assertThat(options.warmUp()).isEqualTo(5_000);
 		assertThat(options.serverJvm()).isEmpty();
 		assertThat(options.profile()).isNull();
 		assertThat(options.maxTime()).isEqualTo(Duration.ofSeconds(600));
