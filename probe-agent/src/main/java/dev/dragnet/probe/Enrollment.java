@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 
+import dev.dragnet.probe.net.ProbeLoops;
 import dev.dragnet.protocol.Protocol;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.slf4j.Logger;
@@ -81,7 +82,7 @@ public final class Enrollment {
 			String requestId, Duration firstRetry) {
 		ObjectNode body = JSON.createObjectNode().put("code", code).put("name", config.name())
 			.put("requestId", requestId);
-		HttpClient http = ProbeAgent.secured(HttpClient.create(), config, server)
+		HttpClient http = ProbeAgent.secured(HttpClient.create().runOn(ProbeLoops.get()), config, server)
 			.headers((h) -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json")
 				.set(HttpHeaderNames.USER_AGENT, "dragnet-probe/" + ProbeAgent.VERSION))
 			.responseTimeout(DEADLINE);

@@ -16,6 +16,7 @@ import dev.dragnet.probe.campaign.HeldResults;
 import dev.dragnet.probe.campaign.SourcePool;
 import javax.net.ssl.SSLException;
 
+import dev.dragnet.probe.net.ProbeLoops;
 import dev.dragnet.probe.pace.HostPacer;
 import dev.dragnet.probe.reverseip.NameServers;
 import dev.dragnet.probe.reverseip.SourceRunner;
@@ -129,6 +130,7 @@ public final class ProbeAgent implements AutoCloseable {
 				: NameServers.system();
 		this.sourcePool = SourcePool.of(this.sources, this.nameServers);
 		HttpClient base = HttpClient.newConnection()
+			.runOn(ProbeLoops.get())
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
 			.headers(headers -> headers.set(HttpHeaderNames.USER_AGENT, "dragnet-probe/" + VERSION))
 			.doOnConnected(this.connection::set);

@@ -18,6 +18,7 @@ import javax.net.ssl.SSLException;
 
 import dev.dragnet.probe.http.GuardedHttp;
 import dev.dragnet.probe.http.RetryAfter;
+import dev.dragnet.probe.net.ProbeLoops;
 import dev.dragnet.probe.pace.HostPacer;
 import dev.dragnet.protocol.Pace;
 import dev.dragnet.protocol.Protocol;
@@ -111,6 +112,7 @@ public final class RdapClient {
 	 */
 	public RdapClient(boolean allowPrivateServers, HostPacer pacer, String userAgent) {
 		this.transport = new GuardedHttp(allowPrivateServers, pacer, HttpClient.newConnection()
+			.runOn(ProbeLoops.get())
 			.compress(true)
 			.headers((headers) -> headers.set(HttpHeaderNames.ACCEPT, ACCEPT).set(HttpHeaderNames.USER_AGENT, userAgent)),
 				MAX_REDIRECTS);

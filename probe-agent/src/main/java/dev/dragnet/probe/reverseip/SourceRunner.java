@@ -18,6 +18,7 @@ import javax.net.ssl.SSLException;
 import dev.dragnet.net.Addresses;
 import dev.dragnet.net.DomainNames;
 import dev.dragnet.probe.http.GuardedHttp;
+import dev.dragnet.probe.net.ProbeLoops;
 import dev.dragnet.probe.pace.HostPacer;
 import dev.dragnet.probe.reverseip.PageReader.Reading;
 import dev.dragnet.probe.reverseip.SourceAnswer.Status;
@@ -116,7 +117,7 @@ public final class SourceRunner {
 		}
 		DomainNames.preload(); // names are normalised on event loops; ICU's data is read here, not there
 		this.maxBodyBytes = maxBodyBytes;
-		HttpClient http = HttpClient.newConnection();
+		HttpClient http = HttpClient.newConnection().runOn(ProbeLoops.get());
 		if (bindAddress != null) {
 			InetSocketAddress local = new InetSocketAddress(bindAddress, 0);
 			http = http.bindAddress(() -> local);

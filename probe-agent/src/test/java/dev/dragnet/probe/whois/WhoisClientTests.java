@@ -75,8 +75,8 @@ class WhoisClientTests {
 			.assertNext(r -> assertThat(r.outcome()).as(r.detail()).isEqualTo(Outcome.OK))
 			.expectComplete()
 			.verify(WAIT);
-		// the loops of the probe's WebSocket, RDAP and site clients, not a second group of Reactor Netty's TCP clients
-		assertThat(thread[0]).startsWith("reactor-http-");
+		// the probe's own loops, those of its WebSocket, RDAP and site clients too; not Reactor Netty's global groups
+		assertThat(thread[0]).startsWith("probe-");
 	}
 
 	@Test
