@@ -14,6 +14,10 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  * critical sections are a few instructions long (other projects allow the same).</li>
  * <li>Jackson 3 builds a type's deserializer once, under a lock, when the first frames of that type are read
  * concurrently; later reads take the cached one.</li>
+ * <li>A timer cancelled on a scheduler's thread (a {@code Flux.interval} or a timeout ended early) takes itself out
+ * of the {@code ScheduledThreadPoolExecutor}'s queue under the queue's lock, held for a few instructions by whoever
+ * adds or takes a timer; Reactor's own integration allows the same lock in {@code offer} and {@code take}. Refused,
+ * the cancel threw into a disposal and a campaign test stalled for 30 s.</li>
  * </ul>
  */
 public final class TestBlockHoundIntegration implements BlockHoundIntegration {
@@ -25,5 +29,6 @@ public final class TestBlockHoundIntegration implements BlockHoundIntegration {
 		builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free");
 		builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines");
 		builder.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache", "_createAndCacheValueDeserializer");
+		builder.allowBlockingCallsInside("java.util.concurrent.ScheduledThreadPoolExecutor$DelayedWorkQueue", "remove");
 	}
 }
