@@ -13,8 +13,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -153,16 +151,7 @@ class GroupedCampaignWritesIntegrationTests {
 	}
 
 	private static long campaign(String name, String range) {
-		Map<String, Object> created = server.http().post().uri("/api/campaigns").headers((h) -> h.setBearerAuth(ADMIN))
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("name", name, "ranges", List.of(range), "blockSize", 16))
-			.exchange().expectStatus().isCreated()
-			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
-			}).returnResult().getResponseBody();
-		long id = ((Number) created.get("id")).longValue();
-		server.http().post().uri("/api/campaigns/{id}/start", id).headers((h) -> h.setBearerAuth(ADMIN)).exchange()
-			.expectStatus().isOk();
-		return id;
+		return server.startCampaign(ADMIN, name, range, 16);
 	}
 
 	private static long noDomain(long campaign) {

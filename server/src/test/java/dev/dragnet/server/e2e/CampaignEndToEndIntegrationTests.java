@@ -6,12 +6,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 import dev.dragnet.net.Ipv4Range;
 import dev.dragnet.protocol.Pace;
 import dev.dragnet.protocol.source.SourceCatalogue;
 import dev.dragnet.protocol.source.SourceDefinition;
+import dev.dragnet.server.testsupport.CampaignWorlds;
 import dev.dragnet.server.testsupport.RunningServer;
 import dev.dragnet.testbed.dns.FakeDnsServer;
 import dev.dragnet.testbed.reverseip.PlainTextSite;
@@ -70,24 +70,12 @@ class CampaignEndToEndIntegrationTests {
 
 	/** A /26 of 198.51.0.0/16 with no giant shared-hosting address, whose 12,000 names exceed the caps. */
 	private static Ipv4Range range() {
-		long base = Ipv4Range.address("198.51.0.0", "test");
-		for (long start = base; ; start += 64) {
-			Ipv4Range candidate = new Ipv4Range(start, start + 63);
-			boolean small = true;
-			for (long a = candidate.first(); a <= candidate.last(); a++) {
-				small &= world.domainsOf(Ipv4Range.format(a)).size() < 1000;
-			}
-			if (small) {
-				return candidate;
-			}
-		}
+		return CampaignWorlds.quietRange(64, 1000, world);
 	}
 
 	/** The world's names as a probe reports them: a www. twin folds into the bare name. */
 	private static Set<String> expected(String ip) {
-		Set<String> names = new TreeSet<>(world.domainsOf(ip));
-		names.removeIf((n) -> n.startsWith("www.") && names.contains(n.substring(4)));
-		return names;
+		return CampaignWorlds.reported(world, ip);
 	}
 
 	@Test

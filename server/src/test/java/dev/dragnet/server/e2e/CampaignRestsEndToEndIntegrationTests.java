@@ -6,13 +6,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 import dev.dragnet.net.Ipv4Range;
 import dev.dragnet.protocol.Pace;
 import dev.dragnet.protocol.source.Extractor;
 import dev.dragnet.protocol.source.SourceCatalogue;
 import dev.dragnet.protocol.source.SourceDefinition;
+import dev.dragnet.server.testsupport.CampaignWorlds;
 import dev.dragnet.server.testsupport.RunningServer;
 import dev.dragnet.testbed.reverseip.Blocking;
 import dev.dragnet.testbed.reverseip.FakeSite;
@@ -210,8 +210,7 @@ class CampaignRestsEndToEndIntegrationTests {
 		for (Ipv4Range range : ranges) {
 			for (long a = range.first(); a <= range.last(); a++) {
 				String ip = Ipv4Range.format(a);
-				Set<String> expected = new TreeSet<>(world.domainsOf(ip));
-				expected.removeIf((n) -> n.startsWith("www.") && expected.contains(n.substring(4)));
+				Set<String> expected = CampaignWorlds.reported(world, ip);
 				assertThat(stored.getOrDefault(ip, Set.of())).as(ip).isEqualTo(expected);
 				withNames += expected.isEmpty() ? 0 : 1;
 			}

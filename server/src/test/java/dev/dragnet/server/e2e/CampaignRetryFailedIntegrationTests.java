@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
@@ -19,6 +18,7 @@ import dev.dragnet.net.Ipv4Range;
 import dev.dragnet.protocol.Pace;
 import dev.dragnet.protocol.source.SourceCatalogue;
 import dev.dragnet.protocol.source.SourceDefinition;
+import dev.dragnet.server.testsupport.CampaignWorlds;
 import dev.dragnet.server.testsupport.RunningServer;
 import dev.dragnet.testbed.reverseip.Blocking;
 import dev.dragnet.testbed.reverseip.PlainTextSite;
@@ -184,8 +184,7 @@ class CampaignRetryFailedIntegrationTests {
 		});
 		for (long a = range.first(); a <= range.last(); a++) {
 			String ip = Ipv4Range.format(a);
-			Set<String> expected = new TreeSet<>(world.domainsOf(ip));
-			expected.removeIf((n) -> n.startsWith("www.") && expected.contains(n.substring(4)));
+			Set<String> expected = CampaignWorlds.reported(world, ip);
 			assertThat(stored.getOrDefault(ip, Set.of())).as(ip).isEqualTo(expected);
 		}
 	}

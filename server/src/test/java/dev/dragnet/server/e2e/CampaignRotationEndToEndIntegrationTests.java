@@ -13,6 +13,7 @@ import dev.dragnet.net.Ipv4Range;
 import dev.dragnet.protocol.Pace;
 import dev.dragnet.protocol.source.SourceCatalogue;
 import dev.dragnet.protocol.source.SourceDefinition;
+import dev.dragnet.server.testsupport.CampaignWorlds;
 import dev.dragnet.server.testsupport.RunningServer;
 import dev.dragnet.testbed.dns.FakeDnsServer;
 import dev.dragnet.testbed.reverseip.Blocking;
@@ -100,23 +101,12 @@ class CampaignRotationEndToEndIntegrationTests {
 
 	/** A /24 of 198.51.0.0/16 whose addresses all fit within a source's result cap. */
 	private static Ipv4Range range() {
-		for (long start = Ipv4Range.address("198.51.0.0", "test"); ; start += 256) {
-			Ipv4Range candidate = new Ipv4Range(start, start + 255);
-			boolean small = true;
-			for (long a = candidate.first(); a <= candidate.last(); a++) {
-				small &= world.domainCount(Ipv4Range.format(a)) < 1000;
-			}
-			if (small) {
-				return candidate;
-			}
-		}
+		return CampaignWorlds.quietRange(256, 1000, world);
 	}
 
 	/** The world's names as a web source reports them: a www. twin folds into the bare name. */
 	private static Set<String> hosted(String ip) {
-		Set<String> names = new TreeSet<>(world.domainsOf(ip));
-		names.removeIf((n) -> n.startsWith("www.") && names.contains(n.substring(4)));
-		return names;
+		return CampaignWorlds.reported(world, ip);
 	}
 
 	private static Map<String, Object> campaign(long id) {

@@ -6,13 +6,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 import dev.dragnet.net.Ipv4Range;
 import dev.dragnet.probe.ProbeAgent;
 import dev.dragnet.protocol.Pace;
 import dev.dragnet.protocol.source.SourceCatalogue;
 import dev.dragnet.protocol.source.SourceDefinition;
+import dev.dragnet.server.testsupport.CampaignWorlds;
 import dev.dragnet.server.testsupport.RunningServer;
 import dev.dragnet.testbed.reverseip.PlainTextSite;
 import dev.dragnet.testbed.reverseip.ReverseIpWorld;
@@ -141,9 +141,7 @@ class CampaignScaleIntegrationTests {
 	}
 
 	private static Set<String> expected(String ip) {
-		Set<String> names = new TreeSet<>(world.domainsOf(ip));
-		names.removeIf((n) -> n.startsWith("www.") && names.contains(n.substring(4)));
-		return names;
+		return CampaignWorlds.reported(world, ip);
 	}
 
 	private static Map<String, Object> campaign(RunningServer server, long id) {

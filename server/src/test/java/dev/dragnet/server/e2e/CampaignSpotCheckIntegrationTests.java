@@ -7,12 +7,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 import dev.dragnet.net.Ipv4Range;
 import dev.dragnet.protocol.Pace;
 import dev.dragnet.protocol.source.SourceCatalogue;
 import dev.dragnet.protocol.source.SourceDefinition;
+import dev.dragnet.server.testsupport.CampaignWorlds;
 import dev.dragnet.server.testsupport.RunningServer;
 import dev.dragnet.testbed.reverseip.PlainTextSite;
 import dev.dragnet.testbed.reverseip.ReverseIpWorld;
@@ -78,25 +78,12 @@ class CampaignSpotCheckIntegrationTests {
 
 	/** 512 addresses of 198.51.0.0/16 where neither world has a giant shared-hosting address. */
 	private static Ipv4Range range() {
-		long base = Ipv4Range.address("198.51.0.0", "test");
-		for (long start = base; ; start += 512) {
-			Ipv4Range candidate = new Ipv4Range(start, start + 511);
-			boolean small = true;
-			for (long a = candidate.first(); a <= candidate.last(); a++) {
-				String ip = Ipv4Range.format(a);
-				small &= world.domainsOf(ip).size() < 1000 && lies.domainsOf(ip).size() < 1000;
-			}
-			if (small) {
-				return candidate;
-			}
-		}
+		return CampaignWorlds.quietRange(512, 1000, world, lies);
 	}
 
 	/** The world's names as a probe reports them: a www. twin folds into the bare name. */
 	private static Set<String> expected(String ip) {
-		Set<String> names = new TreeSet<>(world.domainsOf(ip));
-		names.removeIf((n) -> n.startsWith("www.") && names.contains(n.substring(4)));
-		return names;
+		return CampaignWorlds.reported(world, ip);
 	}
 
 	@Test

@@ -20,6 +20,7 @@ import dev.dragnet.protocol.Pace;
 import dev.dragnet.protocol.source.SourceCatalogue;
 import dev.dragnet.protocol.source.SourceDefinition;
 import dev.dragnet.server.cluster.ClusterMembership;
+import dev.dragnet.server.testsupport.CampaignWorlds;
 import dev.dragnet.server.testsupport.RunningServer;
 import dev.dragnet.server.testsupport.TestDatabase;
 import dev.dragnet.testbed.reverseip.PlainTextSite;
@@ -235,23 +236,11 @@ class ClusterEndToEndIntegrationTests {
 
 	/** A /24 of 198.51.0.0/16 with no giant shared-hosting address, whose names would exceed the site's cap. */
 	private static Ipv4Range range() {
-		long base = Ipv4Range.address("198.51.0.0", "test");
-		for (long start = base; ; start += 256) {
-			Ipv4Range candidate = new Ipv4Range(start, start + 255);
-			boolean small = true;
-			for (long a = candidate.first(); a <= candidate.last(); a++) {
-				small &= world.domainsOf(Ipv4Range.format(a)).size() < 1000;
-			}
-			if (small) {
-				return candidate;
-			}
-		}
+		return CampaignWorlds.quietRange(256, 1000, world);
 	}
 
 	/** The world's names as a probe reports them: a www. twin folds into the bare name. */
 	private static Set<String> expected(String ip) {
-		Set<String> names = new TreeSet<>(world.domainsOf(ip));
-		names.removeIf((n) -> n.startsWith("www.") && names.contains(n.substring(4)));
-		return names;
+		return CampaignWorlds.reported(world, ip);
 	}
 }

@@ -21,6 +21,7 @@ import dev.dragnet.net.Ipv4Range;
 import dev.dragnet.protocol.Pace;
 import dev.dragnet.protocol.source.SourceCatalogue;
 import dev.dragnet.protocol.source.SourceDefinition;
+import dev.dragnet.server.testsupport.CampaignWorlds;
 import dev.dragnet.server.testsupport.RunningServer;
 import dev.dragnet.server.testsupport.StoppableDatabase;
 import dev.dragnet.server.whois.port43.Port43Server;
@@ -205,16 +206,7 @@ class DatabaseOutageIntegrationTests {
 
 	/** A /24 of 198.51.0.0/16 whose addresses host at most a few hundred names each. */
 	private static Ipv4Range range() {
-		for (long start = Ipv4Range.address("198.51.0.0", "test"); ; start += 256) {
-			Ipv4Range candidate = new Ipv4Range(start, start + 255);
-			boolean small = true;
-			for (long a = candidate.first(); a <= candidate.last() && small; a++) {
-				small = world.domainCount(Ipv4Range.format(a)) <= 300;
-			}
-			if (small) {
-				return candidate;
-			}
-		}
+		return CampaignWorlds.quietRange(256, 301, world);
 	}
 
 	private static long startCampaign(Ipv4Range range) {
