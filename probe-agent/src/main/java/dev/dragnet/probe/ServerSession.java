@@ -314,20 +314,14 @@ final class ServerSession {
 
 	private void finished(TaskResult result) {
 		Welcome current = this.welcome;
-		if (current != null && current.takesCreditInResult()) {
-			// the slot goes back in the result itself: one frame per task
-			String resultText = encodeResult(result.withCredits(1));
-			synchronized (this.outbound) {
-				this.credits.incrementAndGet(); // before the result goes out, so the next task finds it
-				emit(resultText);
-			}
-		}
-		else {
-			String resultText = encodeResult(result);
-			String creditText = this.codec.encode(new CreditGrant(1));
-			synchronized (this.outbound) {
-				this.credits.incrementAndGet(); // before the grant goes out, so the next task finds it
-				emit(resultText);
+		// with a server that takes it in the result, the slot goes back there: one frame per task
+		boolean inResult = current != null && current.takesCreditInResult();
+		String resultText = encodeResult(inResult ? result.withCredits(1) : result);
+		String creditText = inResult ? null : this.codec.encode(new CreditGrant(1));
+		synchronized (this.outbound) {
+			this.credits.incrementAndGet(); // before the slot is given back, so the next task finds it
+			emit(resultText);
+			if (creditText != null) {
 				emit(creditText);
 			}
 		}
@@ -341,19 +335,13 @@ final class ServerSession {
 	private String encodeResult(TaskResult result) {
 		String encoded = this.codec.encode(result);
 		String text = result.text();
-		while (text != null && !fitsInFrame(encoded) && text.length() > 0) {
+		while (text != null && !Protocol.fitsInFrame(encoded) && text.length() > 0) {
 			text = text.substring(0, text.length() / 2);
 			encoded = this.codec.encode(new TaskResult(result.taskId(), TaskResult.Outcome.TRUNCATED, text,
 					result.bytes(), result.elapsedMillis(), "answer shortened to " + text.length()
 							+ " characters to fit one frame", null, result.credits()));
 		}
 		return encoded;
-	}
-
-	private static boolean fitsInFrame(String encoded) {
-		// A char is at most 3 UTF-8 bytes: most frames need no exact count.
-		return encoded.length() * 3L <= Protocol.MAX_FRAME_BYTES
-				|| encoded.getBytes(StandardCharsets.UTF_8).length <= Protocol.MAX_FRAME_BYTES;
 	}
 
 	/**

@@ -57,38 +57,10 @@ public final class FrameCodec {
 
 	/** Refuses a frame over {@link Protocol#MAX_FRAME_BYTES} in UTF-8, counted without encoding it. */
 	private static void checkSize(String text) {
-		if ((long) text.length() * 3 <= Protocol.MAX_FRAME_BYTES) {
-			return; // no character takes more than 3 bytes (a surrogate pair's 4 are 2 per char)
+		if (!Protocol.fitsInFrame(text)) {
+			throw new BadFrameException("frame of " + Protocol.utf8Length(text) + " bytes exceeds the limit of "
+					+ Protocol.MAX_FRAME_BYTES);
 		}
-		long bytes = utf8Length(text);
-		if (bytes > Protocol.MAX_FRAME_BYTES) {
-			throw new BadFrameException("frame of " + bytes + " bytes exceeds the limit of " + Protocol.MAX_FRAME_BYTES);
-		}
-	}
-
-	/** What {@code text.getBytes(UTF_8).length} gives (a lone surrogate is one replacement byte '?'), without the copy. */
-	static long utf8Length(String text) {
-		long bytes = 0;
-		for (int i = 0; i < text.length(); i++) {
-			char c = text.charAt(i);
-			if (c < 0x80) {
-				bytes++;
-			}
-			else if (c < 0x800) {
-				bytes += 2;
-			}
-			else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-				bytes += 4;
-				i++;
-			}
-			else if (Character.isSurrogate(c)) {
-				bytes++;
-			}
-			else {
-				bytes += 3;
-			}
-		}
-		return bytes;
 	}
 
 	private String write(Object frame, Class<?> type) {

@@ -122,8 +122,9 @@ public final class Protocol {
 		return reason.substring(0, end) + "...";
 	}
 
-	private static int utf8Length(String text) {
-		int bytes = 0;
+	/** What {@code text.getBytes(UTF_8).length} gives (a lone surrogate is one replacement byte '?'), without the copy. */
+	public static long utf8Length(String text) {
+		long bytes = 0;
 		for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
 			bytes += utf8Size(text.codePointAt(i));
 		}
@@ -136,5 +137,11 @@ public final class Protocol {
 			return 1;
 		}
 		return (cp < 0x800) ? 2 : (cp < 0x10000) ? 3 : 4;
+	}
+
+	/** Whether {@code text} fits in one frame: at most {@link #MAX_FRAME_BYTES} in UTF-8, counted without encoding it. */
+	public static boolean fitsInFrame(String text) {
+		// no character takes more than 3 bytes (a surrogate pair's 4 are 2 per char): most frames need no count
+		return (long) text.length() * 3 <= MAX_FRAME_BYTES || utf8Length(text) <= MAX_FRAME_BYTES;
 	}
 }

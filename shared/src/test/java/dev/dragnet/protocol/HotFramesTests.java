@@ -137,7 +137,8 @@ class HotFramesTests {
 	@Test
 	void theSizeLimitCountsUtf8BytesWithoutACopy() {
 		for (String text : List.of("", "abc", "é", "€", "😀", "a\uD800b", "\uDC00", "x\uD83D", "漢字 and 😀😀 ü")) {
-			assertThat(FrameCodec.utf8Length(text)).as(text).isEqualTo(text.getBytes(StandardCharsets.UTF_8).length);
+			assertThat(Protocol.utf8Length(text)).as(text).isEqualTo(text.getBytes(StandardCharsets.UTF_8).length);
+			assertThat(Protocol.fitsInFrame(text)).isTrue();
 		}
 		String justUnder = "{\"type\":\"pong\",\"seq\":1,\"pad\":\"" + "é".repeat((Protocol.MAX_FRAME_BYTES - 40) / 2)
 				+ "\"}";
