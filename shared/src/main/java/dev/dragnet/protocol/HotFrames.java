@@ -35,18 +35,14 @@ final class HotFrames {
 
 	/** The frame's JSON, or {@code null} when it is not one of the frames written here. */
 	@Nullable String write(Object frame) {
-		if (!(frame instanceof Task || frame instanceof TaskResult || frame instanceof CreditGrant
-				|| frame instanceof Ping || frame instanceof Pong || frame instanceof BlockResult
-				|| frame instanceof BlockLease || frame instanceof BlockAck || frame instanceof WantBlocks
-				|| frame instanceof BlockProgress)) {
-			return null;
-		}
 		// as data binding's writeValueAsString does: segments from Jackson's pool, one copy into the string
 		BufferRecycler buffers = this.json._getBufferRecycler();
 		try (SegmentedStringWriter out = new SegmentedStringWriter(buffers)) {
 			try (JsonGenerator g = this.json.createGenerator(ObjectWriteContext.empty(), out)) {
 				g.writeStartObject();
-				writeFields(g, frame);
+				if (!writeFields(g, frame)) {
+					return null; // what was started is dropped with the writer
+				}
 				g.writeEndObject();
 			}
 			return out.getAndClear();
@@ -56,8 +52,11 @@ final class HotFrames {
 		}
 	}
 
-	/** The frame's fields, its type first, in the order data binding writes them. */
-	private static void writeFields(JsonGenerator g, Object frame) {
+	/**
+	 * Writes the frame's fields, its type first, in the order data binding writes them; {@code false}, writing nothing,
+	 * for a frame that is not one of those written here.
+	 */
+	private static boolean writeFields(JsonGenerator g, Object frame) {
 		if (frame instanceof Task task) {
 			task(g, task);
 		}
@@ -100,6 +99,10 @@ final class HotFrames {
 			g.writeStringProperty("leaseId", progress.leaseId());
 			g.writeNumberProperty("done", progress.done());
 		}
+		else {
+			return false;
+		}
+		return true;
 	}
 
 	/** The probe frame in {@code text}, or {@code null} when data binding is to read it. */

@@ -32,7 +32,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
-import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -326,7 +325,7 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 
 	private Mono<Void> onFrame(ProbeSession session, ProbeFrame frame) {
 		if (frame instanceof CreditGrant grant) {
-			onCredit(session, grant);
+			onCredit(session, grant.credits());
 		}
 		else if (frame instanceof TaskResult result) {
 			if (!session.complete(result)) {
@@ -335,7 +334,7 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 			}
 			if (result.credits() != null) {
 				// the slot comes back in the result (the welcome's creditInResult), as a grant would give it
-				onCredit(session, new CreditGrant(result.credits()));
+				onCredit(session, result.credits());
 			}
 			return this.trust.observe(session, result)
 				.onErrorResume((ex) -> logged("could not save the quarantine of probe " + session.name(), ex));
@@ -375,8 +374,8 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 			.onErrorResume((ex) -> logged("could not release the blocks of probe " + session.name(), ex));
 	}
 
-	private void onCredit(ProbeSession session, CreditGrant grant) {
-		if (session.grant(grant.credits())) {
+	private void onCredit(ProbeSession session, int credits) {
+		if (session.grant(credits)) {
 			this.registry.signalCapacity();
 			return;
 		}
