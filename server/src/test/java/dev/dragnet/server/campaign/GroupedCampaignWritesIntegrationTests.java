@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.dragnet.net.Ipv4Range;
 import dev.dragnet.server.testsupport.RunningServer;
+import dev.dragnet.server.testsupport.TestHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -151,7 +152,7 @@ class GroupedCampaignWritesIntegrationTests {
 	}
 
 	private static long campaign(String name, String range) {
-		return server.startCampaign(ADMIN, name, range, 16);
+		return TestHttp.startCampaign(server.http(), ADMIN, Map.of("name", name, "ranges", List.of(range), "blockSize", 16));
 	}
 
 	private static long noDomain(long campaign) {

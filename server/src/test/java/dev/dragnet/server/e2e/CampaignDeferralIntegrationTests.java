@@ -19,6 +19,7 @@ import dev.dragnet.protocol.Welcome;
 import dev.dragnet.server.db.DatabaseStatus;
 import dev.dragnet.server.testsupport.RunningServer;
 import dev.dragnet.server.testsupport.StoppableDatabase;
+import dev.dragnet.server.testsupport.TestHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -172,7 +173,7 @@ class CampaignDeferralIntegrationTests {
 	}
 
 	private static long campaign(String name, String range) {
-		return server.startCampaign(ADMIN, name, range, 16);
+		return TestHttp.startCampaign(server.http(), ADMIN, Map.of("name", name, "ranges", List.of(range), "blockSize", 16));
 	}
 
 	private static String state(long id) {

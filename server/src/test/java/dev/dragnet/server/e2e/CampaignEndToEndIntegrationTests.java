@@ -13,13 +13,13 @@ import dev.dragnet.protocol.source.SourceCatalogue;
 import dev.dragnet.protocol.source.SourceDefinition;
 import dev.dragnet.server.testsupport.CampaignWorlds;
 import dev.dragnet.server.testsupport.RunningServer;
+import dev.dragnet.server.testsupport.TestHttp;
 import dev.dragnet.testbed.dns.FakeDnsServer;
 import dev.dragnet.testbed.reverseip.PlainTextSite;
 import dev.dragnet.testbed.reverseip.ReverseIpWorld;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -81,15 +81,8 @@ class CampaignEndToEndIntegrationTests {
 	@Test
 	void probesResolveEveryAddressAndTheResultsEqualTheWorld() {
 		Ipv4Range range = range();
-		Map<String, Object> created = server.http().post().uri("/api/campaigns").headers((h) -> h.setBearerAuth(ADMIN))
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("name", "e2e", "ranges", List.of(range.toString()), "blockSize", 16, "verify", true))
-			.exchange().expectStatus().isCreated()
-			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
-			}).returnResult().getResponseBody();
-		long id = ((Number) created.get("id")).longValue();
-		server.http().post().uri("/api/campaigns/{id}/start", id).headers((h) -> h.setBearerAuth(ADMIN)).exchange()
-			.expectStatus().isOk();
+		long id = TestHttp.startCampaign(server.http(), ADMIN,
+				Map.of("name", "e2e", "ranges", List.of(range.toString()), "blockSize", 16, "verify", true));
 		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> "DONE".equals(
 				server.http().get().uri("/api/campaigns/{id}", id).exchange().expectBody(Map.class).returnResult()
 					.getResponseBody().get("state")));

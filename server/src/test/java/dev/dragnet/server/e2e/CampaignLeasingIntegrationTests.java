@@ -69,21 +69,7 @@ class CampaignLeasingIntegrationTests {
 	}
 
 	private static long createAndStart(String name, String range) {
-		Map<String, Object> campaign = http.post()
-			.uri("/api/campaigns")
-			.headers((h) -> h.setBearerAuth(ADMIN))
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("name", name, "ranges", List.of(range), "blockSize", 16))
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
-			})
-			.returnResult()
-			.getResponseBody();
-		long id = ((Number) campaign.get("id")).longValue();
-		http.post().uri("/api/campaigns/{id}/start", id).headers((h) -> h.setBearerAuth(ADMIN)).exchange().expectStatus().isOk();
-		return id;
+		return TestHttp.startCampaign(http, ADMIN, Map.of("name", name, "ranges", List.of(range), "blockSize", 16));
 	}
 
 	private static RawProbe probe(String name) throws InterruptedException {

@@ -15,6 +15,7 @@ import dev.dragnet.protocol.source.SourceCatalogue;
 import dev.dragnet.protocol.source.SourceDefinition;
 import dev.dragnet.server.testsupport.CampaignWorlds;
 import dev.dragnet.server.testsupport.RunningServer;
+import dev.dragnet.server.testsupport.TestHttp;
 import dev.dragnet.testbed.dns.FakeDnsServer;
 import dev.dragnet.testbed.reverseip.Blocking;
 import dev.dragnet.testbed.reverseip.ChineseListSite;
@@ -120,16 +121,8 @@ class CampaignRotationEndToEndIntegrationTests {
 	void sourcesRotateAsEachBlocksAndEveryAddressEqualsTheWorld() {
 		Ipv4Range range = range();
 		List<String> sources = List.of("hackertarget", "ip138", "yougetsignal", SourceCatalogue.PTR);
-		Map<String, Object> created = server.http().post().uri("/api/campaigns").headers((h) -> h.setBearerAuth(ADMIN))
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("name", "rotation", "ranges", List.of(range.toString()), "blockSize", 16, "sources",
-					sources, "verify", true))
-			.exchange().expectStatus().isCreated()
-			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
-			}).returnResult().getResponseBody();
-		long id = ((Number) created.get("id")).longValue();
-		server.http().post().uri("/api/campaigns/{id}/start", id).headers((h) -> h.setBearerAuth(ADMIN)).exchange()
-			.expectStatus().isOk();
+		long id = TestHttp.startCampaign(server.http(), ADMIN, Map.of("name", "rotation", "ranges",
+				List.of(range.toString()), "blockSize", 16, "sources", sources, "verify", true));
 		await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
 			.until(() -> !"RUNNING".equals(campaign(id).get("state")));
 		Map<String, Object> done = campaign(id);

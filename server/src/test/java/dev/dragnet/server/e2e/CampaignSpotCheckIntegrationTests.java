@@ -14,6 +14,7 @@ import dev.dragnet.protocol.source.SourceCatalogue;
 import dev.dragnet.protocol.source.SourceDefinition;
 import dev.dragnet.server.testsupport.CampaignWorlds;
 import dev.dragnet.server.testsupport.RunningServer;
+import dev.dragnet.server.testsupport.TestHttp;
 import dev.dragnet.testbed.reverseip.PlainTextSite;
 import dev.dragnet.testbed.reverseip.ReverseIpWorld;
 import org.junit.jupiter.api.AfterAll;
@@ -89,15 +90,8 @@ class CampaignSpotCheckIntegrationTests {
 	@Test
 	void aProbeWhoseCampaignAnswersDisagreeIsQuarantinedAndTheCampaignStillEndsExact() {
 		Ipv4Range range = range();
-		Map<String, Object> created = server.http().post().uri("/api/campaigns").headers((h) -> h.setBearerAuth(ADMIN))
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("name", "spot-checked", "ranges", List.of(range.toString()), "blockSize", 16))
-			.exchange().expectStatus().isCreated()
-			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
-			}).returnResult().getResponseBody();
-		long id = ((Number) created.get("id")).longValue();
-		server.http().post().uri("/api/campaigns/{id}/start", id).headers((h) -> h.setBearerAuth(ADMIN)).exchange()
-			.expectStatus().isOk();
+		long id = TestHttp.startCampaign(server.http(), ADMIN,
+				Map.of("name", "spot-checked", "ranges", List.of(range.toString()), "blockSize", 16));
 
 		await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
 			.until(() -> quarantineOf("liar") != null);

@@ -23,6 +23,7 @@ import dev.dragnet.server.cluster.ClusterMembership;
 import dev.dragnet.server.testsupport.CampaignWorlds;
 import dev.dragnet.server.testsupport.RunningServer;
 import dev.dragnet.server.testsupport.TestDatabase;
+import dev.dragnet.server.testsupport.TestHttp;
 import dev.dragnet.testbed.reverseip.PlainTextSite;
 import dev.dragnet.testbed.reverseip.ReverseIpWorld;
 import dev.dragnet.testbed.whois.FakeWhoisServer;
@@ -128,13 +129,8 @@ class ClusterEndToEndIntegrationTests {
 
 		// A campaign created and started on A is worked by the probes of both and ends exact.
 		Ipv4Range range = range();
-		Map<String, Object> created = this.a.http().post().uri("/api/campaigns").headers((h) -> h.setBearerAuth(ADMIN))
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("name", "cluster", "ranges", List.of(range.toString()), "blockSize", 16))
-			.exchange().expectStatus().isCreated().expectBody(JSON).returnResult().getResponseBody();
-		long id = ((Number) created.get("id")).longValue();
-		this.a.http().post().uri("/api/campaigns/{id}/start", id).headers((h) -> h.setBearerAuth(ADMIN)).exchange()
-			.expectStatus().isOk();
+		long id = TestHttp.startCampaign(this.a.http(), ADMIN,
+				Map.of("name", "cluster", "ranges", List.of(range.toString()), "blockSize", 16));
 		await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
 			.until(() -> "DONE".equals(campaign(this.b, id).get("state")));
 		@SuppressWarnings("unchecked")

@@ -24,6 +24,7 @@ import dev.dragnet.protocol.source.SourceDefinition;
 import dev.dragnet.server.testsupport.CampaignWorlds;
 import dev.dragnet.server.testsupport.RunningServer;
 import dev.dragnet.server.testsupport.StoppableDatabase;
+import dev.dragnet.server.testsupport.TestHttp;
 import dev.dragnet.server.whois.port43.Port43Server;
 import dev.dragnet.testbed.reverseip.PlainTextSite;
 import dev.dragnet.testbed.reverseip.ReverseIpWorld;
@@ -210,16 +211,8 @@ class DatabaseOutageIntegrationTests {
 	}
 
 	private static long startCampaign(Ipv4Range range) {
-		Map<String, Object> created = server.http().post().uri("/api/campaigns").headers((h) -> h.setBearerAuth(ADMIN))
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("name", "through-the-outage", "ranges", List.of(range.toString()), "blockSize", 16))
-			.exchange().expectStatus().isCreated()
-			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
-			}).returnResult().getResponseBody();
-		long id = ((Number) created.get("id")).longValue();
-		server.http().post().uri("/api/campaigns/{id}/start", id).headers((h) -> h.setBearerAuth(ADMIN)).exchange()
-			.expectStatus().isOk();
-		return id;
+		return TestHttp.startCampaign(server.http(), ADMIN,
+				Map.of("name", "through-the-outage", "ranges", List.of(range.toString()), "blockSize", 16));
 	}
 
 	/**

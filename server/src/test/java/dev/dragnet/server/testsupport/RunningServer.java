@@ -15,7 +15,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -120,30 +119,6 @@ public final class RunningServer implements AutoCloseable {
 			.exchange()
 			.expectStatus()
 			.isOk();
-	}
-
-	/** Creates a campaign over {@code range} in blocks of {@code blockSize} and starts it; returns its id. */
-	public long startCampaign(String adminToken, String name, String range, int blockSize) {
-		Map<String, Object> created = this.http.post()
-			.uri("/api/campaigns")
-			.headers((h) -> h.setBearerAuth(adminToken))
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("name", name, "ranges", List.of(range), "blockSize", blockSize))
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
-			})
-			.returnResult()
-			.getResponseBody();
-		long id = ((Number) created.get("id")).longValue();
-		this.http.post()
-			.uri("/api/campaigns/{id}/start", id)
-			.headers((h) -> h.setBearerAuth(adminToken))
-			.exchange()
-			.expectStatus()
-			.isOk();
-		return id;
 	}
 
 	/** Starts a probe agent (private servers allowed, quick reconnects) that is closed with the server. */

@@ -1,5 +1,9 @@
 package dev.dragnet.server.testsupport;
 
+import java.util.Map;
+
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.netty.http.client.HttpClient;
@@ -18,5 +22,32 @@ public final class TestHttp {
 	/** {@code WebTestClient.bindToServer()} without keep-alive. */
 	public static WebTestClient.Builder bindToServer() {
 		return WebTestClient.bindToServer(new ReactorClientHttpConnector(HttpClient.create().keepAlive(false)));
+	}
+
+	/**
+	 * Creates a campaign through the admin API from {@code body} ({@code name}, {@code ranges}, {@code blockSize} and any
+	 * other field of {@code POST /api/campaigns}) and starts it; returns its id.
+	 */
+	public static long startCampaign(WebTestClient http, String adminToken, Map<String, Object> body) {
+		Map<String, Object> created = http.post()
+			.uri("/api/campaigns")
+			.headers((h) -> h.setBearerAuth(adminToken))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body)
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
+			})
+			.returnResult()
+			.getResponseBody();
+		long id = ((Number) created.get("id")).longValue();
+		http.post()
+			.uri("/api/campaigns/{id}/start", id)
+			.headers((h) -> h.setBearerAuth(adminToken))
+			.exchange()
+			.expectStatus()
+			.isOk();
+		return id;
 	}
 }
