@@ -49,9 +49,6 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
 import reactor.util.concurrent.Queues;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One WebSocket session with the server, from connect to close: hello, welcome, credit, tasks, pings.
@@ -90,9 +87,6 @@ final class ServerSession {
 
 	/** How often an idle probe asks for campaign blocks on its own. */
 	private static final Duration BLOCK_POLL = Duration.ofSeconds(15);
-
-	/** Reads just enough of a frame the codec rejected to answer for a task id. */
-	private static final JsonMapper TREE_READER = JsonMapper.builder().build();
 
 	private final ProbeConfig config;
 
@@ -349,9 +343,8 @@ final class ServerSession {
 	 * credit at the server, so it gets an error naming the task and the credit back.
 	 */
 	private void unreadable(Inbound item) {
-		JsonNode tree = readTree(item.text());
-		String taskId = tree != null && "task".equals(tree.path("type").asString("")) ? tree.path("id").asString(null)
-				: null;
+		FrameCodec.TaskHeader task = this.codec.taskHeader(item.text());
+		String taskId = (task != null) ? task.taskId() : null;
 		if (taskId == null) {
 			log.warn("ignoring a frame from the server that cannot be read: {}", item.problem());
 			return;
@@ -361,7 +354,7 @@ final class ServerSession {
 			send(new ErrorFrame(ErrorFrame.PROTOCOL_VIOLATION, "task sent without credit", taskId));
 			return;
 		}
-		String kind = tree.path("work").path("kind").asString("");
+		String kind = task.kind();
 		if (!TASK_KINDS.contains(kind)) {
 			log.warn("cannot run task {}: unknown kind '{}'", taskId, kind);
 			answerUnrunnable(taskId, ErrorFrame.UNSUPPORTED_TASK, "this probe cannot run tasks of kind '" + kind + "'");
@@ -369,15 +362,6 @@ final class ServerSession {
 		else {
 			log.warn("cannot read task {}: {}", taskId, item.problem());
 			answerUnrunnable(taskId, ErrorFrame.BAD_FRAME, "cannot read the task: " + item.problem());
-		}
-	}
-
-	private static @Nullable JsonNode readTree(String text) {
-		try {
-			return TREE_READER.readTree(text);
-		}
-		catch (JacksonException ex) {
-			return null;
 		}
 	}
 

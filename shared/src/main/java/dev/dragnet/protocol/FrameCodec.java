@@ -2,6 +2,7 @@ package dev.dragnet.protocol;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -10,25 +11,26 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Decoding is strict about shape (known {@code type}, required fields) but ignores unknown properties, so
  * a newer peer can add fields without breaking an older one.
+ *
+ * <p>Every frame a probe sends or reads goes through {@link HotFrames}, field by field on Jackson's token stream.
+ * Data binding, the reference for what a frame means, reads what {@code HotFrames} does not take (an odd shape,
+ * which it reads or refuses) and writes the server's source list. It is set up on first use: a probe that talks
+ * only in well-formed frames never loads it, some 650 classes and several megabytes of a PC's memory (issue 12).
  */
 public final class FrameCodec {
 
-	private final JsonMapper mapper;
+	private final HotFrames frames = new HotFrames(new JsonFactory());
 
-	/** The frames of every task and block, read and written field by field; {@code null}: data binding only. */
+	/** The frames read and written field by field; {@code null}: data binding only. */
 	private final @Nullable HotFrames hot;
 
 	public FrameCodec() {
 		this(true);
 	}
 
-	/** @param hotPath whether the task and block frames take {@link HotFrames} (off only to compare, in tests) */
+	/** @param hotPath whether frames take {@link HotFrames} (off only to compare, in tests) */
 	FrameCodec(boolean hotPath) {
-		this.mapper = JsonMapper.builder()
-			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-			.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-			.build();
-		this.hot = hotPath ? new HotFrames(this.mapper.tokenStreamFactory()) : null;
+		this.hot = hotPath ? this.frames : null;
 	}
 
 	public String encode(ProbeFrame frame) {
@@ -55,6 +57,23 @@ public final class FrameCodec {
 		return (frame != null) ? frame : read(text, ServerFrame.class);
 	}
 
+	/**
+	 * What a task frame that cannot be read still says: its id and the kind of its work, so that a probe can answer
+	 * it. {@code null} when the text is not a task (or not JSON at all).
+	 */
+	public @Nullable TaskHeader taskHeader(String text) {
+		return this.frames.taskHeader(text);
+	}
+
+	/**
+	 * The id and work kind of a task frame, read whatever else is wrong with it.
+	 *
+	 * @param taskId the task's id, or {@code null} when it has none
+	 * @param kind the work's kind, empty when it names none
+	 */
+	public record TaskHeader(@Nullable String taskId, String kind) {
+	}
+
 	/** Refuses a frame over {@link Protocol#MAX_FRAME_BYTES} in UTF-8, counted without encoding it. */
 	private static void checkSize(String text) {
 		if (!Protocol.fitsInFrame(text)) {
@@ -63,13 +82,13 @@ public final class FrameCodec {
 		}
 	}
 
-	private String write(Object frame, Class<?> type) {
-		return this.mapper.writerFor(type).writeValueAsString(frame);
+	private static String write(Object frame, Class<?> type) {
+		return Binding.MAPPER.writerFor(type).writeValueAsString(frame);
 	}
 
-	private <T> T read(String text, Class<T> type) {
+	private static <T> T read(String text, Class<T> type) {
 		try {
-			T frame = this.mapper.readValue(text, type);
+			T frame = Binding.MAPPER.readValue(text, type);
 			if (frame == null) {
 				throw new BadFrameException("frame is JSON null");
 			}
@@ -78,6 +97,15 @@ public final class FrameCodec {
 		catch (JacksonException ex) {
 			throw new BadFrameException("not a valid " + type.getSimpleName() + ": " + ex.getOriginalMessage());
 		}
+	}
+
+	/** Data binding, set up when this class is first used (the JVM's lazy holder). */
+	private static final class Binding {
+
+		static final JsonMapper MAPPER = JsonMapper.builder()
+			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+			.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+			.build();
 	}
 
 	/** A frame that is not valid JSON, names an unknown type, or lacks a required field. */

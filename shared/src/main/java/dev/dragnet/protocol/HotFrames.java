@@ -1,8 +1,16 @@
 package dev.dragnet.protocol;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
+import dev.dragnet.protocol.source.BlockMarker;
+import dev.dragnet.protocol.source.Extractor;
+import dev.dragnet.protocol.source.Pagination;
+import dev.dragnet.protocol.source.SourceDefinition;
+import dev.dragnet.protocol.source.SourceRequest;
+import dev.dragnet.protocol.source.Verdict;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
@@ -99,8 +107,43 @@ final class HotFrames {
 			g.writeStringProperty("leaseId", progress.leaseId());
 			g.writeNumberProperty("done", progress.done());
 		}
+		else if (frame instanceof BlockGiveUp giveUp) {
+			g.writeStringProperty("type", "block-give-up");
+			g.writeStringProperty("leaseId", giveUp.leaseId());
+			g.writeStringProperty("reason", giveUp.reason());
+			if (giveUp.restingMillis() != null) {
+				g.writeNumberProperty("restingMillis", giveUp.restingMillis().longValue());
+			}
+		}
+		else if (frame instanceof SourceRests rests) {
+			sourceRests(g, rests);
+		}
+		else if (frame instanceof Hello hello) {
+			hello(g, hello);
+		}
+		else if (frame instanceof Welcome welcome) {
+			g.writeStringProperty("type", "welcome");
+			g.writeStringProperty("name", welcome.name());
+			g.writeStringProperty("serverVersion", welcome.serverVersion());
+			g.writeNumberProperty("protocol", welcome.protocol());
+			g.writeNumberProperty("pingIntervalMillis", welcome.pingIntervalMillis());
+			if (welcome.creditInResult() != null) {
+				g.writeBooleanProperty("creditInResult", welcome.creditInResult());
+			}
+		}
+		else if (frame instanceof ErrorFrame error) {
+			g.writeStringProperty("type", "error");
+			g.writeStringProperty("code", error.code());
+			g.writeStringProperty("message", error.message());
+			g.writeStringProperty("taskId", error.taskId());
+		}
+		else if (frame instanceof CampaignNotice notice) {
+			g.writeStringProperty("type", "campaign");
+			g.writeNumberProperty("campaignId", notice.campaignId());
+			g.writeStringProperty("state", notice.state());
+		}
 		else {
-			return false;
+			return false; // the source list, which only the server writes
 		}
 		return true;
 	}
@@ -131,6 +174,13 @@ final class HotFrames {
 					Fields f = fields(p, "leaseId", "done");
 					yield (f == null) ? null : new BlockProgress(f.text(0), f.integer(1));
 				}
+				case "block-give-up" -> {
+					Fields f = fields(p, "leaseId", "reason", "restingMillis");
+					yield (f == null) ? null : new BlockGiveUp(f.text(0), f.text(1), f.boxedNumber(2));
+				}
+				case "source-rests" -> sourceRests(p);
+				case "hello" -> hello(p);
+				case "error" -> error(p);
 				default -> null;
 			};
 			return (frame != null && p.nextToken() == null) ? frame : null;
@@ -159,6 +209,17 @@ final class HotFrames {
 					yield (f == null || !f.has(1)) ? null
 							: new BlockAck(f.text(0), f.bool(1), f.text(2), f.boxedNumber(3));
 				}
+				case "welcome" -> {
+					Fields f = fields(p, "name", "serverVersion", "protocol", "pingIntervalMillis", "creditInResult");
+					yield (f == null || !f.has(2) || !f.has(3)) ? null
+							: new Welcome(f.text(0), f.text(1), f.integer(2), f.number(3), f.boxedBool(4));
+				}
+				case "campaign" -> {
+					Fields f = fields(p, "campaignId", "state");
+					yield (f == null || !f.has(0)) ? null : new CampaignNotice(f.number(0), f.text(1));
+				}
+				case "sources" -> sourceList(p);
+				case "error" -> error(p);
 				default -> null;
 			};
 			return (frame != null && p.nextToken() == null) ? frame : null;
@@ -166,6 +227,58 @@ final class HotFrames {
 		catch (RuntimeException ex) {
 			return null;
 		}
+	}
+
+	/**
+	 * The id and work kind of a task frame whatever else is wrong with it: the type, the id and the work's kind may
+	 * come in any order and the rest is skipped. {@code null} when the text is not a JSON object whose type is
+	 * {@code task}.
+	 */
+	FrameCodec.@Nullable TaskHeader taskHeader(String text) {
+		try (JsonParser p = this.json.createParser(ObjectReadContext.empty(), text)) {
+			if (p.nextToken() != JsonToken.START_OBJECT) {
+				return null;
+			}
+			String type = null;
+			String id = null;
+			String kind = null;
+			for (String name = p.nextName(); name != null; name = p.nextName()) {
+				JsonToken token = p.nextToken();
+				switch (name) {
+					case "type" -> type = scalar(p, token);
+					case "id" -> id = scalar(p, token);
+					case "work" -> {
+						if (token != JsonToken.START_OBJECT) {
+							p.skipChildren();
+							continue;
+						}
+						for (String field = p.nextName(); field != null; field = p.nextName()) {
+							JsonToken value = p.nextToken();
+							if ("kind".equals(field)) {
+								kind = scalar(p, value);
+							}
+							else {
+								p.skipChildren();
+							}
+						}
+					}
+					default -> p.skipChildren();
+				}
+			}
+			return "task".equals(type) ? new FrameCodec.TaskHeader(id, (kind != null) ? kind : "") : null;
+		}
+		catch (RuntimeException ex) {
+			return null; // not JSON, or cut short
+		}
+	}
+
+	/** A string, number or boolean as text; {@code null} for null, an object or an array (skipped). */
+	private static @Nullable String scalar(JsonParser p, JsonToken token) {
+		if (token.isScalarValue() && token != JsonToken.VALUE_NULL) {
+			return p.getString();
+		}
+		p.skipChildren();
+		return null;
 	}
 
 	// ---- task ----
@@ -263,14 +376,14 @@ final class HotFrames {
 				return null;
 			}
 			return new WhoisQuery(f.text(0), f.integer(1), f.text(2), f.text(3), f.integer(4), f.number(5),
-					(SocksProxy) f.object(6), (Pace) f.object(7));
+					f.nested(6, SocksProxy.class), f.nested(7, Pace.class));
 		}
 		if ("rdap".equals(kind)) {
 			Fields f = fields(p, "url", "maxBytes", "connectTimeoutMillis", "followRelated", "pace");
 			if (f == null || !f.has(1) || !f.has(2) || !f.has(3)) {
 				return null;
 			}
-			return new RdapQuery(f.text(0), f.integer(1), f.number(2), f.bool(3), (Pace) f.object(4));
+			return new RdapQuery(f.text(0), f.integer(1), f.number(2), f.bool(3), f.nested(4, Pace.class));
 		}
 		return null;
 	}
@@ -436,6 +549,185 @@ final class HotFrames {
 		return (domains == null) ? null : new BlockResult.IpFinding(ip, domains);
 	}
 
+	// ---- session frames: hello, error, rests ----
+
+	private static void hello(JsonGenerator g, Hello hello) {
+		g.writeStringProperty("type", "hello");
+		g.writeStringProperty("name", hello.name());
+		g.writeStringProperty("token", hello.token());
+		g.writeStringProperty("version", hello.version());
+		g.writeNumberProperty("protocol", hello.protocol());
+		g.writeName("capabilities");
+		strings(g, hello.capabilities());
+		g.writeNumberProperty("maxConcurrency", hello.maxConcurrency());
+		g.writeName("heldResults");
+		strings(g, hello.heldResults());
+	}
+
+	private static @Nullable Hello hello(JsonParser p) {
+		Fields f = fields(p, "name", "token", "version", "protocol", "capabilities", "maxConcurrency", "heldResults");
+		if (f == null || !f.has(3) || !f.has(4) || !f.has(5)) {
+			return null;
+		}
+		return new Hello(f.text(0), f.text(1), f.text(2), f.integer(3), f.strings(4), f.integer(5), f.strings(6));
+	}
+
+	private static @Nullable ErrorFrame error(JsonParser p) {
+		Fields f = fields(p, "code", "message", "taskId");
+		return (f == null) ? null : new ErrorFrame(f.text(0), f.text(1), f.text(2));
+	}
+
+	private static void sourceRests(JsonGenerator g, SourceRests rests) {
+		g.writeStringProperty("type", "source-rests");
+		g.writeName("sources");
+		g.writeStartArray();
+		for (SourceRests.Rest rest : rests.sources()) {
+			g.writeStartObject();
+			g.writeStringProperty("source", rest.source());
+			g.writeNumberProperty("restingMillis", rest.restingMillis());
+			g.writeStringProperty("verdict", rest.verdict());
+			g.writeStringProperty("reason", rest.reason());
+			g.writeEndObject();
+		}
+		g.writeEndArray();
+	}
+
+	private static @Nullable SourceRests sourceRests(JsonParser p) {
+		List<SourceRests.Rest> rests = null;
+		for (String name = p.nextName(); name != null; name = p.nextName()) {
+			JsonToken token = p.nextToken();
+			if (!"sources".equals(name)) {
+				p.skipChildren();
+				continue;
+			}
+			rests = objects(p, token, (item) -> {
+				Fields f = fields(item, "source", "restingMillis", "verdict", "reason");
+				if (f == null || !f.has(1)) {
+					throw new Unexpected();
+				}
+				return new SourceRests.Rest(f.text(0), f.number(1), f.text(2), f.text(3));
+			});
+		}
+		return new SourceRests(rests);
+	}
+
+	// ---- the source list: read here, so that a probe needs no data binding; the server writes it by binding ----
+
+	private static @Nullable SourceList sourceList(JsonParser p) {
+		List<SourceDefinition> sources = null;
+		boolean given = false;
+		for (String name = p.nextName(); name != null; name = p.nextName()) {
+			JsonToken token = p.nextToken();
+			if (!"sources".equals(name)) {
+				p.skipChildren();
+				continue;
+			}
+			sources = objects(p, token, HotFrames::sourceDefinition);
+			given = sources != null;
+		}
+		return given ? new SourceList(sources) : null; // a list of none is the record's to refuse
+	}
+
+	private static SourceDefinition sourceDefinition(JsonParser p) {
+		Fields f = fields(p, "name", "version", "request", "extractor", "pagination", "blockMarkers", "emptyMarkers",
+				"layoutCheck", "pace", "maxResults", "canary");
+		if (f == null || !f.has(1) || !f.has(9)) {
+			throw new Unexpected();
+		}
+		return new SourceDefinition(f.text(0), f.integer(1), f.nested(2, SourceRequest.class),
+				f.nested(3, Extractor.class), f.nested(4, Pagination.class), f.nestedList(5, BlockMarker.class),
+				f.strings(6), f.text(7), f.nested(8, Pace.class), f.integer(9), f.text(10));
+	}
+
+	private static SourceRequest sourceRequest(JsonParser p) {
+		String method = null;
+		String url = null;
+		Map<String, String> headers = null;
+		String body = null;
+		for (String name = p.nextName(); name != null; name = p.nextName()) {
+			JsonToken token = p.nextToken();
+			switch (name) {
+				case "method" -> method = text(p, token);
+				case "urlTemplate" -> url = text(p, token);
+				case "formBody" -> body = text(p, token);
+				case "headers" -> headers = stringMap(p, token);
+				default -> p.skipChildren();
+			}
+		}
+		return new SourceRequest(method, url, headers, body);
+	}
+
+	private static Extractor extractor(JsonParser p) {
+		Fields f = fields(p, "kind", "expression", "attribute", "hostOfUrl", "countExpression");
+		if (f == null || !f.has(3)) {
+			throw new Unexpected();
+		}
+		String kind = f.text(0);
+		return new Extractor((kind == null) ? null : Extractor.Kind.valueOf(kind), f.text(1), f.text(2), f.bool(3),
+				f.text(4));
+	}
+
+	private static Pagination pagination(JsonParser p) {
+		Fields f = fields(p, "first", "step", "perPage", "maxPages");
+		if (f == null || !f.has(0) || !f.has(1) || !f.has(2) || !f.has(3)) {
+			throw new Unexpected();
+		}
+		return new Pagination(f.integer(0), f.integer(1), f.integer(2), f.integer(3));
+	}
+
+	private static BlockMarker blockMarker(JsonParser p) {
+		Fields f = fields(p, "match", "value", "verdict");
+		if (f == null) {
+			throw new Unexpected();
+		}
+		String match = f.text(0);
+		String verdict = f.text(2);
+		return new BlockMarker((match == null) ? null : BlockMarker.Match.valueOf(match), f.text(1),
+				(verdict == null) ? null : Verdict.valueOf(verdict));
+	}
+
+	private static @Nullable Map<String, String> stringMap(JsonParser p, JsonToken token) {
+		if (token == JsonToken.VALUE_NULL) {
+			return null;
+		}
+		if (token != JsonToken.START_OBJECT) {
+			throw new Unexpected();
+		}
+		Map<String, String> values = new LinkedHashMap<>();
+		for (String name = p.nextName(); name != null; name = p.nextName()) {
+			if (p.nextToken() != JsonToken.VALUE_STRING) {
+				throw new Unexpected();
+			}
+			values.put(name, p.getString());
+		}
+		return values;
+	}
+
+	/** An array of objects, each read by {@code item} from its first field on; {@code null} for JSON null. */
+	private static <T> @Nullable List<T> objects(JsonParser p, JsonToken token, ObjectReader<T> item) {
+		if (token == JsonToken.VALUE_NULL) {
+			return null;
+		}
+		if (token != JsonToken.START_ARRAY) {
+			throw new Unexpected();
+		}
+		List<T> values = new ArrayList<>();
+		for (JsonToken next = p.nextToken(); next != JsonToken.END_ARRAY; next = p.nextToken()) {
+			if (next != JsonToken.START_OBJECT) {
+				throw new Unexpected();
+			}
+			values.add(item.read(p));
+		}
+		return values;
+	}
+
+	/** Reads one object's fields, its start already read, and refuses (throws) a shape it does not take. */
+	@FunctionalInterface
+	private interface ObjectReader<T> {
+
+		T read(JsonParser p);
+	}
+
 	// ---- pieces ----
 
 	private static void strings(JsonGenerator g, @Nullable List<String> values) {
@@ -511,7 +803,8 @@ final class HotFrames {
 				case VALUE_TRUE -> Boolean.TRUE;
 				case VALUE_FALSE -> Boolean.FALSE;
 				case VALUE_NULL -> null;
-				case START_ARRAY -> strings(p, token);
+				case START_ARRAY -> "blockMarkers".equals(name) ? objects(p, token, HotFrames::blockMarker)
+						: strings(p, token);
 				case START_OBJECT -> nested(p, name);
 				default -> throw new Unexpected();
 			};
@@ -520,23 +813,34 @@ final class HotFrames {
 		return fields;
 	}
 
-	/** The two nested objects of the hot frames: a task's SOCKS proxy and its pace. */
+	/** The nested objects of the frames read here, known by their field's name. */
 	private static Object nested(JsonParser p, String name) {
-		if ("proxy".equals(name)) {
-			Fields f = fields(p, "host", "port", "username", "password");
-			if (f == null || !f.has(1)) {
-				throw new Unexpected();
+		switch (name) {
+			case "proxy" -> {
+				Fields f = fields(p, "host", "port", "username", "password");
+				if (f == null || !f.has(1)) {
+					throw new Unexpected();
+				}
+				return new SocksProxy(f.text(0), f.integer(1), f.text(2), f.text(3));
 			}
-			return new SocksProxy(f.text(0), f.integer(1), f.text(2), f.text(3));
-		}
-		if ("pace".equals(name)) {
-			Fields f = fields(p, "minIntervalMillis", "maxConnections");
-			if (f == null || !f.has(0) || !f.has(1)) {
-				throw new Unexpected();
+			case "pace" -> {
+				Fields f = fields(p, "minIntervalMillis", "maxConnections");
+				if (f == null || !f.has(0) || !f.has(1)) {
+					throw new Unexpected();
+				}
+				return new Pace(f.number(0), f.integer(1));
 			}
-			return new Pace(f.number(0), f.integer(1));
+			case "request" -> {
+				return sourceRequest(p);
+			}
+			case "extractor" -> {
+				return extractor(p);
+			}
+			case "pagination" -> {
+				return pagination(p);
+			}
+			default -> throw new Unexpected();
 		}
-		throw new Unexpected();
 	}
 
 	private static int indexOf(String[] names, String name) {
@@ -613,10 +917,21 @@ final class HotFrames {
 			throw new Unexpected();
 		}
 
-		@Nullable Object object(int i) {
+		/** A nested object of the given type, or {@code null}. */
+		<T> @Nullable T nested(int i, Class<T> type) {
 			Object value = this.values[i];
-			if (value == null || value instanceof SocksProxy || value instanceof Pace) {
-				return value;
+			if (value == null || type.isInstance(value)) {
+				return type.cast(value);
+			}
+			throw new Unexpected();
+		}
+
+		/** A list of nested objects of the given type, or {@code null}. */
+		@SuppressWarnings("unchecked")
+		<T> @Nullable List<T> nestedList(int i, Class<T> type) {
+			Object value = this.values[i];
+			if (value == null || (value instanceof List<?> list && list.stream().allMatch(type::isInstance))) {
+				return (List<T>) value;
 			}
 			throw new Unexpected();
 		}

@@ -116,4 +116,18 @@ class FrameCodecTests {
 		assertThatThrownBy(() -> this.codec.decodeProbeFrame(big)).isInstanceOf(FrameCodec.BadFrameException.class)
 			.hasMessageContaining("exceeds");
 	}
+
+	@Test
+	void aTaskThatCannotBeReadStillNamesItsIdAndKind() {
+		assertThat(this.codec.taskHeader("{\"work\":{\"x\":[1],\"kind\":\"gopher\"},\"id\":\"t1\",\"type\":\"task\"}"))
+			.isEqualTo(new FrameCodec.TaskHeader("t1", "gopher"));
+		assertThat(this.codec.taskHeader("{\"type\":\"task\",\"id\":7,\"deadlineMillis\":\"soon\"}"))
+			.isEqualTo(new FrameCodec.TaskHeader("7", ""));
+		assertThat(this.codec.taskHeader("{\"type\":\"task\",\"id\":{\"a\":1},\"work\":\"whois\"}"))
+			.isEqualTo(new FrameCodec.TaskHeader(null, ""));
+		assertThat(this.codec.taskHeader("{\"type\":\"ping\",\"id\":\"t1\"}")).isNull();
+		assertThat(this.codec.taskHeader("{\"type\":\"task\",\"id\":\"t1\"")).as("cut short").isNull();
+		assertThat(this.codec.taskHeader("[\"task\"]")).isNull();
+		assertThat(this.codec.taskHeader("not json")).isNull();
+	}
 }

@@ -6,6 +6,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
 
+import dev.dragnet.protocol.source.BlockMarker;
+import dev.dragnet.protocol.source.SourceCatalogue;
+import dev.dragnet.protocol.source.SourceDefinition;
+import dev.dragnet.protocol.source.Verdict;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * The frames of every task and block are read and written by hand ({@link HotFrames}); data binding is the
+ * Every frame a probe sends or reads is read and written by hand ({@link HotFrames}); data binding is the
  * reference. Generated frames must come out byte for byte as data binding writes them and read back as data
  * binding reads them; and any text, well-formed or not, must read as data binding reads it, or fail with its error.
  */
@@ -48,7 +52,8 @@ class HotFramesTests {
 			ProbeFrame probe = probeFrame();
 			assertThat(frames.readProbeFrame(this.bound.encode(probe))).isEqualTo(probe);
 		}
-		assertThat(frames.write(new Welcome("p", "1", 1, 10))).as("other frames are data binding's").isNull();
+		assertThat(frames.write(new SourceList(List.of(SourceCatalogue.plainText("http://a.example/")))))
+			.as("the server's source list is data binding's to write").isNull();
 	}
 
 	@Test
@@ -86,7 +91,19 @@ class HotFramesTests {
 				"{\"type\":\"block-result\",\"leaseId\":\"l\",\"found\":[{\"ip\":\"x\",\"domains\":[{\"name\":\"n\",\"sources\":[],"
 						+ "\"verified\":\"yes\"}]}],\"empty\":[]}",
 				"{\"type\":\"progress\",\"leaseId\":\"l\",\"done\":3}", "{\"type\":\"want-blocks\",\"blocks\":-1}",
-				"{\"type\":\"hello\",\"name\":\"p\"}", "{\"type\":\"teleport\"}", "{\"type\":null}", "{\"type\":3}",
+				"{\"type\":\"hello\",\"name\":\"p\"}", "{\"type\":\"teleport\"}",
+				"{\"type\":\"hello\",\"name\":\"p\",\"token\":\"t\",\"version\":\"1\",\"protocol\":1,"
+						+ "\"capabilities\":[\"whois\"],\"maxConcurrency\":4}",
+				"{\"type\":\"hello\",\"name\":\"p\",\"token\":\"t\",\"version\":\"1\",\"protocol\":1,"
+						+ "\"capabilities\":null,\"maxConcurrency\":4,\"heldResults\":null}",
+				"{\"type\":\"hello\",\"name\":\"p\",\"token\":\"t\",\"version\":\"1\",\"protocol\":1,"
+						+ "\"maxConcurrency\":4,\"heldResults\":[\"a\"]}",
+				"{\"type\":\"error\",\"code\":\"bad-frame\"}", "{\"type\":\"error\",\"taskId\":[]}",
+				"{\"type\":\"block-give-up\",\"leaseId\":\"l\",\"reason\":\"r\",\"restingMillis\":null}",
+				"{\"type\":\"source-rests\"}", "{\"type\":\"source-rests\",\"sources\":null}",
+				"{\"type\":\"source-rests\",\"sources\":[{\"source\":\"s\"}]}",
+				"{\"type\":\"source-rests\",\"sources\":[{\"source\":\"s\",\"restingMillis\":5,\"x\":1}]}",
+				"{\"type\":\"source-rests\",\"sources\":[null]}", "{\"type\":null}", "{\"type\":3}",
 				"[]", "null", "\"pong\"", "", "{", "{\"type\":\"pong\",\"seq\":1", "{\"type\":\"ping\",\"seq\":1}");
 		for (String text : probeTexts) {
 			assertSameReading(text, this.hot::decodeProbeFrame, this.bound::decodeProbeFrame);
@@ -118,7 +135,32 @@ class HotFramesTests {
 				"{\"type\":\"block-ack\",\"leaseId\":\"l\",\"reason\":\"r\"}",
 				"{\"type\":\"block-ack\",\"leaseId\":\"l\",\"accepted\":false,\"retryAfterMillis\":null}",
 				"{\"type\":\"ping\",\"seq\":-3}", "{\"type\":\"ping\"}", "{\"type\":\"pong\",\"seq\":1}",
-				"{\"type\":\"welcome\",\"name\":\"p\",\"serverVersion\":\"1\",\"protocol\":1,\"pingIntervalMillis\":5}");
+				"{\"type\":\"welcome\",\"name\":\"p\",\"serverVersion\":\"1\",\"protocol\":1,\"pingIntervalMillis\":5}",
+				"{\"type\":\"welcome\",\"name\":\"p\",\"protocol\":1,\"pingIntervalMillis\":5,\"creditInResult\":null}",
+				"{\"type\":\"welcome\",\"name\":\"p\",\"protocol\":1,\"pingIntervalMillis\":5,\"creditInResult\":1}",
+				"{\"type\":\"welcome\",\"name\":\"p\",\"protocol\":1}", "{\"type\":\"campaign\",\"state\":\"OVER\"}",
+				"{\"type\":\"campaign\",\"campaignId\":3,\"state\":\"STARTED\",\"more\":{}}",
+				"{\"type\":\"error\",\"code\":\"c\",\"message\":\"m\",\"taskId\":null}",
+				"{\"type\":\"sources\"}", "{\"type\":\"sources\",\"sources\":[]}",
+				"{\"type\":\"sources\",\"sources\":null}", "{\"type\":\"sources\",\"sources\":[null]}",
+				"{\"type\":\"sources\",\"sources\":[{\"name\":\"s\",\"version\":1,\"request\":{\"method\":\"get\","
+						+ "\"urlTemplate\":\"http://a/{ip}\"},\"extractor\":{\"kind\":\"LINES\",\"expression\":\"\"},"
+						+ "\"pace\":{\"minIntervalMillis\":1,\"maxConnections\":1},\"maxResults\":5}]}",
+				"{\"type\":\"sources\",\"sources\":[{\"name\":\"s\",\"version\":1,\"request\":{\"method\":\"GET\","
+						+ "\"urlTemplate\":\"http://a/{ip}\",\"headers\":{\"A\":null}},\"extractor\":{\"kind\":\"LINES\","
+						+ "\"expression\":\"\",\"hostOfUrl\":false},\"pace\":{\"minIntervalMillis\":1,\"maxConnections\":1},"
+						+ "\"maxResults\":5}]}",
+				"{\"type\":\"sources\",\"sources\":[{\"name\":\"s\",\"version\":1,\"request\":{\"method\":\"GET\","
+						+ "\"urlTemplate\":\"http://a/{ip}\"},\"extractor\":{\"kind\":\"lines\",\"expression\":\"\","
+						+ "\"hostOfUrl\":false},\"pace\":{\"minIntervalMillis\":1,\"maxConnections\":1},\"maxResults\":5}]}",
+				"{\"type\":\"sources\",\"sources\":[{\"name\":\"s\",\"version\":1,\"request\":{\"method\":\"GET\","
+						+ "\"urlTemplate\":\"http://a/{ip}\"},\"extractor\":{\"kind\":\"LINES\",\"expression\":\"\","
+						+ "\"hostOfUrl\":false},\"blockMarkers\":[{\"match\":\"STATUS\",\"value\":\"x\",\"verdict\":\"QUOTA\"}],"
+						+ "\"pace\":{\"minIntervalMillis\":1,\"maxConnections\":1},\"maxResults\":5}]}",
+				"{\"type\":\"sources\",\"sources\":[{\"name\":\"s\",\"version\":1,\"request\":{\"method\":\"GET\","
+						+ "\"urlTemplate\":\"http://a/{ip}\"},\"extractor\":{\"kind\":\"LINES\",\"expression\":\"\","
+						+ "\"hostOfUrl\":false},\"pagination\":{\"first\":0,\"step\":1,\"perPage\":1},"
+						+ "\"pace\":{\"minIntervalMillis\":1,\"maxConnections\":1},\"maxResults\":5,\"canary\":\"192.0.2.1\"}]}");
 		for (String text : serverTexts) {
 			assertSameReading(text, this.hot::decodeServerFrame, this.bound::decodeServerFrame);
 		}
@@ -187,7 +229,12 @@ class HotFramesTests {
 	}
 
 	private ServerFrame serverFrame() {
-		return switch (this.random.nextInt(5)) {
+		return switch (this.random.nextInt(9)) {
+			case 5 -> new Welcome(text(), text(), this.random.nextInt(), this.random.nextLong(),
+					maybe(this.random.nextBoolean()));
+			case 6 -> new ErrorFrame(text(), text(), maybe(text()));
+			case 7 -> new CampaignNotice(this.random.nextLong(), text());
+			case 8 -> sourceList();
 			case 0 -> new Ping(this.random.nextLong());
 			case 1 -> new BlockLease(text(), this.random.nextLong(), this.random.nextInt(), text(), text(), strings(),
 					this.random.nextBoolean(), this.random.nextLong());
@@ -205,7 +252,18 @@ class HotFramesTests {
 	}
 
 	private ProbeFrame probeFrame() {
-		return switch (this.random.nextInt(6)) {
+		return switch (this.random.nextInt(10)) {
+			case 6 -> new Hello(text(), text(), text(), this.random.nextInt(), strings(), this.random.nextInt(),
+					maybe(strings()));
+			case 7 -> new ErrorFrame(text(), maybe(text()), maybe(text()));
+			case 8 -> new BlockGiveUp(text(), text(), maybe(this.random.nextLong()));
+			case 9 -> {
+				List<SourceRests.Rest> rests = new ArrayList<>();
+				for (int i = this.random.nextInt(4); i > 0; i--) {
+					rests.add(new SourceRests.Rest(text(), this.random.nextLong(), maybe(text()), maybe(text())));
+				}
+				yield new SourceRests(rests);
+			}
 			case 0 -> new Pong(this.random.nextLong());
 			case 1 -> new CreditGrant(this.random.nextInt());
 			case 2 -> new WantBlocks(this.random.nextInt(100));
@@ -231,6 +289,39 @@ class HotFramesTests {
 					this.random.nextLong(), this.random.nextInt(), maybe(text()), maybe(this.random.nextLong()),
 					maybe(this.random.nextInt(3)));
 		};
+	}
+
+	/** The built-in definitions, at random bases, with random keys, canaries, limits, paces and markers. */
+	private SourceList sourceList() {
+		List<SourceDefinition> sources = new ArrayList<>();
+		for (int i = this.random.nextInt(4); i > 0; i--) {
+			String base = "http://" + (char) ('a' + this.random.nextInt(26)) + ".example:" + this.random.nextInt(65536)
+					+ "/" + maybe("p/");
+			SourceDefinition definition = switch (this.random.nextInt(6)) {
+				case 0 -> SourceCatalogue.plainText(base);
+				case 1 -> SourceCatalogue.formJson(base);
+				case 2 -> SourceCatalogue.pagedTable(base);
+				case 3 -> SourceCatalogue.chineseList(base);
+				case 4 -> SourceCatalogue.searchResults(base);
+				default -> SourceCatalogue.passiveDns(base).withKey("k" + this.random.nextInt());
+			};
+			definition = definition.withPace(pace()).withLimits(1 + this.random.nextInt(50), 1 + this.random.nextInt(9));
+			if (this.random.nextBoolean()) {
+				definition = definition.withCanary("192.0.2." + this.random.nextInt(256));
+			}
+			if (this.random.nextBoolean()) {
+				definition = definition.withRequest(definition.request().withHeader(text(), text()));
+			}
+			if (this.random.nextBoolean()) {
+				List<BlockMarker> markers = new ArrayList<>(definition.blockMarkers());
+				markers.add(BlockMarker.bodyContains("x" + text(), Verdict.values()[this.random.nextInt(Verdict.values().length)]));
+				definition = new SourceDefinition(definition.name(), 1 + this.random.nextInt(9), definition.request(),
+						definition.extractor(), definition.pagination(), markers, definition.emptyMarkers(),
+						definition.layoutCheck(), definition.pace(), definition.maxResults(), definition.canary());
+			}
+			sources.add(definition);
+		}
+		return new SourceList(sources);
 	}
 
 	private Pace pace() {

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.SSLException;
 
+import dev.dragnet.probe.JsonTrees;
 import dev.dragnet.probe.http.GuardedHttp;
 import dev.dragnet.probe.http.RetryAfter;
 import dev.dragnet.probe.net.ProbeLoops;
@@ -35,7 +36,6 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.PrematureCloseException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -92,8 +92,6 @@ public final class RdapClient {
 
 	/** Time kept back from the related hop for the registry's answer to go out. */
 	private static final Duration RELATED_RESERVE = Duration.ofMillis(250);
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private final GuardedHttp transport;
 
@@ -261,7 +259,7 @@ public final class RdapClient {
 				return null;
 			}
 			try {
-				JsonNode node = JSON.readTree(body);
+				JsonNode node = JsonTrees.MAPPER.readTree(body);
 				return node != null && node.isObject() ? node : null;
 			}
 			catch (JacksonException ex) {
@@ -431,7 +429,7 @@ public final class RdapClient {
 		}
 
 		private static String responses(List<Hop> hops) {
-			ObjectNode root = JSON.createObjectNode();
+			ObjectNode root = JsonTrees.MAPPER.createObjectNode();
 			ArrayNode responses = root.putArray("responses");
 			for (Hop hop : hops) {
 				ObjectNode entry = responses.addObject();
@@ -442,7 +440,7 @@ public final class RdapClient {
 					entry.set("body", body);
 				}
 			}
-			return JSON.writeValueAsString(root);
+			return JsonTrees.MAPPER.writeValueAsString(root);
 		}
 
 		private static long utf8Length(String text) {

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.dragnet.probe.JsonTrees;
 import dev.dragnet.probe.http.RetryAfter;
 import dev.dragnet.protocol.source.BlockMarker;
 import dev.dragnet.protocol.source.Extractor;
@@ -29,15 +30,12 @@ import org.jsoup.select.Selector;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads one page of a source's answer, in the order the definition prescribes: block markers (on any status), then
  * the HTTP status, then the empty markers, then the layout check, then the rows. Pure: no I/O, safe on any thread.
  */
 final class PageReader {
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final Pattern CHARSET = Pattern.compile("(?i)charset\\s*=\\s*\"?([A-Za-z0-9._:+-]+)");
 
@@ -179,7 +177,7 @@ final class PageReader {
 		Extractor extractor = source.extractor();
 		JsonNode root;
 		try {
-			root = JSON.readTree(body);
+			root = JsonTrees.MAPPER.readTree(body);
 		}
 		catch (JacksonException ex) {
 			return new Reading.Changed("the answer is not JSON: " + ex.getOriginalMessage());
@@ -261,7 +259,7 @@ final class PageReader {
 			}
 			JsonNode node;
 			try {
-				node = JSON.readTree(line);
+				node = JsonTrees.MAPPER.readTree(line);
 			}
 			catch (JacksonException ex) {
 				return new Reading.Changed("a line is not JSON: " + abbreviate(line));
