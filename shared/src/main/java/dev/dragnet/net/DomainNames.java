@@ -28,35 +28,41 @@ public final class DomainNames {
 
 	public static final int MAX_LABEL_LENGTH = 63;
 
-	private static final IDNA UTS46 = IDNA.getUTS46Instance(IDNA.NONTRANSITIONAL_TO_ASCII
-			| IDNA.NONTRANSITIONAL_TO_UNICODE | IDNA.USE_STD3_RULES | IDNA.CHECK_BIDI | IDNA.CHECK_CONTEXTJ);
-
-	/** Found by our own length checks, with our own words. */
-	private static final Set<IDNA.Error> LENGTH_ERRORS = Set.of(IDNA.Error.LABEL_TOO_LONG,
-			IDNA.Error.DOMAIN_NAME_TOO_LONG);
-
 	/** RFC 5892 section 2.6 exceptions and the CONTEXTO/CONTEXTJ characters that are not letters or digits. */
 	private static final Set<Integer> RFC_5892_EXCEPTIONS = Set.of(0x00B7, 0x0375, 0x05F3, 0x05F4, 0x06FD, 0x06FE,
 			0x0F0B, 0x3007, 0x30FB, 0x200C, 0x200D);
-
-	static {
-		// ICU4J reads its data files (UTS #46 mapping, normalisation, bidi, character properties) from its jar on
-		// first use: a file read. Done here, all at once, so that it happens when the class is loaded, and preload()
-		// lets a program do that at start-up rather than on an event loop.
-		normalise("xn--fa-hia.de");
-		normalise("\u05e9\u05dc\u05d5\u05dd.\u0915\u094d\u200c\u0937.example");
-		toUnicode("xn--nxasmm1c.com");
-	}
 
 	private DomainNames() {
 	}
 
 	/**
-	 * Loads the IDNA data now. Call from a constructor or {@code main}, so that the first name normalised on an
-	 * event loop does not read files there.
+	 * Loads the IDNA data now, off an event loop, so that the first name outside plain ASCII normalised on an event
+	 * loop does not read files there. Names already in normal form (lower-case letters, digits and hyphens, no
+	 * {@code xn--} label) never need it; a program that only sees those, such as a probe doing WHOIS, never loads
+	 * ICU4J at all.
 	 */
 	public static void preload() {
-		// the static initialiser has run by the time this body does
+		Icu.UTS46.hashCode(); // the holder's initialiser has run by the time this returns
+	}
+
+	/** ICU4J's UTS #46 processing, set up on first use (the JVM's lazy holder). */
+	private static final class Icu {
+
+		static final IDNA UTS46 = IDNA.getUTS46Instance(IDNA.NONTRANSITIONAL_TO_ASCII
+				| IDNA.NONTRANSITIONAL_TO_UNICODE | IDNA.USE_STD3_RULES | IDNA.CHECK_BIDI | IDNA.CHECK_CONTEXTJ);
+
+		/** Found by our own length checks, with our own words. */
+		static final Set<IDNA.Error> LENGTH_ERRORS = Set.of(IDNA.Error.LABEL_TOO_LONG,
+				IDNA.Error.DOMAIN_NAME_TOO_LONG);
+
+		static {
+			// ICU4J reads its data files (UTS #46 mapping, normalisation, bidi, character properties) from its jar on
+			// first use: a file read. Done here, all at once, so that it happens when this class is loaded, and
+			// preload() lets a program do that at a time of its choosing rather than on an event loop.
+			normalise("xn--fa-hia.de");
+			normalise("\u05e9\u05dc\u05d5\u05dd.\u0915\u094d\u200c\u0937.example");
+			toUnicode("xn--nxasmm1c.com");
+		}
 	}
 
 	/**
@@ -146,7 +152,7 @@ public final class DomainNames {
 	static String toUnicodeWithIcu(String normalised) {
 		StringBuilder out = new StringBuilder();
 		IDNA.Info info = new IDNA.Info();
-		UTS46.nameToUnicode(normalised, out, info);
+		Icu.UTS46.nameToUnicode(normalised, out, info);
 		return info.hasErrors() ? normalised : out.toString();
 	}
 
@@ -185,10 +191,10 @@ public final class DomainNames {
 	private static String labelToAscii(String label) {
 		StringBuilder out = new StringBuilder();
 		IDNA.Info info = new IDNA.Info();
-		UTS46.labelToASCII(label, out, info);
+		Icu.UTS46.labelToASCII(label, out, info);
 		Set<IDNA.Error> errors = info.getErrors();
 		boolean asciiLdh = label.chars().allMatch(DomainNames::isLdh);
-		errors.removeAll(LENGTH_ERRORS);
+		errors.removeAll(Icu.LENGTH_ERRORS);
 		if (asciiLdh && !label.regionMatches(true, 0, "xn--", 0, 4)) {
 			errors.remove(IDNA.Error.HYPHEN_3_4);
 		}
@@ -236,7 +242,7 @@ public final class DomainNames {
 	 */
 	private static void rejectSymbols(String label) {
 		StringBuilder unicode = new StringBuilder();
-		UTS46.labelToUnicode(label, unicode, new IDNA.Info());
+		Icu.UTS46.labelToUnicode(label, unicode, new IDNA.Info());
 		unicode.codePoints().filter((cp) -> !isIdna2008Character(cp)).findFirst().ifPresent((cp) -> {
 			throw new InvalidDomainException(String.format(
 					"label '%s' contains U+%04X, a symbol that IDNA2008 does not allow in domain names", label, cp));
@@ -255,7 +261,7 @@ public final class DomainNames {
 	private static int firstDisallowed(String label) {
 		return label.codePoints().filter((cp) -> {
 			IDNA.Info info = new IDNA.Info();
-			UTS46.labelToASCII("a" + Character.toString(cp), new StringBuilder(), info);
+			Icu.UTS46.labelToASCII("a" + Character.toString(cp), new StringBuilder(), info);
 			return info.getErrors().contains(IDNA.Error.DISALLOWED);
 		}).findFirst().orElse('?');
 	}

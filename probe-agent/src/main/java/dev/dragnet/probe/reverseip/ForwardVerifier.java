@@ -36,7 +36,6 @@ public final class ForwardVerifier {
 	 * @param deadline time allowed for one confirmation
 	 */
 	public ForwardVerifier(NameServers nameServers, Duration deadline) {
-		DomainNames.preload(); // ICU reads its data here, not on an event loop
 		this.nameServers = nameServers;
 		this.deadline = deadline;
 	}

@@ -30,7 +30,6 @@ public final class PtrLookup {
 
 	/** @param nameServers the servers to ask */
 	public PtrLookup(NameServers nameServers) {
-		DomainNames.preload(); // ICU reads its data here, not on an event loop
 		this.nameServers = nameServers;
 	}
 

@@ -115,7 +115,6 @@ public final class SourceRunner {
 		if (maxBodyBytes < 1) {
 			throw new IllegalArgumentException("maxBodyBytes must be at least 1");
 		}
-		DomainNames.preload(); // names are normalised on event loops; ICU's data is read here, not there
 		this.maxBodyBytes = maxBodyBytes;
 		HttpClient http = HttpClient.newConnection().runOn(ProbeLoops.get());
 		if (bindAddress != null) {
