@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 
+import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Result;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,10 +16,13 @@ import org.springframework.r2dbc.connection.init.CompositeDatabasePopulator;
 import org.springframework.r2dbc.connection.init.ConnectionFactoryInitializer;
 import org.springframework.r2dbc.connection.init.DatabasePopulator;
 import org.springframework.r2dbc.connection.init.ResourceDatabasePopulator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Applies {@code classpath:schema.sql} (idempotent DDL) and then every {@link DatabaseSeed}, at start and before
- * the server serves: singletons are created before the web server starts.
+ * the server serves: singletons are created before the web server starts. One server at a time does so (see
+ * {@link #oneAtATime}), so that the instances of a cluster can start together on one database.
  */
 @Configuration(proxyBeanMethods = false)
 class DatabaseSchemaConfiguration {
@@ -27,6 +32,9 @@ class DatabaseSchemaConfiguration {
 	/** A hung DDL (a lock held elsewhere) must fail the start, not hang it. */
 	private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
+	/** The advisory lock's key, the same in every version of the server: "dragnet" in ASCII. */
+	static final long SCHEMA_LOCK = 0x647261676e6574L;
+
 	@Bean
 	ConnectionFactoryInitializer databaseInitializer(ConnectionFactory connectionFactory,
 			ObjectProvider<DatabaseSeed> seeds) {
@@ -34,7 +42,7 @@ class DatabaseSchemaConfiguration {
 		seeds.orderedStream().forEach(populator::addPopulators);
 		ConnectionFactoryInitializer initializer = new ConnectionFactoryInitializer();
 		initializer.setConnectionFactory(connectionFactory);
-		initializer.setDatabasePopulator(withTimeout(populator));
+		initializer.setDatabasePopulator(withTimeout(oneAtATime(populator)));
 		return initializer;
 	}
 
@@ -42,7 +50,7 @@ class DatabaseSchemaConfiguration {
 	 * The script is read here, on the main thread, and handed over as bytes: reading the classpath resource
 	 * later would happen on an R2DBC event loop.
 	 */
-	private static DatabasePopulator schemaPopulator() {
+	static DatabasePopulator schemaPopulator() {
 		try {
 			byte[] script = new ClassPathResource(SCHEMA).getContentAsByteArray();
 			ResourceDatabasePopulator populator = new ResourceDatabasePopulator(new ByteArrayResource(script, SCHEMA));
@@ -52,6 +60,30 @@ class DatabaseSchemaConfiguration {
 		catch (IOException ex) {
 			throw new UncheckedIOException("could not read classpath:" + SCHEMA, ex);
 		}
+	}
+
+	/**
+	 * Runs {@code populator} holding PostgreSQL's session advisory lock {@link #SCHEMA_LOCK}, released after it, also
+	 * when it fails. Two servers starting together on one database would otherwise run the same statements at once,
+	 * and PostgreSQL refuses some of those races instead of waiting: two {@code CREATE TABLE IF NOT EXISTS} of one
+	 * name (a duplicate key in its catalogue), two {@code CREATE OR REPLACE} of one function or trigger ("tuple
+	 * concurrently updated"), which would fail the start of one of them. The second now waits for the first, then
+	 * finds everything in place. The wait counts in the start's deadline.
+	 */
+	static DatabasePopulator oneAtATime(DatabasePopulator populator) {
+		return (connection) -> run(connection, "SELECT pg_advisory_lock(" + SCHEMA_LOCK + ")")
+			.then(populator.populate(connection)
+				.onErrorResume((ex) -> run(connection, unlock()).onErrorResume((again) -> Mono.empty())
+					.then(Mono.error(ex))))
+			.then(run(connection, unlock()));
+	}
+
+	private static String unlock() {
+		return "SELECT pg_advisory_unlock(" + SCHEMA_LOCK + ")";
+	}
+
+	private static Mono<Void> run(Connection connection, String sql) {
+		return Flux.defer(() -> connection.createStatement(sql).execute()).concatMap(Result::getRowsUpdated).then();
 	}
 
 	private static DatabasePopulator withTimeout(DatabasePopulator populator) {
