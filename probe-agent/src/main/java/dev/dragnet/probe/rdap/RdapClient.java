@@ -16,7 +16,6 @@ import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.SSLException;
 
-import dev.dragnet.probe.JsonTrees;
 import dev.dragnet.probe.http.GuardedHttp;
 import dev.dragnet.probe.http.RetryAfter;
 import dev.dragnet.probe.net.ProbeLoops;
@@ -34,10 +33,6 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.PrematureCloseException;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Asks RDAP servers (RFC 7480-7484, 9082/9083) as {@link RdapQuery} describes: {@code GET url} with
@@ -208,12 +203,12 @@ public final class RdapClient {
 		if (!hop.isSuccess()) {
 			return Mono.just(exchange.httpError(hop));
 		}
-		JsonNode json = hop.json();
+		RdapJson.Document json = hop.json();
 		if (json == null) {
 			return Mono.error(new RdapFailure(Outcome.ERROR, "not RDAP JSON: " + hop.url() + " answered HTTP " + status
 					+ " with " + hop.contentType()));
 		}
-		URI related = exchange.query.followRelated() ? RelatedLink.find(json, hop.url()) : null;
+		URI related = exchange.query.followRelated() ? RelatedLink.find(json.links(), hop.url()) : null;
 		if (related == null) {
 			return Mono.just(exchange.answered(List.of(hop), null));
 		}
@@ -239,10 +234,10 @@ public final class RdapClient {
 	 * One HTTP answer.
 	 * @param json the body as a JSON object, or {@code null} when it is not one
 	 */
-	private record Hop(URI url, int status, HttpHeaders headers, @Nullable JsonNode json) {
+	private record Hop(URI url, int status, HttpHeaders headers, RdapJson.@Nullable Document json) {
 
 		static Hop of(URI url, int status, HttpHeaders headers, byte[] body) {
-			return new Hop(url, status, headers, jsonObject(body));
+			return new Hop(url, status, headers, RdapJson.read(body));
 		}
 
 		boolean isSuccess() {
@@ -252,19 +247,6 @@ public final class RdapClient {
 		String contentType() {
 			String type = this.headers.get(HttpHeaderNames.CONTENT_TYPE);
 			return type == null ? "no content type" : type;
-		}
-
-		private static @Nullable JsonNode jsonObject(byte[] body) {
-			if (body.length == 0) {
-				return null;
-			}
-			try {
-				JsonNode node = JsonTrees.MAPPER.readTree(body);
-				return node != null && node.isObject() ? node : null;
-			}
-			catch (JacksonException ex) {
-				return null;
-			}
 		}
 	}
 
@@ -429,18 +411,9 @@ public final class RdapClient {
 		}
 
 		private static String responses(List<Hop> hops) {
-			ObjectNode root = JsonTrees.MAPPER.createObjectNode();
-			ArrayNode responses = root.putArray("responses");
-			for (Hop hop : hops) {
-				ObjectNode entry = responses.addObject();
-				entry.put("url", hop.url().toString());
-				entry.put("status", hop.status());
-				JsonNode body = hop.json();
-				if (body != null) {
-					entry.set("body", body);
-				}
-			}
-			return JsonTrees.MAPPER.writeValueAsString(root);
+			return RdapJson.responses(hops.stream()
+				.map((hop) -> new RdapJson.Response(hop.url(), hop.status(), hop.json()))
+				.toList());
 		}
 
 		private static long utf8Length(String text) {

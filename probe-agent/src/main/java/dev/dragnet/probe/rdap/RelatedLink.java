@@ -2,10 +2,10 @@ package dev.dragnet.probe.rdap;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
 import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Finds the one {@code related} link worth following in an RDAP answer: thin registries point at the registrar's
@@ -21,12 +21,8 @@ final class RelatedLink {
 	private RelatedLink() {
 	}
 
-	static @Nullable URI find(JsonNode answer, URI answeredFrom) {
-		JsonNode links = answer.path("links");
-		if (!links.isArray()) {
-			return null;
-		}
-		for (JsonNode link : links) {
+	static @Nullable URI find(List<RdapJson.Link> links, URI answeredFrom) {
+		for (RdapJson.Link link : links) {
 			URI target = qualifying(link, answeredFrom);
 			if (target != null) {
 				return target;
@@ -35,12 +31,12 @@ final class RelatedLink {
 		return null;
 	}
 
-	private static @Nullable URI qualifying(JsonNode link, URI answeredFrom) {
-		if (!"related".equalsIgnoreCase(link.path("rel").asString("").trim())) {
+	private static @Nullable URI qualifying(RdapJson.Link link, URI answeredFrom) {
+		if (!"related".equalsIgnoreCase(link.rel().trim())) {
 			return null;
 		}
-		String href = link.path("href").asString("").trim();
-		String type = link.path("type").asString("").trim().toLowerCase(Locale.ROOT);
+		String href = link.href().trim();
+		String type = link.type().trim().toLowerCase(Locale.ROOT);
 		if (href.isEmpty() || !(type.startsWith(RDAP_TYPE) || href.contains("/domain/"))) {
 			return null;
 		}
