@@ -301,23 +301,18 @@ final class LiveStreamBenchmark {
 				  --warm-up SECONDS    wait before each phase (default 15)
 				  --work-dir PATH      logs and the embedded database (default a new temporary directory)""";
 
+		private static final List<String> NAMES = List.of("server-jar", "probes", "seconds", "churn", "warm-up",
+				"work-dir");
+
 		static Options parse(String[] args) throws IOException {
-			Map<String, String> given = new HashMap<>();
-			for (int i = 0; i < args.length; i++) {
-				if (!args[i].startsWith("--") || i + 1 >= args.length) {
-					throw new IllegalArgumentException("expected --option value, got '" + args[i] + "'");
-				}
-				given.put(args[i].substring(2), args[++i]);
-			}
+			Map<String, String> given = BenchArguments.given(args, NAMES);
 			Options options = new Options(Path.of(given.getOrDefault("server-jar", "server/target/dragnet-server.jar")),
-					positive(given, "probes", 10_000), positive(given, "seconds", 60), positive(given, "churn", 50),
-					Duration.ofSeconds(positive(given, "warm-up", 15)),
+					BenchArguments.number(given, "probes", 10_000, 1, 15_000),
+					BenchArguments.number(given, "seconds", 60, 1, 86_400),
+					BenchArguments.number(given, "churn", 50, 1, 15_000),
+					Duration.ofSeconds(BenchArguments.number(given, "warm-up", 15, 1, 3_600)),
 					given.containsKey("work-dir") ? Path.of(given.get("work-dir"))
 							: Files.createTempDirectory("dragnet-bench-"));
-			given.keySet().removeAll(List.of("server-jar", "probes", "seconds", "churn", "warm-up", "work-dir"));
-			if (!given.isEmpty()) {
-				throw new IllegalArgumentException("unknown option(s) " + given.keySet());
-			}
 			if (!Files.isRegularFile(options.serverJar)) {
 				throw new IllegalArgumentException("no jar at " + options.serverJar + " (build with mvn -B -DskipTests package)");
 			}
@@ -326,23 +321,6 @@ final class LiveStreamBenchmark {
 						+ " at most every probe");
 			}
 			return options;
-		}
-
-		private static int positive(Map<String, String> given, String name, int fallback) {
-			String text = given.get(name);
-			if (text == null) {
-				return fallback;
-			}
-			try {
-				int value = Integer.parseInt(text);
-				if (value > 0) {
-					return value;
-				}
-			}
-			catch (NumberFormatException ex) {
-				// reported below
-			}
-			throw new IllegalArgumentException("--" + name + " must be a positive whole number, not '" + text + "'");
 		}
 	}
 }

@@ -207,28 +207,22 @@ final class WhoisPacingBenchmark {
 				  --work-dir PATH      logs and the embedded database (default a new temporary directory)
 				  --max-time SECONDS   give up on the bulk after this long (default 1800)""";
 
+		private static final List<String> NAMES = List.of("server-jar", "probe-jar", "lines", "probes", "rate", "burst",
+				"latency", "pace-factor", "concurrency", "work-dir", "max-time");
+
 		static Options parse(String[] args) throws IOException {
-			Map<String, String> given = new HashMap<>();
-			for (int i = 0; i < args.length; i++) {
-				if (!args[i].startsWith("--") || i + 1 >= args.length) {
-					throw new IllegalArgumentException("expected --option value, got '" + args[i] + "'");
-				}
-				given.put(args[i].substring(2), args[++i]);
-			}
+			Map<String, String> given = BenchArguments.given(args, NAMES);
 			Options options = new Options(Path.of(given.getOrDefault("server-jar", "server/target/dragnet-server.jar")),
 					Path.of(given.getOrDefault("probe-jar", "probe-agent/target/dragnet-probe.jar")),
-					positive(given, "lines", 4000), positive(given, "probes", 4),
-					Double.parseDouble(given.getOrDefault("rate", "10")), positive(given, "burst", 2),
-					Duration.ofMillis(positive(given, "latency", 50)),
-					Double.parseDouble(given.getOrDefault("pace-factor", "1")), positive(given, "concurrency", 16),
+					BenchArguments.number(given, "lines", 4000, 1, 1_000_000),
+					BenchArguments.number(given, "probes", 4, 1, 200), Double.parseDouble(given.getOrDefault("rate", "10")),
+					BenchArguments.number(given, "burst", 2, 1, 10_000),
+					Duration.ofMillis(BenchArguments.number(given, "latency", 50, 1, 60_000)),
+					Double.parseDouble(given.getOrDefault("pace-factor", "1")),
+					BenchArguments.number(given, "concurrency", 16, 1, 1024),
 					given.containsKey("work-dir") ? Path.of(given.get("work-dir"))
 							: Files.createTempDirectory("dragnet-bench-"),
-					Duration.ofSeconds(positive(given, "max-time", 1800)));
-			given.keySet().removeAll(List.of("server-jar", "probe-jar", "lines", "probes", "rate", "burst", "latency",
-					"pace-factor", "concurrency", "work-dir", "max-time"));
-			if (!given.isEmpty()) {
-				throw new IllegalArgumentException("unknown option(s) " + given.keySet());
-			}
+					Duration.ofSeconds(BenchArguments.number(given, "max-time", 1800, 1, 86_400)));
 			if (!Files.isRegularFile(options.serverJar) || !Files.isRegularFile(options.probeJar)) {
 				throw new IllegalArgumentException("no jar at " + options.serverJar + " or " + options.probeJar
 						+ " (build with mvn -B -DskipTests package)");
@@ -237,23 +231,6 @@ final class WhoisPacingBenchmark {
 				throw new IllegalArgumentException("need 1..200 probes, a positive rate and a positive pace factor");
 			}
 			return options;
-		}
-
-		private static int positive(Map<String, String> given, String name, int fallback) {
-			String text = given.get(name);
-			if (text == null) {
-				return fallback;
-			}
-			try {
-				int value = Integer.parseInt(text);
-				if (value > 0) {
-					return value;
-				}
-			}
-			catch (NumberFormatException ex) {
-				// reported below
-			}
-			throw new IllegalArgumentException("--" + name + " must be a positive whole number, not '" + text + "'");
 		}
 	}
 }

@@ -3,6 +3,7 @@ package dev.dragnet.testbed.bench;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class LiveStreamBenchmarkTests {
 
@@ -22,5 +23,18 @@ class LiveStreamBenchmarkTests {
 	@Test
 	void aServerWithoutTheTimerGivesMinusOne() {
 		assertThat(LiveStreamBenchmark.sampleTimer("dragnet_probes{state=\"effective\"} 3\n")).containsExactly(-1, -1);
+	}
+
+	@Test
+	void optionsAreCheckedAsEveryBenchmarkChecksThem() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> LiveStreamBenchmark.Options.parse(new String[] { "--probs", "5" }))
+			.withMessageContaining("unknown option --probs");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> LiveStreamBenchmark.Options.parse(new String[] { "--probes", "0" }))
+			.withMessageContaining("--probes must be a whole number from 1 to 15000");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> LiveStreamBenchmark.Options.parse(new String[] { "--seconds", "5", "--seconds", "6" }))
+			.withMessageContaining("given twice");
 	}
 }
