@@ -3,11 +3,11 @@ package dev.dragnet.server.probe;
 import java.time.Clock;
 
 import dev.dragnet.server.db.Chore;
+import dev.dragnet.server.db.ChoreLifecycle;
 import dev.dragnet.server.db.DatabaseStatus;
 import dev.dragnet.server.db.HousekeepingProperties;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
  * listings would otherwise only grow. An archived probe keeps its row; its next hello brings it back.
  */
 @Component
-class ProbeArchive implements SmartLifecycle {
+class ProbeArchive extends ChoreLifecycle {
 
 	private final ProbeRepository repository;
 
@@ -25,8 +25,6 @@ class ProbeArchive implements SmartLifecycle {
 	private final DatabaseStatus status;
 
 	private final Clock clock;
-
-	private volatile @Nullable Chore chore;
 
 	ProbeArchive(ProbeRepository repository, HousekeepingProperties properties, DatabaseStatus status,
 			ObjectProvider<Clock> clock) {
@@ -37,28 +35,14 @@ class ProbeArchive implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
+	protected @Nullable Chore begin() {
 		if (this.properties.archiveProbesAfter().isZero()) {
-			return;
+			return null;
 		}
-		this.chore = Chore.start("archiving long-gone probes", this.properties, this.status,
+		return Chore.start("archiving long-gone probes", this.properties, this.status,
 				() -> this.repository.archive(this.clock.instant().minus(this.properties.archiveProbesAfter()),
 						this.properties.batch()),
 				(archived) -> "archived " + archived + " probe(s) disconnected for more than "
 						+ this.properties.archiveProbesAfter());
-	}
-
-	@Override
-	public void stop() {
-		Chore running = this.chore;
-		if (running != null) {
-			running.dispose();
-		}
-		this.chore = null;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.chore != null;
 	}
 }

@@ -1,10 +1,10 @@
 package dev.dragnet.server.whois;
 
 import dev.dragnet.server.db.Chore;
+import dev.dragnet.server.db.ChoreLifecycle;
 import dev.dragnet.server.db.DatabaseStatus;
 import dev.dragnet.server.db.HousekeepingProperties;
 import org.jspecify.annotations.Nullable;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -12,15 +12,13 @@ import org.springframework.stereotype.Component;
  * {@code dragnet.housekeeping.interval}: they are never served again, and without this the table only grows.
  */
 @Component
-class WhoisCachePurge implements SmartLifecycle {
+class WhoisCachePurge extends ChoreLifecycle {
 
 	private final WhoisCache cache;
 
 	private final HousekeepingProperties properties;
 
 	private final DatabaseStatus status;
-
-	private volatile @Nullable Chore chore;
 
 	WhoisCachePurge(WhoisCache cache, HousekeepingProperties properties, DatabaseStatus status) {
 		this.cache = cache;
@@ -29,23 +27,9 @@ class WhoisCachePurge implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
-		this.chore = Chore.start("the WHOIS cache purge", this.properties, this.status,
+	protected @Nullable Chore begin() {
+		return Chore.start("the WHOIS cache purge", this.properties, this.status,
 				() -> this.cache.purge(this.properties.batch()),
 				(deleted) -> "purged " + deleted + " WHOIS cache entries older than the cache TTL");
-	}
-
-	@Override
-	public void stop() {
-		Chore running = this.chore;
-		if (running != null) {
-			running.dispose();
-		}
-		this.chore = null;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.chore != null;
 	}
 }
