@@ -26,6 +26,35 @@ final class ProcCpu {
 	}
 
 	/**
+	 * CPU seconds the JIT compiler threads of JVM {@code pid} spent so far (HotSpot's {@code C1 CompilerThread}
+	 * and {@code C2 CompilerThread}, from {@code /proc/<pid>/task}), or -1 when unknown. Part of
+	 * {@link #seconds}: a JVM still compiling its hot paths spends this on top of the work itself.
+	 */
+	static double compilerSeconds(long pid) {
+		Path tasks = Path.of("/proc", Long.toString(pid), "task");
+		try (Stream<Path> threads = Files.list(tasks)) {
+			long ticks = 0;
+			for (Path thread : (Iterable<Path>) threads::iterator) {
+				try {
+					String stat = Files.readString(thread.resolve("stat"));
+					String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+					if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+						String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+						ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+					}
+				}
+				catch (IOException ex) {
+					// the thread ended meanwhile
+				}
+			}
+			return ticks / TICKS_PER_SECOND;
+		}
+		catch (IOException | RuntimeException ex) {
+			return -1;
+		}
+	}
+
+	/**
 	 * CPU seconds of a PostgreSQL server so far: the postmaster, its live backends and the children it has
 	 * already reaped; -1 when unknown. {@code pid} is the postmaster's.
 	 */

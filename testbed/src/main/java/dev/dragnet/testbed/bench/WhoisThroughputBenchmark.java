@@ -81,10 +81,11 @@ final class WhoisThroughputBenchmark {
 				report.add(measure(options, fleet, whois, meter, probes, concurrency));
 			}
 			System.out.println();
-			System.out.println("whois-throughput result (CPU: milliseconds per lookup; machine: busy share of all cores)");
+			System.out.println("whois-throughput result (CPU: milliseconds per lookup; JIT: the part of the server's and "
+					+ "the probes' CPU their JIT compiler threads spent; machine: busy share of all cores)");
 			System.out.println("| probes | run | lookups/s | of direct | answers | CPU server | CPU PostgreSQL | CPU probes "
-					+ "| CPU bench JVM (fake, client) | machine |");
-			System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+					+ "| CPU bench JVM (fake, client) | of which JIT: server / probes | machine |");
+			System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
 			report.forEach(System.out::print);
 		}
 	}
@@ -105,11 +106,12 @@ final class WhoisThroughputBenchmark {
 		List<String> domains = domains(options.lines, "d" + tag);
 		Path profile = (options.profile != null) ? Path.of(options.profile + "-p" + probes + ".jfr") : null;
 		if (profile != null) {
-			Jcmd.tryRun(fleet.serverPid(), "JFR.start", "name=bench", "settings=profile",
+			String sampling = "method-profiling=" + options.profileSampling;
+			Jcmd.tryRun(fleet.serverPid(), "JFR.start", "name=bench", "settings=profile", sampling,
 					"filename=" + profile.toAbsolutePath());
 			List<Long> probePids = fleet.probePids();
 			for (int i = 0; i < probePids.size(); i++) {
-				Jcmd.tryRun(probePids.get(i), "JFR.start", "name=bench", "settings=profile", "filename="
+				Jcmd.tryRun(probePids.get(i), "JFR.start", "name=bench", "settings=profile", sampling, "filename="
 						+ Path.of(options.profile + "-p" + probes + "-probe" + (i + 1) + ".jfr").toAbsolutePath());
 			}
 		}
@@ -140,9 +142,10 @@ final class WhoisThroughputBenchmark {
 
 	private static String row(int probes, String run, double rate, double directRate, String answers, FleetMeter.Usage usage,
 			long lookups) {
-		return String.format(Locale.ROOT, "| %d | %s | %.0f | %.2f | %s | %s | %s | %s | %s | %s |%n", probes, run, rate,
-				rate / directRate, answers, perLookup(usage.server(), lookups), perLookup(usage.postgres(), lookups),
+		return String.format(Locale.ROOT, "| %d | %s | %.0f | %.2f | %s | %s | %s | %s | %s | %s / %s | %s |%n", probes, run,
+				rate, rate / directRate, answers, perLookup(usage.server(), lookups), perLookup(usage.postgres(), lookups),
 				perLookup(usage.probes(), lookups), perLookup(usage.bench(), lookups),
+				perLookup(usage.serverJit(), lookups), perLookup(usage.probesJit(), lookups),
 				(usage.machineBusy() < 0) ? "n/a" : String.format(Locale.ROOT, "%.0f%%", 100 * usage.machineBusy()));
 	}
 
@@ -301,7 +304,7 @@ final class WhoisThroughputBenchmark {
 	/** What to run, from {@code --name value} options. */
 	record Options(Path serverJar, Path probeJar, int lines, List<Integer> probes, int probeConcurrency,
 			int clientConcurrency, int warmUp, boolean cached, List<String> serverJvm, List<String> serverProperties,
-			String profile, Path workDir, Duration maxTime) {
+			String profile, String profileSampling, Path workDir, Duration maxTime) {
 
 		static final String USAGE = """
 
@@ -321,12 +324,15 @@ final class WhoisThroughputBenchmark {
 				  --profile PREFIX         record a JFR profile of the server and of each probe during each
 				                           cache-miss bulk, into PREFIX-pN.jfr and PREFIX-pN-probeK.jfr
 				                           (jcmd JFR.start settings=profile)
+				  --profile-sampling LEVEL JFR's method-profiling option for those recordings: normal (a sample per
+				                           thread every 20 ms), high (10 ms, the default) or max (1 ms: enough
+				                           samples of the probes, at a higher cost)
 				  --work-dir PATH          logs and the embedded database (default a new temporary directory)
 				  --max-time SECONDS       give up on a bulk after this long (default 600)""";
 
 		private static final List<String> NAMES = List.of("server-jar", "probe-jar", "lines", "probes",
 				"probe-concurrency", "client-concurrency", "warm-up", "cached", "server-jvm", "server-properties",
-				"profile", "work-dir", "max-time");
+				"profile", "profile-sampling", "work-dir", "max-time");
 
 		static Options parse(String[] args) throws IOException {
 			Map<String, String> given = BenchArguments.given(args, NAMES);
@@ -340,12 +346,16 @@ final class WhoisThroughputBenchmark {
 					BenchArguments.ascending("probes", given.getOrDefault("probes", "1,4"), 64), number(given, "probe-concurrency", 64, 1),
 					number(given, "client-concurrency", 0, 1), number(given, "warm-up", 5000, 0),
 					Boolean.parseBoolean(cached), BenchArguments.words(given.get("server-jvm")), BenchArguments.words(given.get("server-properties")),
-					given.get("profile"),
+					given.get("profile"), given.getOrDefault("profile-sampling", "high"),
 					given.containsKey("work-dir") ? Path.of(given.get("work-dir")) : null,
 					Duration.ofSeconds(number(given, "max-time", 600, 1)));
 			if (options.serverProperties.stream().anyMatch((property) -> property.indexOf('=') < 1)) {
 				throw new IllegalArgumentException("--server-properties takes name=value pairs, not '"
 						+ given.get("server-properties") + "'");
+			}
+			if (!List.of("normal", "high", "max").contains(options.profileSampling)) {
+				throw new IllegalArgumentException("--profile-sampling must be normal, high or max, not '"
+						+ options.profileSampling + "'");
 			}
 			if (options.probeConcurrency > 1024 || options.clientConcurrency > 4096) {
 				throw new IllegalArgumentException("need at most 1024 slots per probe and 4096 direct connections");
@@ -362,7 +372,7 @@ final class WhoisThroughputBenchmark {
 			Path dir = (this.workDir != null) ? this.workDir : Files.createTempDirectory("dragnet-bench-");
 			return new Options(this.serverJar, this.probeJar, this.lines, this.probes, this.probeConcurrency,
 					this.clientConcurrency, this.warmUp, this.cached, this.serverJvm, this.serverProperties, this.profile,
-					dir, this.maxTime);
+					this.profileSampling, dir, this.maxTime);
 		}
 
 		private static int number(Map<String, String> given, String name, int fallback, int least) {

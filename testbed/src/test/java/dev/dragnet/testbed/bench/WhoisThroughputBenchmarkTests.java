@@ -23,6 +23,7 @@ class WhoisThroughputBenchmarkTests {
 		assertThat(options.warmUp()).isEqualTo(5_000);
 		assertThat(options.serverJvm()).isEmpty();
 		assertThat(options.profile()).isNull();
+		assertThat(options.profileSampling()).isEqualTo("high");
 		assertThat(options.maxTime()).isEqualTo(Duration.ofSeconds(600));
 	}
 
@@ -31,7 +32,7 @@ class WhoisThroughputBenchmarkTests {
 		WhoisThroughputBenchmark.Options options = WhoisThroughputBenchmark.Options.parse(new String[] { "--lines",
 				"500", "--probes", "2, 3,8", "--probe-concurrency", "16", "--client-concurrency", "40", "--warm-up",
 				"0", "--cached", "false", "--server-jvm", " -Xmx512m  -XX:+UseParallelGC ", "--server-properties",
-				"logging.level.dev.dragnet=warn a.b=c", "--profile", "/tmp/x", "--max-time", "30" });
+				"logging.level.dev.dragnet=warn a.b=c", "--profile", "/tmp/x", "--profile-sampling", "max", "--max-time", "30" });
 		assertThat(options.lines()).isEqualTo(500);
 		assertThat(options.probes()).containsExactly(2, 3, 8);
 		assertThat(options.probeConcurrency()).isEqualTo(16);
@@ -40,6 +41,7 @@ class WhoisThroughputBenchmarkTests {
 		assertThat(options.cached()).isFalse();
 		assertThat(options.serverJvm()).containsExactly("-Xmx512m", "-XX:+UseParallelGC");
 		assertThat(options.profile()).isEqualTo("/tmp/x");
+		assertThat(options.profileSampling()).isEqualTo("max");
 		assertThat(WhoisThroughputBenchmark.serverProperties(options)).contains("dragnet.whois.pace.min-interval=0ms",
 				"dragnet.whois.default-policy=whois", "logging.level.dev.dragnet=warn", "a.b=c");
 		assertThat(options.maxTime()).isEqualTo(Duration.ofSeconds(30));
@@ -53,6 +55,8 @@ class WhoisThroughputBenchmarkTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> parse("--lines", "0")).withMessageContaining("--lines");
 		assertThatIllegalArgumentException().isThrownBy(() -> parse("--lines", "many"));
 		assertThatIllegalArgumentException().isThrownBy(() -> parse("--cached", "yes"));
+		assertThatIllegalArgumentException().isThrownBy(() -> parse("--profile-sampling", "often"))
+			.withMessageContaining("--profile-sampling");
 		assertThatIllegalArgumentException().isThrownBy(() -> parse("--server-properties", "noequals"));
 		assertThatIllegalArgumentException().isThrownBy(() -> parse("--rate", "10")).withMessageContaining("--rate");
 		assertThatIllegalArgumentException().isThrownBy(() -> parse("--lines"));
