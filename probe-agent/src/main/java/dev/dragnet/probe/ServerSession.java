@@ -38,6 +38,7 @@ import dev.dragnet.protocol.WhoisQuery;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -87,6 +88,9 @@ final class ServerSession {
 
 	/** How often an idle probe asks for campaign blocks on its own. */
 	private static final Duration BLOCK_POLL = Duration.ofSeconds(15);
+
+	/** The name of the handler that merges the flushes of frames written in one round of the event loop. */
+	private static final String FLUSH_CONSOLIDATION = "dragnet.flushConsolidation";
 
 	private final ProbeConfig config;
 
@@ -155,6 +159,11 @@ final class ServerSession {
 
 	private Publisher<Void> handle(WebsocketInbound in, WebsocketOutbound out) {
 		this.handshaken = true;
+		// Results finish on the session's event loop one connection event at a time, and each went out with its
+		// own flush (a write syscall, and a read at the server, per frame). The flushes of one round of the loop's
+		// events now go as one, at the end of that round: no frame waits longer than that.
+		in.withConnection(connection -> connection.addHandlerFirst(FLUSH_CONSOLIDATION,
+				new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true)));
 		send(new Hello(this.config.name(), this.config.token(), ProbeAgent.VERSION, Protocol.VERSION,
 				CAPABILITIES, this.config.concurrency(), this.campaigns.heldLeases()));
 		Mono<Void> closeStatus = in.receiveCloseStatus().doOnNext(status -> this.closeStatus = status).then();
