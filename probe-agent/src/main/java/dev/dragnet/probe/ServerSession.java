@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLHandshakeException;
@@ -43,9 +42,13 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.Sinks;
 import reactor.core.publisher.Sinks.EmitResult;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
@@ -116,6 +119,11 @@ final class ServerSession {
 
 	private volatile boolean handshaken;
 
+	/** When the last frame from the server arrived (or the session started): the watchdog's clock. */
+	private volatile long lastFrameNanos;
+
+	private volatile @Nullable Watchdog watchdog;
+
 	private volatile @Nullable Welcome welcome;
 
 	private volatile @Nullable ProbeRefusedException refusal;
@@ -176,16 +184,37 @@ final class ServerSession {
 
 	/** Reads frames until the server closes, the watchdog fires, or the server refuses us. */
 	private Mono<Void> inbound(WebsocketInbound in) {
-		return in.aggregateFrames(Protocol.MAX_FRAME_BYTES)
+		this.lastFrameNanos = System.nanoTime();
+		Mono<Void> frames = in.aggregateFrames(Protocol.MAX_FRAME_BYTES)
 			.receiveFrames()
 			.map(this::decode)
-			.timeout(Mono.delay(this.config.welcomeTimeout()), this::watchdog)
-			.onErrorMap(TimeoutException.class, this::silence)
 			.flatMap(this::dispatch, this.config.concurrency() + SPARE_SLOTS)
 			.then();
+		return Mono.firstWithSignal(frames, watchdog());
+	}
+
+	/**
+	 * Fails with a {@link SessionLostException} once the server has been silent for longer than it may be (see
+	 * {@link #allowedSilence}). One timer per allowed silence, re-armed for what is left of it when it fires or when
+	 * the welcome changes the limit, not a timer armed and cancelled for every frame as a {@code timeout} operator does.
+	 */
+	private Mono<Void> watchdog() {
+		return Mono.create(sink -> {
+			Watchdog watchdog = new Watchdog(sink);
+			this.watchdog = watchdog;
+			sink.onDispose(watchdog::stop);
+			watchdog.run();
+		});
+	}
+
+	/** The silence allowed now: 3 ping intervals once welcomed, else the welcome timeout. */
+	private Duration allowedSilence() {
+		Welcome current = this.welcome;
+		return (current != null) ? silenceLimit(current) : this.config.welcomeTimeout();
 	}
 
 	private Inbound decode(WebSocketFrame frame) {
+		this.lastFrameNanos = System.nanoTime();
 		if (!(frame instanceof TextWebSocketFrame text)) {
 			return new Inbound(null, "a " + frame.getClass().getSimpleName() + " where text frames are expected", "");
 		}
@@ -198,18 +227,12 @@ final class ServerSession {
 		}
 	}
 
-	/** The silence allowed after {@code item}: 3 ping intervals once welcomed, else the welcome timeout. */
-	private Mono<Long> watchdog(Inbound item) {
-		Welcome current = item.frame() instanceof Welcome w ? w : this.welcome;
-		return Mono.delay(current != null ? silenceLimit(current) : this.config.welcomeTimeout());
-	}
-
 	private static Duration silenceLimit(Welcome welcome) {
 		long interval = welcome.pingIntervalMillis();
 		return interval > 0 ? Duration.ofMillis(3 * interval) : Duration.ofMinutes(3);
 	}
 
-	private SessionLostException silence(TimeoutException timeout) {
+	private SessionLostException silence() {
 		Welcome current = this.welcome;
 		if (current == null) {
 			return new SessionLostException("no welcome from the server within " + seconds(this.config.welcomeTimeout()));
@@ -270,6 +293,10 @@ final class ServerSession {
 			return;
 		}
 		this.welcome = w;
+		Watchdog silence = this.watchdog;
+		if (silence != null) {
+			silence.run(); // the welcome sets the silence allowed from now on: re-arm for it
+		}
 		this.listener.welcomed(w);
 		this.credits.addAndGet(this.config.concurrency());
 		send(new CreditGrant(this.config.concurrency()));
@@ -482,6 +509,43 @@ final class ServerSession {
 	 */
 	record End(boolean welcomed, Duration lasted, int closeCode, String reason,
 			@Nullable ProbeRefusedException refusal, @Nullable Duration retryAfter) {
+	}
+
+	/** The session's silence timer; see {@link #watchdog()}. */
+	private final class Watchdog implements Runnable {
+
+		private final MonoSink<Void> sink;
+
+		private Disposable timer = Disposables.disposed();
+
+		private boolean over;
+
+		Watchdog(MonoSink<Void> sink) {
+			this.sink = sink;
+		}
+
+		/** Checks the silence so far: fails the session when it is too long, else arms the timer for what is left. */
+		@Override
+		public void run() {
+			synchronized (this) {
+				if (this.over) {
+					return;
+				}
+				this.timer.dispose();
+				long left = allowedSilence().toNanos() - (System.nanoTime() - ServerSession.this.lastFrameNanos);
+				if (left > 0) {
+					this.timer = Schedulers.parallel().schedule(this, left, TimeUnit.NANOSECONDS);
+					return;
+				}
+				this.over = true;
+			}
+			this.sink.error(silence());
+		}
+
+		synchronized void stop() {
+			this.over = true;
+			this.timer.dispose();
+		}
 	}
 
 	/** A frame as received: decoded, or the reason it could not be, with its text. */

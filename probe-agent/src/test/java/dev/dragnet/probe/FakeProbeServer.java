@@ -32,7 +32,10 @@ final class FakeProbeServer implements AutoCloseable {
 	/** What the fake does with a hello. */
 	enum OnHello {
 
-		WELCOME, CLOSE_UNAUTHORIZED, ERROR_UNAUTHORIZED, CLOSE_UNSUPPORTED_VERSION
+		WELCOME, CLOSE_UNAUTHORIZED, ERROR_UNAUTHORIZED, CLOSE_UNSUPPORTED_VERSION,
+
+		/** No answer at all: the connection stays open and silent. */
+		IGNORE
 	}
 
 	private static final String REFUSED = "refused by the fake";
@@ -169,6 +172,9 @@ final class FakeProbeServer implements AutoCloseable {
 			case CLOSE_UNSUPPORTED_VERSION ->
 				session.closeRequest.tryEmitValue(new Close(Protocol.CLOSE_UNSUPPORTED_VERSION, REFUSED));
 			case ERROR_UNAUTHORIZED -> send(new ErrorFrame(ErrorFrame.UNAUTHORIZED, "unknown token", null));
+			case IGNORE -> {
+				// say nothing
+			}
 		}
 	}
 

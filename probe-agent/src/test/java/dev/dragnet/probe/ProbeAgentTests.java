@@ -264,6 +264,20 @@ class ProbeAgentTests {
 	}
 
 	@Test
+	void serverThatNeverWelcomesIsLeftAfterTheWelcomeTimeout() {
+		this.server.onHello(FakeProbeServer.OnHello.IGNORE);
+		this.agent = new ProbeAgent(config(4).withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(300))).start();
+		// the first session is given up without a welcome; the second starts with a hello again
+		this.server.received()
+			.filter(Hello.class::isInstance)
+			.take(2)
+			.as(StepVerifier::create)
+			.expectNextCount(2)
+			.expectComplete()
+			.verify(WAIT);
+	}
+
+	@Test
 	void closeDropsTheConnectionAndStops() {
 		this.agent = new ProbeAgent(config(4)).start();
 		this.agent.states()
