@@ -10,9 +10,11 @@ import java.util.Random;
 
 import dev.dragnet.probe.pace.HostPacer;
 import dev.dragnet.protocol.Pace;
+import dev.dragnet.protocol.SocksProxy;
 import dev.dragnet.protocol.TaskResult;
 import dev.dragnet.protocol.TaskResult.Outcome;
 import dev.dragnet.protocol.WhoisQuery;
+import dev.dragnet.testbed.socks.FakeSocksProxy;
 import dev.dragnet.testbed.whois.ClientRateLimit;
 import dev.dragnet.testbed.whois.FakeWhoisServer;
 import dev.dragnet.testbed.whois.WhoisBehaviour;
@@ -274,6 +276,56 @@ class WhoisClientTests {
 			.as("the registry counts 127.0.0.2 once").isEqualTo("limit exceeded\r\n");
 		assertThat(queryWith(third, whoisQuery("c.bench", null, 65536), DEADLINE).text())
 			.as("127.0.0.3 is another client").isEqualTo("ok\r\n");
+	}
+
+	@Test
+	void queryGoesThroughASocksProxy() {
+		this.whois.answer("domain example.com", "Domain Name: EXAMPLE.COM\r\n");
+		try (FakeSocksProxy proxy = FakeSocksProxy.start()) {
+			TaskResult result = query("t1", proxied("domain example.com", new SocksProxy(proxy.host(), proxy.port(),
+					null, null)), DEADLINE);
+
+			assertThat(result.outcome()).as(result.detail()).isEqualTo(Outcome.OK);
+			assertThat(result.text()).isEqualTo("Domain Name: EXAMPLE.COM\r\n");
+			assertThat(proxy.connects()).containsExactly(this.whois.host() + ":" + this.whois.port());
+			assertThat(this.whois.queries()).containsExactly("domain example.com");
+		}
+	}
+
+	@Test
+	void queryGoesThroughASocksProxyThatAsksForAPassword() {
+		this.whois.answer("domain example.com", "Domain Name: EXAMPLE.COM\r\n");
+		try (FakeSocksProxy proxy = FakeSocksProxy.withPassword("cafe", "s3cret")) {
+			TaskResult result = query("t1", proxied("domain example.com", new SocksProxy(proxy.host(), proxy.port(),
+					"cafe", "s3cret")), DEADLINE);
+
+			assertThat(result.outcome()).as(result.detail()).isEqualTo(Outcome.OK);
+			assertThat(result.text()).isEqualTo("Domain Name: EXAMPLE.COM\r\n");
+			assertThat(proxy.connects()).hasSize(1);
+		}
+	}
+
+	@Test
+	void aProxyRefusingTheCredentialsOrTheConnectionIsAConnectFailureNamingTheProxy() {
+		try (FakeSocksProxy proxy = FakeSocksProxy.withPassword("cafe", "s3cret");
+				FakeSocksProxy refusing = FakeSocksProxy.refusingConnect()) {
+			TaskResult wrong = query("t1", proxied("domain example.com", new SocksProxy(proxy.host(), proxy.port(),
+					"cafe", "guess")), DEADLINE);
+			TaskResult refused = query("t2", proxied("domain example.com", new SocksProxy(refusing.host(),
+					refusing.port(), null, null)), DEADLINE);
+
+			for (TaskResult result : new TaskResult[] { wrong, refused }) {
+				assertThat(result.outcome()).as(result.detail()).isEqualTo(Outcome.CONNECT_FAILED);
+				assertThat(result.detail()).contains("proxy");
+			}
+			assertThat(proxy.connects()).isEmpty();
+			assertThat(refusing.connects()).hasSize(1);
+			assertThat(this.whois.connectionCount()).isZero();
+		}
+	}
+
+	private WhoisQuery proxied(String line, SocksProxy proxy) {
+		return new WhoisQuery(this.whois.host(), this.whois.port(), line, null, 65536, 2000, proxy);
 	}
 
 	private WhoisQuery whoisQuery(String line, Pace pace) {
