@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
-import dev.dragnet.net.DomainNames;
 import dev.dragnet.net.Ipv4Range;
 import dev.dragnet.probe.reverseip.ForwardVerifier;
 import dev.dragnet.probe.reverseip.NameServers;
@@ -85,9 +84,6 @@ public final class CampaignWorker {
 
 	/** Forward confirmations of one address in flight at once. */
 	private static final int VERIFY_CONCURRENCY = 8;
-
-	/** Whether ICU4J's IDNA data is loaded (see {@link #namesReady()}). */
-	private static volatile boolean namesLoaded;
 
 	private final SourcePool pool;
 
@@ -318,7 +314,7 @@ public final class CampaignWorker {
 				lease.first(), lease.last());
 		Flux<Long> progress = Flux.interval(progressEvery(leaseLength), this.clock)
 			.doOnNext((tick) -> this.send.accept(new BlockProgress(lease.leaseId(), block.done())));
-		return namesReady().then(Mono.defer(block::answers))
+		return block.answers()
 			.flatMap((answers) -> result(lease, answers))
 			.doOnNext(this::deliver)
 			.doOnNext((r) -> this.gaveUp = false)
@@ -335,21 +331,6 @@ public final class CampaignWorker {
 				askForBlocks();
 			})
 			.then();
-	}
-
-	/**
-	 * Loads ICU4J's IDNA data off the event loops before the first block runs: the names a block finds are normalised
-	 * on event loops, and those outside plain ASCII need that data, read from the jar. Not at start-up, so that a probe
-	 * that runs no block never loads ICU4J (issue 12: a probe's idle memory).
-	 */
-	private static Mono<Void> namesReady() {
-		if (namesLoaded) {
-			return Mono.empty();
-		}
-		return Mono.fromRunnable(() -> {
-			DomainNames.preload();
-			namesLoaded = true;
-		}).subscribeOn(Schedulers.boundedElastic()).then();
 	}
 
 	/**

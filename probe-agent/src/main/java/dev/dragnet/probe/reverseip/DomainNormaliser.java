@@ -8,6 +8,8 @@ import dev.dragnet.net.Addresses;
 import dev.dragnet.net.DomainNames;
 import dev.dragnet.net.InvalidDomainException;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Turns what a source shows into domain names (B9): trims, strips leading {@code *.} wildcards, lower-cases and
@@ -23,7 +25,26 @@ final class DomainNormaliser {
 
 	private static final String WWW = "www.";
 
+	/** Whether ICU4J's IDNA data is loaded (see {@link #ready()}). */
+	private static volatile boolean loaded;
+
 	private DomainNormaliser() {
+	}
+
+	/**
+	 * Loads ICU4J's IDNA data off the event loops, once, before the first lookup that may normalise names: names
+	 * outside plain ASCII are normalised on event loops and need that data, read from the jar. Not at start-up, so
+	 * that a probe that looks nothing up never loads ICU4J (issue 12: a probe's idle memory). Each reverse-IP entry
+	 * point ({@link SourceRunner#lookup}, {@link PtrLookup#lookup}, {@link ForwardVerifier#confirms}) starts with it.
+	 */
+	static Mono<Void> ready() {
+		if (loaded) {
+			return Mono.empty();
+		}
+		return Mono.fromRunnable(() -> {
+			DomainNames.preload();
+			loaded = true;
+		}).subscribeOn(Schedulers.boundedElastic()).then();
 	}
 
 	/** The name {@code shown} stands for, or {@code null} when it is not a domain name. */

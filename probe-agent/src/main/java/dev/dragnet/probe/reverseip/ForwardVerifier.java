@@ -42,7 +42,7 @@ public final class ForwardVerifier {
 
 	/** Whether {@code domain} resolves to {@code ip} now. */
 	public Mono<Boolean> confirms(String domain, String ip) {
-		return Mono.defer(() -> {
+		return DomainNormaliser.ready().then(Mono.defer(() -> {
 			String name = DomainNormaliser.normalise(domain);
 			InetAddress address = Addresses.parseLiteral(ip.trim());
 			if (name == null || address == null) {
@@ -64,7 +64,7 @@ public final class ForwardVerifier {
 					}
 					return Mono.just(reply.addresses().contains(address));
 				});
-		});
+		}));
 	}
 
 }

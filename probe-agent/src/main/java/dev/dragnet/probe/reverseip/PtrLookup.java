@@ -40,7 +40,8 @@ public final class PtrLookup {
 			return Mono.just(new SourceAnswer(Status.ERROR, Set.of(), null, null, false, 0, "not an IP address: " + ip));
 		}
 		String name = NameServers.reverseName(address);
-		return this.nameServers.ask(name, DnsRecordType.PTR)
+		return DomainNormaliser.ready()
+			.then(this.nameServers.ask(name, DnsRecordType.PTR))
 			.map((reply) -> answer(name, reply))
 			.timeout(deadline)
 			.onErrorResume((error) -> Mono.just(failed(name, deadline, error)));

@@ -135,12 +135,12 @@ public final class SourceRunner {
 	 * @return the answer; never an error signal
 	 */
 	public Mono<SourceAnswer> lookup(SourceDefinition source, String ip, Duration deadline) {
-		return Mono.defer(() -> {
+		return DomainNormaliser.ready().then(Mono.defer(() -> {
 			Walk walk = new Walk(source, deadline);
 			return start(walk, ip)
 				.timeout(deadline)
 				.onErrorResume((error) -> Mono.just(walk.failed(classify(walk, error))));
-		});
+		}));
 	}
 
 	private Mono<SourceAnswer> start(Walk walk, String ip) {
