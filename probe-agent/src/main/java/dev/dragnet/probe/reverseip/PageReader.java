@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.dragnet.probe.JsonTrees;
 import dev.dragnet.probe.http.RetryAfter;
 import dev.dragnet.protocol.source.BlockMarker;
 import dev.dragnet.protocol.source.Extractor;
@@ -29,7 +28,6 @@ import org.jsoup.nodes.Element;
 import org.jsoup.select.Selector;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Reads one page of a source's answer, in the order the definition prescribes: block markers (on any status), then
@@ -175,35 +173,34 @@ final class PageReader {
 
 	private static Reading json(SourceDefinition source, String body) {
 		Extractor extractor = source.extractor();
-		JsonNode root;
+		Object root;
 		try {
-			root = JsonTrees.MAPPER.readTree(body);
+			root = JsonValues.read(body);
 		}
 		catch (JacksonException ex) {
 			return new Reading.Changed("the answer is not JSON: " + ex.getOriginalMessage());
 		}
-		if (root == null || root.isMissingNode()) {
+		if (root == JsonValues.MISSING) {
 			return new Reading.Changed("the answer is empty, not JSON");
 		}
 		String check = source.layoutCheck();
-		if (check != null && root.at(check).isMissingNode()) {
+		if (check != null && JsonValues.at(root, check) == JsonValues.MISSING) {
 			return new Reading.Changed("the JSON has nothing at the layout check " + check);
 		}
-		JsonNode array = root.at(extractor.expression());
-		if (!array.isArray()) {
+		if (!(JsonValues.at(root, extractor.expression()) instanceof List<?> array)) {
 			return new Reading.Changed("the JSON has no array at " + extractor.expression());
 		}
 		List<@Nullable String> rows = new ArrayList<>(array.size());
 		String attribute = extractor.attribute();
-		for (JsonNode entry : array) {
-			JsonNode value = (attribute == null) ? entry : entry.at(attribute);
-			rows.add(value.isString() ? value.asString() : null);
+		for (Object entry : array) {
+			Object value = (attribute == null) ? entry : JsonValues.at(entry, attribute);
+			rows.add((value instanceof String name) ? name : null);
 		}
 		Long total = null;
 		String count = extractor.countExpression();
 		if (count != null) {
-			JsonNode shown = root.at(count);
-			total = shown.isNumber() ? Long.valueOf(shown.asLong()) : shown.isString() ? lastNumber(shown.asString()) : null;
+			Object shown = JsonValues.at(root, count);
+			total = (shown instanceof String text) ? lastNumber(text) : JsonValues.number(shown);
 		}
 		return new Reading.Rows(rows, total);
 	}
@@ -257,9 +254,9 @@ final class PageReader {
 			if (line.isEmpty()) {
 				continue;
 			}
-			JsonNode node;
+			Object node;
 			try {
-				node = JsonTrees.MAPPER.readTree(line);
+				node = JsonValues.read(line);
 			}
 			catch (JacksonException ex) {
 				return new Reading.Changed("a line is not JSON: " + abbreviate(line));
@@ -267,18 +264,19 @@ final class PageReader {
 			if (end != null) {
 				return new Reading.Changed("a line after the stream's final {\"cond\":\"" + end + "\"}: " + abbreviate(line));
 			}
-			JsonNode cond = node.path("cond");
-			if (cond.isString()) {
-				switch (cond.asString()) {
+			if (JsonValues.at(node, "/cond") instanceof String cond) {
+				switch (cond) {
 					case "begin", "ongoing" -> {
 					}
 					case "succeeded" -> end = "succeeded";
 					case "limited" -> {
 						end = "limited";
-						limit = "the source stopped at its result limit: " + node.path("msg").asString("no reason given");
+						limit = "the source stopped at its result limit: "
+								+ JsonValues.text(JsonValues.at(node, "/msg"), "no reason given");
 					}
 					case "failed" -> {
-						return new Reading.Incomplete("the stream failed: " + node.path("msg").asString("no reason given"));
+						return new Reading.Incomplete("the stream failed: "
+								+ JsonValues.text(JsonValues.at(node, "/msg"), "no reason given"));
 					}
 					default -> {
 						return new Reading.Changed("an unknown stream condition: " + abbreviate(line));
@@ -286,14 +284,14 @@ final class PageReader {
 				}
 				continue;
 			}
-			if (check != null && node.at(check).isMissingNode()) {
+			if (check != null && JsonValues.at(node, check) == JsonValues.MISSING) {
 				return new Reading.Changed("a record has nothing at the layout check " + check + ": " + abbreviate(line));
 			}
-			JsonNode value = node.at(pointer);
-			if (value.isMissingNode()) {
+			Object value = JsonValues.at(node, pointer);
+			if (value == JsonValues.MISSING) {
 				return new Reading.Changed("a record has nothing at " + pointer + ": " + abbreviate(line));
 			}
-			rows.add(value.isString() ? value.asString() : null);
+			rows.add((value instanceof String name) ? name : null);
 		}
 		if (end == null) {
 			return new Reading.Incomplete("the stream ended before its final {\"cond\":...} line, after " + rows.size()

@@ -1,0 +1,172 @@
+package dev.dragnet.probe.reverseip;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * The JSON of a reverse-IP site's page as plain values, read on Jackson's token stream, and RFC 6901 JSON pointers
+ * into them: an object is a {@code Map} (members in order, a repeated name keeping its last value), an array a
+ * {@code List}, then {@code String}, {@code Long} or {@code BigInteger}, {@code Double}, {@code Boolean}, and
+ * {@link #NULL}. What {@code PageReader} needs of data binding's tree, without data binding, which a probe would
+ * otherwise load for the first JSON page it reads (issue 12: a probe's memory on a PC it shares).
+ */
+final class JsonValues {
+
+	/** JSON's {@code null}. */
+	static final Object NULL = new Object() {
+		@Override
+		public String toString() {
+			return "null";
+		}
+	};
+
+	/** What a pointer finds where there is nothing, and what an empty text reads as. */
+	static final Object MISSING = new Object() {
+		@Override
+		public String toString() {
+			return "missing";
+		}
+	};
+
+	private static final JsonFactory JSON = new JsonFactory();
+
+	private JsonValues() {
+	}
+
+	/**
+	 * The first JSON value of {@code text}, or {@link #MISSING} when there is none (an empty or blank text).
+	 *
+	 * @throws JacksonException when the text is not JSON, or has more than one value
+	 */
+	static Object read(String text) {
+		try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), text)) {
+			JsonToken token = p.nextToken();
+			if (token == null) {
+				return MISSING;
+			}
+			Object value = value(p, token);
+			JsonToken after = p.nextToken();
+			if (after != null) {
+				throw new StreamReadException(p, "Trailing token (of type " + after + ") found after value");
+			}
+			return value;
+		}
+	}
+
+	/** The value {@code pointer} ({@code ""} the whole, {@code "/a/0"} a member's first element) points at. */
+	static Object at(Object root, String pointer) {
+		if (pointer.isEmpty()) {
+			return root;
+		}
+		if (pointer.charAt(0) != '/') {
+			return MISSING;
+		}
+		Object node = root;
+		int start = 1;
+		while (true) {
+			int slash = pointer.indexOf('/', start);
+			String token = unescape(pointer.substring(start, (slash < 0) ? pointer.length() : slash));
+			node = child(node, token);
+			if (node == MISSING || slash < 0) {
+				return node;
+			}
+			start = slash + 1;
+		}
+	}
+
+	/** {@code value} as text when it is a string, number or boolean; {@code fallback} otherwise. */
+	static String text(Object value, String fallback) {
+		return (value instanceof String || value instanceof Number || value instanceof Boolean) ? value.toString()
+				: fallback;
+	}
+
+	private static Object child(Object node, String token) {
+		if (node instanceof Map<?, ?> members) {
+			Object value = members.get(token);
+			return (value != null) ? value : MISSING;
+		}
+		if (node instanceof List<?> items) {
+			int index = index(token);
+			return (index >= 0 && index < items.size()) ? items.get(index) : MISSING;
+		}
+		return MISSING;
+	}
+
+	/** An array index: digits without a leading zero (but {@code 0}), within an {@code int}; -1 otherwise. */
+	private static int index(String token) {
+		if (token.isEmpty() || token.length() > 10 || (token.length() > 1 && token.charAt(0) == '0')) {
+			return -1;
+		}
+		long value = 0;
+		for (int i = 0; i < token.length(); i++) {
+			char c = token.charAt(i);
+			if (c < '0' || c > '9') {
+				return -1;
+			}
+			value = value * 10 + (c - '0');
+		}
+		return (value <= Integer.MAX_VALUE) ? (int) value : -1;
+	}
+
+	private static String unescape(String token) {
+		return (token.indexOf('~') < 0) ? token : token.replace("~1", "/").replace("~0", "~");
+	}
+
+	private static Object value(JsonParser p, JsonToken token) {
+		return switch (token) {
+			case START_OBJECT -> {
+				Map<String, Object> members = new LinkedHashMap<>();
+				for (String name = p.nextName(); name != null; name = p.nextName()) {
+					members.put(name, value(p, p.nextToken()));
+				}
+				yield members;
+			}
+			case START_ARRAY -> {
+				List<Object> items = new ArrayList<>();
+				for (JsonToken item = p.nextToken(); item != JsonToken.END_ARRAY; item = p.nextToken()) {
+					items.add(value(p, item));
+				}
+				yield items;
+			}
+			case VALUE_STRING -> p.getString();
+			case VALUE_NUMBER_INT -> integer(p);
+			case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+			case VALUE_TRUE -> Boolean.TRUE;
+			case VALUE_FALSE -> Boolean.FALSE;
+			case VALUE_NULL -> NULL;
+			default -> throw new StreamReadException(p, "Unexpected token " + token);
+		};
+	}
+
+	private static Object integer(JsonParser p) {
+		return switch (p.getNumberType()) {
+			case INT, LONG -> p.getLongValue();
+			default -> p.getBigIntegerValue();
+		};
+	}
+
+	/**
+	 * {@code value} as a whole number when it is one within a {@code long}; {@code null} otherwise: not a number, a
+	 * fraction, or out of range (for those data binding's tree threw, failing the page).
+	 */
+	static @Nullable Long number(Object value) {
+		if (value instanceof BigInteger big) {
+			return (big.bitLength() <= 63) ? Long.valueOf(big.longValue()) : null;
+		}
+		if (value instanceof Double d) {
+			return (d == Math.rint(d) && d >= Long.MIN_VALUE && d <= Long.MAX_VALUE) ? Long.valueOf(d.longValue()) : null;
+		}
+		return (value instanceof Long n) ? n : null;
+	}
+}
