@@ -19,6 +19,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.util.retry.Retry;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -29,6 +30,9 @@ import tools.jackson.databind.node.ObjectNode;
 public final class Enrollment {
 
 	private static final Logger log = LoggerFactory.getLogger(Enrollment.class);
+
+	/** Built when this class is first used, that is when a probe enrolls: the probe's only data binding. */
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final int MAX_ANSWER_BYTES = 64 * 1024;
 
@@ -77,7 +81,7 @@ public final class Enrollment {
 
 	private static Mono<CredentialFile.Credential> exchange(ProbeConfig config, URI server, String code,
 			String requestId, Duration firstRetry) {
-		ObjectNode body = JsonTrees.MAPPER.createObjectNode().put("code", code).put("name", config.name())
+		ObjectNode body = JSON.createObjectNode().put("code", code).put("name", config.name())
 			.put("requestId", requestId);
 		HttpClient http = ProbeAgent.secured(HttpClient.create().runOn(ProbeLoops.get()), config, server)
 			.headers((h) -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json")
@@ -85,7 +89,7 @@ public final class Enrollment {
 			.responseTimeout(DEADLINE);
 		return http.post()
 			.uri(enrollUri(server))
-			.send(ByteBufFlux.fromString(Mono.just(JsonTrees.MAPPER.writeValueAsString(body))))
+			.send(ByteBufFlux.fromString(Mono.just(JSON.writeValueAsString(body))))
 			.response((response, content) -> content.asByteArray()
 				.reduce(new byte[0], Enrollment::append)
 				.defaultIfEmpty(new byte[0])
@@ -124,7 +128,7 @@ public final class Enrollment {
 	private static CredentialFile.Credential answer(int status, String text) {
 		JsonNode json;
 		try {
-			json = JsonTrees.MAPPER.readTree(text);
+			json = JSON.readTree(text);
 		}
 		catch (JacksonException ex) {
 			throw new IllegalStateException("the server answered the enrollment with status " + status
