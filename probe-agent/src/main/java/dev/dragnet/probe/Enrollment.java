@@ -6,7 +6,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 import dev.dragnet.probe.net.ProbeLoops;
 import dev.dragnet.protocol.Protocol;
@@ -18,9 +20,6 @@ import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.util.retry.Retry;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Exchanges a one-time enrollment code for the probe's own credential: {@code POST /api/probes/enroll} on the
@@ -30,9 +29,6 @@ import tools.jackson.databind.node.ObjectNode;
 public final class Enrollment {
 
 	private static final Logger log = LoggerFactory.getLogger(Enrollment.class);
-
-	/** Built when this class is first used, that is when a probe enrolls: the probe's only data binding. */
-	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final int MAX_ANSWER_BYTES = 64 * 1024;
 
@@ -81,15 +77,17 @@ public final class Enrollment {
 
 	private static Mono<CredentialFile.Credential> exchange(ProbeConfig config, URI server, String code,
 			String requestId, Duration firstRetry) {
-		ObjectNode body = JSON.createObjectNode().put("code", code).put("name", config.name())
-			.put("requestId", requestId);
+		Map<String, String> body = new LinkedHashMap<>();
+		body.put("code", code);
+		body.put("name", config.name());
+		body.put("requestId", requestId);
 		HttpClient http = ProbeAgent.secured(HttpClient.create().runOn(ProbeLoops.get()), config, server)
 			.headers((h) -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json")
 				.set(HttpHeaderNames.USER_AGENT, "dragnet-probe/" + ProbeAgent.VERSION))
 			.responseTimeout(DEADLINE);
 		return http.post()
 			.uri(enrollUri(server))
-			.send(ByteBufFlux.fromString(Mono.just(JSON.writeValueAsString(body))))
+			.send(ByteBufFlux.fromString(Mono.just(JsonValues.object(body))))
 			.response((response, content) -> content.asByteArray()
 				.reduce(new byte[0], Enrollment::append)
 				.defaultIfEmpty(new byte[0])
@@ -126,18 +124,19 @@ public final class Enrollment {
 	}
 
 	private static CredentialFile.Credential answer(int status, String text) {
-		JsonNode json;
+		Object json;
 		try {
-			json = JSON.readTree(text);
+			json = JsonValues.read(text);
 		}
 		catch (JacksonException ex) {
 			throw new IllegalStateException("the server answered the enrollment with status " + status
 					+ " and no JSON: is --server the probe endpoint of a Dragnet server?");
 		}
-		if (status == 200 && json.path("credential").isString() && json.path("name").isString()) {
-			return new CredentialFile.Credential(json.path("name").asString(), json.path("credential").asString());
+		if (status == 200 && JsonValues.at(json, "/credential") instanceof String credential
+				&& JsonValues.at(json, "/name") instanceof String name) {
+			return new CredentialFile.Credential(name, credential);
 		}
-		String detail = json.path("detail").asString("status " + status);
+		String detail = JsonValues.text(JsonValues.at(json, "/detail"), "status " + status);
 		if (status == 400 || status == 403 || status == 404 || status == 409 || status == 410) {
 			throw new ProbeRefusedException(-1, "enrollment refused: " + detail);
 		}

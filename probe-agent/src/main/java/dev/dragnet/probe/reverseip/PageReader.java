@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.dragnet.probe.JsonValues;
 import dev.dragnet.probe.http.RetryAfter;
 import dev.dragnet.protocol.source.BlockMarker;
 import dev.dragnet.protocol.source.Extractor;

@@ -1,4 +1,4 @@
-package dev.dragnet.probe.reverseip;
+package dev.dragnet.probe;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -8,23 +8,26 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.core.io.SegmentedStringWriter;
 import tools.jackson.core.json.JsonFactory;
 
 /**
- * The JSON of a reverse-IP site's page as plain values, read on Jackson's token stream, and RFC 6901 JSON pointers
- * into them: an object is a {@code Map} (members in order, a repeated name keeping its last value), an array a
+ * JSON from the outside world (a reverse-IP site's page, the server's answer to an enrollment) as plain values, read
+ * on Jackson's token stream, and RFC 6901 JSON pointers into them: an object is a {@code Map} (members in order, a repeated name keeping its last value), an array a
  * {@code List}, then {@code String}, {@code Long} or {@code BigInteger}, {@code Double}, {@code Boolean}, and
- * {@link #NULL}. What {@code PageReader} needs of data binding's tree, without data binding, which a probe would
- * otherwise load for the first JSON page it reads (issue 12: a probe's memory on a PC it shares).
+ * {@link #NULL}. What the probe needed of data binding's tree, without data binding, which a probe would otherwise
+ * load for the first such document it reads (issue 12: a probe's memory on a PC it shares).
  */
-final class JsonValues {
+public final class JsonValues {
 
 	/** JSON's {@code null}. */
-	static final Object NULL = new Object() {
+	public static final Object NULL = new Object() {
 		@Override
 		public String toString() {
 			return "null";
@@ -32,7 +35,7 @@ final class JsonValues {
 	};
 
 	/** What a pointer finds where there is nothing, and what an empty text reads as. */
-	static final Object MISSING = new Object() {
+	public static final Object MISSING = new Object() {
 		@Override
 		public String toString() {
 			return "missing";
@@ -49,7 +52,7 @@ final class JsonValues {
 	 *
 	 * @throws JacksonException when the text is not JSON, or has more than one value
 	 */
-	static Object read(String text) {
+	public static Object read(String text) {
 		try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), text)) {
 			JsonToken token = p.nextToken();
 			if (token == null) {
@@ -65,7 +68,7 @@ final class JsonValues {
 	}
 
 	/** The value {@code pointer} ({@code ""} the whole, {@code "/a/0"} a member's first element) points at. */
-	static Object at(Object root, String pointer) {
+	public static Object at(Object root, String pointer) {
 		if (pointer.isEmpty()) {
 			return root;
 		}
@@ -86,7 +89,7 @@ final class JsonValues {
 	}
 
 	/** {@code value} as text when it is a string, number or boolean; {@code fallback} otherwise. */
-	static String text(Object value, String fallback) {
+	public static String text(Object value, String fallback) {
 		return (value instanceof String || value instanceof Number || value instanceof Boolean) ? value.toString()
 				: fallback;
 	}
@@ -156,11 +159,25 @@ final class JsonValues {
 		};
 	}
 
+	/** A JSON object of string members, in the order given. */
+	public static String object(Map<String, String> members) {
+		try (SegmentedStringWriter out = new SegmentedStringWriter(JSON._getBufferRecycler())) {
+			try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
+				g.writeStartObject();
+				for (Map.Entry<String, String> member : members.entrySet()) {
+					g.writeStringProperty(member.getKey(), member.getValue());
+				}
+				g.writeEndObject();
+			}
+			return out.getAndClear();
+		}
+	}
+
 	/**
 	 * {@code value} as a whole number when it is one within a {@code long}; {@code null} otherwise: not a number, a
 	 * fraction, or out of range (for those data binding's tree threw, failing the page).
 	 */
-	static @Nullable Long number(Object value) {
+	public static @Nullable Long number(Object value) {
 		if (value instanceof BigInteger big) {
 			return (big.bitLength() <= 63) ? Long.valueOf(big.longValue()) : null;
 		}

@@ -1,4 +1,4 @@
-package dev.dragnet.probe.reverseip;
+package dev.dragnet.probe;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +16,8 @@ import tools.jackson.databind.node.ObjectNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A site's JSON is read on the token stream ({@link JsonValues}); data binding's tree, which {@code PageReader} used
- * before, is the reference: the same values at the same pointers, the same texts refused.
+ * Outside JSON is read on the token stream ({@link JsonValues}); data binding's tree, which the probe used before,
+ * is the reference: the same values at the same pointers, the same texts refused.
  */
 class JsonValuesTests {
 
@@ -169,5 +169,16 @@ class JsonValuesTests {
 			out.append(alphabet.charAt(this.random.nextInt(alphabet.length())));
 		}
 		return out.toString();
+	}
+
+	@Test
+	void objectsOfStringsAreWrittenAsDataBindingWritesThem() {
+		Map<String, String> members = new java.util.LinkedHashMap<>();
+		members.put("code", "AB-12 \"x\"\n");
+		members.put("name", "café-😀");
+		members.put("requestId", "00ff");
+		ObjectNode expected = JsonNodeFactory.instance.objectNode();
+		members.forEach(expected::put);
+		assertThat(JsonValues.object(members)).isEqualTo(TREE.writeValueAsString(expected));
 	}
 }
