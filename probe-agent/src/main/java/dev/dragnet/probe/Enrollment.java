@@ -87,7 +87,7 @@ public final class Enrollment {
 			.responseTimeout(DEADLINE);
 		return http.post()
 			.uri(enrollUri(server))
-			.send(ByteBufFlux.fromString(Mono.just(JsonValues.object(body))))
+			.send(ByteBufFlux.fromString(Mono.just(JsonValues.write(body))))
 			.response((response, content) -> content.asByteArray()
 				.reduce(new byte[0], Enrollment::append)
 				.defaultIfEmpty(new byte[0])

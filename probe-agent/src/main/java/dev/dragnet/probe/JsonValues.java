@@ -54,16 +54,32 @@ public final class JsonValues {
 	 */
 	public static Object read(String text) {
 		try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), text)) {
-			JsonToken token = p.nextToken();
-			if (token == null) {
-				return MISSING;
+			return whole(p);
+		}
+	}
+
+	/**
+	 * The first JSON value of {@code bytes} (UTF-8, or UTF-16 or -32 as JSON allows), or {@link #MISSING} when there is
+	 * none.
+	 *
+	 * @throws JacksonException when the bytes are not JSON (malformed UTF-8 included), or have more than one value
+	 */
+	public static Object read(byte[] bytes) {
+		try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), bytes)) {
+			return whole(p);
+		}
+	}
+
+	/**
+	 * {@code value} (one that {@link #read} gives, or a {@code Map} of {@code String} names, a {@code List}, a
+	 * {@code String}, a whole {@code Number}, a {@code Double} or a {@code Boolean}) as compact JSON, members in order.
+	 */
+	public static String write(Object value) {
+		try (SegmentedStringWriter out = new SegmentedStringWriter(JSON._getBufferRecycler())) {
+			try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
+				write(g, value);
 			}
-			Object value = value(p, token);
-			JsonToken after = p.nextToken();
-			if (after != null) {
-				throw new StreamReadException(p, "Trailing token (of type " + after + ") found after value");
-			}
-			return value;
+			return out.getAndClear();
 		}
 	}
 
@@ -126,6 +142,58 @@ public final class JsonValues {
 		return (token.indexOf('~') < 0) ? token : token.replace("~1", "/").replace("~0", "~");
 	}
 
+	private static Object whole(JsonParser p) {
+		JsonToken token = p.nextToken();
+		if (token == null) {
+			return MISSING;
+		}
+		Object value = value(p, token);
+		JsonToken after = p.nextToken();
+		if (after != null) {
+			throw new StreamReadException(p, "Trailing token (of type " + after + ") found after value");
+		}
+		return value;
+	}
+
+	private static void write(JsonGenerator g, Object value) {
+		if (value instanceof Map<?, ?> members) {
+			g.writeStartObject();
+			for (Map.Entry<?, ?> member : members.entrySet()) {
+				g.writeName((String) member.getKey());
+				write(g, member.getValue());
+			}
+			g.writeEndObject();
+		}
+		else if (value instanceof List<?> items) {
+			g.writeStartArray();
+			for (Object item : items) {
+				write(g, item);
+			}
+			g.writeEndArray();
+		}
+		else if (value instanceof String text) {
+			g.writeString(text);
+		}
+		else if (value instanceof Long || value instanceof Integer) {
+			g.writeNumber(((Number) value).longValue());
+		}
+		else if (value instanceof BigInteger big) {
+			g.writeNumber(big);
+		}
+		else if (value instanceof Double d) {
+			g.writeNumber(d);
+		}
+		else if (value instanceof Boolean b) {
+			g.writeBoolean(b);
+		}
+		else if (value == NULL) {
+			g.writeNull();
+		}
+		else {
+			throw new IllegalArgumentException("not a JSON value: " + value);
+		}
+	}
+
 	private static Object value(JsonParser p, JsonToken token) {
 		return switch (token) {
 			case START_OBJECT -> {
@@ -157,20 +225,6 @@ public final class JsonValues {
 			case INT, LONG -> p.getLongValue();
 			default -> p.getBigIntegerValue();
 		};
-	}
-
-	/** A JSON object of string members, in the order given. */
-	public static String object(Map<String, String> members) {
-		try (SegmentedStringWriter out = new SegmentedStringWriter(JSON._getBufferRecycler())) {
-			try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
-				g.writeStartObject();
-				for (Map.Entry<String, String> member : members.entrySet()) {
-					g.writeStringProperty(member.getKey(), member.getValue());
-				}
-				g.writeEndObject();
-			}
-			return out.getAndClear();
-		}
 	}
 
 	/**

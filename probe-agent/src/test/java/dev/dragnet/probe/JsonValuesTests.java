@@ -172,13 +172,17 @@ class JsonValuesTests {
 	}
 
 	@Test
-	void objectsOfStringsAreWrittenAsDataBindingWritesThem() {
+	void valuesAreWrittenAsDataBindingWritesThem() {
 		Map<String, String> members = new java.util.LinkedHashMap<>();
 		members.put("code", "AB-12 \"x\"\n");
 		members.put("name", "café-😀");
 		members.put("requestId", "00ff");
 		ObjectNode expected = JsonNodeFactory.instance.objectNode();
 		members.forEach(expected::put);
-		assertThat(JsonValues.object(members)).isEqualTo(TREE.writeValueAsString(expected));
+		assertThat(JsonValues.write(members)).isEqualTo(TREE.writeValueAsString(expected));
+		for (int i = 0; i < 500; i++) {
+			String text = TREE.writeValueAsString(value(4));
+			assertThat(JsonValues.write(JsonValues.read(text))).isEqualTo(text);
+		}
 	}
 }

@@ -2,25 +2,20 @@ package dev.dragnet.probe.rdap;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
+import dev.dragnet.probe.JsonValues;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
-import tools.jackson.core.ObjectReadContext;
-import tools.jackson.core.ObjectWriteContext;
-import tools.jackson.core.io.SegmentedStringWriter;
-import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.JacksonException;
 
 /**
- * The JSON of RDAP answers, on Jackson's token stream: an answer is checked and copied compactly as it is read, its
- * links are picked out, and the result's {@code {"responses":[...]}} is written around the copies. No data binding, so
- * a probe that runs RDAP lookups does not load it (issue 12: a probe's memory on a PC it shares).
+ * The JSON of RDAP answers as {@link JsonValues}: an answer is read as one JSON object, its links are picked out, and
+ * the result's {@code {"responses":[...]}} is written around the answers. No data binding, so a probe that runs RDAP
+ * lookups does not load it (issue 12: a probe's memory on a PC it shares).
  */
 final class RdapJson {
-
-	private static final JsonFactory JSON = new JsonFactory();
 
 	private RdapJson() {
 	}
@@ -28,10 +23,31 @@ final class RdapJson {
 	/**
 	 * One RDAP answer that is a JSON object.
 	 *
-	 * @param compact the object as compact JSON: the same members in the same order, without the answer's whitespace
-	 * @param links its top-level {@code links}, in order (the last {@code links} member when there are several)
+	 * @param object its members, in order (a repeated name keeping its last value)
 	 */
-	record Document(String compact, List<Link> links) {
+	record Document(Map<?, ?> object) {
+
+		/** The object as compact JSON: the same members in the same order, without the answer's whitespace. */
+		String compact() {
+			return JsonValues.write(this.object);
+		}
+
+		/** Its top-level {@code links} that are objects, in order. */
+		List<Link> links() {
+			List<Link> links = new ArrayList<>();
+			if (JsonValues.at(this.object, "/links") instanceof List<?> items) {
+				for (Object item : items) {
+					if (item instanceof Map<?, ?>) {
+						links.add(new Link(text(item, "/rel"), text(item, "/href"), text(item, "/type")));
+					}
+				}
+			}
+			return links;
+		}
+
+		private static String text(Object link, String pointer) {
+			return JsonValues.text(JsonValues.at(link, pointer), "");
+		}
 	}
 
 	/**
@@ -51,97 +67,25 @@ final class RdapJson {
 			return null;
 		}
 		try {
-			String compact = copy(body);
-			return (compact == null) ? null : new Document(compact, links(compact));
+			return (JsonValues.read(body) instanceof Map<?, ?> object) ? new Document(object) : null;
 		}
-		catch (RuntimeException ex) {
+		catch (JacksonException ex) {
 			return null; // not JSON
 		}
 	}
 
 	/** {@code {"responses":[{"url":...,"status":...,"body":{...}},...]}}, a body left out when it was not JSON. */
 	static String responses(List<Response> responses) {
-		try (SegmentedStringWriter out = new SegmentedStringWriter(JSON._getBufferRecycler())) {
-			try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
-				g.writeStartObject();
-				g.writeName("responses");
-				g.writeStartArray();
-				for (Response response : responses) {
-					g.writeStartObject();
-					g.writeStringProperty("url", response.url().toString());
-					g.writeNumberProperty("status", response.status());
-					if (response.body() != null) {
-						g.writeName("body");
-						g.writeRawValue(response.body().compact());
-					}
-					g.writeEndObject();
-				}
-				g.writeEndArray();
-				g.writeEndObject();
+		List<Map<String, Object>> entries = new ArrayList<>();
+		for (Response response : responses) {
+			Map<String, Object> entry = new LinkedHashMap<>();
+			entry.put("url", response.url().toString());
+			entry.put("status", (long) response.status());
+			if (response.body() != null) {
+				entry.put("body", response.body().object());
 			}
-			return out.getAndClear();
+			entries.add(entry);
 		}
-	}
-
-	/** The body's one JSON object, copied compactly; {@code null} when the body is another value or has more. */
-	private static @Nullable String copy(byte[] body) {
-		try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), body);
-				SegmentedStringWriter out = new SegmentedStringWriter(JSON._getBufferRecycler())) {
-			if (p.nextToken() != JsonToken.START_OBJECT) {
-				return null;
-			}
-			try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
-				g.copyCurrentStructure(p);
-			}
-			return (p.nextToken() == null) ? out.getAndClear() : null;
-		}
-	}
-
-	private static List<Link> links(String compact) {
-		List<Link> links = List.of();
-		try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), compact)) {
-			p.nextToken(); // the object's start
-			for (String name = p.nextName(); name != null; name = p.nextName()) {
-				JsonToken token = p.nextToken();
-				if ("links".equals(name) && token == JsonToken.START_ARRAY) {
-					links = linkArray(p);
-				}
-				else {
-					if ("links".equals(name)) {
-						links = List.of();
-					}
-					p.skipChildren(); // nothing for a scalar
-				}
-			}
-		}
-		return links;
-	}
-
-	/** The links of an array whose start was just read; the parser is left on its end. */
-	private static List<Link> linkArray(JsonParser p) {
-		List<Link> links = new ArrayList<>();
-		for (JsonToken item = p.nextToken(); item != JsonToken.END_ARRAY; item = p.nextToken()) {
-			if (item != JsonToken.START_OBJECT) {
-				p.skipChildren(); // nothing for a scalar
-				continue;
-			}
-			String rel = "";
-			String href = "";
-			String type = "";
-			for (String name = p.nextName(); name != null; name = p.nextName()) {
-				JsonToken value = p.nextToken();
-				String text = (value.isScalarValue() && value != JsonToken.VALUE_NULL) ? p.getString() : "";
-				p.skipChildren(); // nothing for a scalar
-				switch (name) {
-					case "rel" -> rel = text;
-					case "href" -> href = text;
-					case "type" -> type = text;
-					default -> {
-					}
-				}
-			}
-			links.add(new Link(rel, href, type));
-		}
-		return links;
+		return JsonValues.write(Map.of("responses", entries));
 	}
 }

@@ -48,8 +48,11 @@ class RdapJsonTests {
 				"{\"a\":[1,2}", "<html>busy</html>", "{\"a\":\"\\q\"}")) {
 			assertThat(RdapJson.read(text.getBytes(StandardCharsets.UTF_8))).as(text).isNull();
 		}
-		assertThat(RdapJson.read("  {\"a\" : [ 1 , true ] }\n".getBytes(StandardCharsets.UTF_8)))
-			.isEqualTo(new RdapJson.Document("{\"a\":[1,true]}", List.of()));
+		assertThat(RdapJson.read(new byte[] { '{', '"', 'a', '"', ':', '"', (byte) 0xff, '"', '}' }))
+			.as("malformed UTF-8").isNull();
+		RdapJson.Document spaced = RdapJson.read("  {\"a\" : [ 1 , true ] }\n".getBytes(StandardCharsets.UTF_8));
+		assertThat(spaced.compact()).isEqualTo("{\"a\":[1,true]}");
+		assertThat(spaced.links()).isEmpty();
 	}
 
 	@Test
