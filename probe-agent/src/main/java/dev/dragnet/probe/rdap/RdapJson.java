@@ -27,11 +27,6 @@ final class RdapJson {
 	 */
 	record Document(Map<?, ?> object) {
 
-		/** The object as compact JSON: the same members in the same order, without the answer's whitespace. */
-		String compact() {
-			return JsonValues.write(this.object);
-		}
-
 		/** Its top-level {@code links} that are objects, in order. */
 		List<Link> links() {
 			List<Link> links = new ArrayList<>();
