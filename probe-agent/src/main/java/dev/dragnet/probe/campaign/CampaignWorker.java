@@ -35,7 +35,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.publisher.Sinks.EmitResult;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Pulls campaign blocks and resolves them. Each block is a {@link BlockRun}: every address is asked of the sources

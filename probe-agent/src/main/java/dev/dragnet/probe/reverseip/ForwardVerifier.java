@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.time.Duration;
 
 import dev.dragnet.net.Addresses;
-import dev.dragnet.net.DomainNames;
 import io.netty.handler.codec.dns.DnsRecordType;
 import reactor.core.publisher.Mono;
 

@@ -7,7 +7,6 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 import dev.dragnet.net.Addresses;
-import dev.dragnet.net.DomainNames;
 import dev.dragnet.probe.reverseip.SourceAnswer.Status;
 import dev.dragnet.protocol.source.SourceCatalogue;
 import io.netty.handler.codec.dns.DnsRecordType;

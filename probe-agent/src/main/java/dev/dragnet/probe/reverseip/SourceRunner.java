@@ -16,7 +16,6 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
 import dev.dragnet.net.Addresses;
-import dev.dragnet.net.DomainNames;
 import dev.dragnet.probe.http.GuardedHttp;
 import dev.dragnet.probe.net.ProbeLoops;
 import dev.dragnet.probe.pace.HostPacer;
