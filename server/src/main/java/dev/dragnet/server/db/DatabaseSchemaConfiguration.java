@@ -82,7 +82,8 @@ class DatabaseSchemaConfiguration {
 		return "SELECT pg_advisory_unlock(" + SCHEMA_LOCK + ")";
 	}
 
-	private static Mono<Void> run(Connection connection, String sql) {
+	/** Runs one statement on {@code connection}, its rows or counts read and dropped. */
+	static Mono<Void> run(Connection connection, String sql) {
 		return Flux.defer(() -> connection.createStatement(sql).execute()).concatMap(Result::getRowsUpdated).then();
 	}
 

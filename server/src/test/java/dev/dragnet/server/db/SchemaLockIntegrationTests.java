@@ -9,13 +9,13 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
-import io.r2dbc.spi.Result;
 import org.junit.jupiter.api.Test;
 import org.springframework.r2dbc.connection.init.DatabasePopulator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
+import static dev.dragnet.server.db.DatabaseSchemaConfiguration.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -92,9 +92,5 @@ class SchemaLockIntegrationTests {
 	private static long locksHeld(Connection connection) {
 		return Flux.from(connection.createStatement("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")
 			.execute()).flatMap((result) -> result.map((row, meta) -> row.get(0, Long.class))).blockFirst(WAIT);
-	}
-
-	private static Mono<Void> run(Connection connection, String sql) {
-		return Flux.defer(() -> connection.createStatement(sql).execute()).concatMap(Result::getRowsUpdated).then();
 	}
 }

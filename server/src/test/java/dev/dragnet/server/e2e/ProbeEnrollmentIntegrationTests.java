@@ -18,6 +18,7 @@ import dev.dragnet.probe.AgentState;
 import dev.dragnet.protocol.Protocol;
 import dev.dragnet.protocol.Welcome;
 import dev.dragnet.server.testsupport.RunningServer;
+import dev.dragnet.server.testsupport.TestHttp;
 import dev.dragnet.testbed.whois.FakeWhoisServer;
 import dev.dragnet.testbed.whois.WhoisBehaviour;
 import org.junit.jupiter.api.AfterAll;
@@ -272,19 +273,7 @@ class ProbeEnrollmentIntegrationTests {
 	}
 
 	private static String createCode(Map<String, Object> body) {
-		Map<String, Object> created = server.http()
-			.post()
-			.uri("/api/probes/enrollments")
-			.headers((h) -> h.setBearerAuth(ADMIN))
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(body)
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
-			})
-			.returnResult()
-			.getResponseBody();
+		Map<String, Object> created = TestHttp.createAsAdmin(server.http(), ADMIN, "/api/probes/enrollments", body);
 		assertThat(created).containsKeys("code", "expiresAt");
 		return (String) created.get("code");
 	}

@@ -24,13 +24,11 @@ public final class TestHttp {
 		return WebTestClient.bindToServer(new ReactorClientHttpConnector(HttpClient.create().keepAlive(false)));
 	}
 
-	/**
-	 * Creates a campaign through the admin API from {@code body} ({@code name}, {@code ranges}, {@code blockSize} and any
-	 * other field of {@code POST /api/campaigns}) and starts it; returns its id.
-	 */
-	public static long startCampaign(WebTestClient http, String adminToken, Map<String, Object> body) {
-		Map<String, Object> created = http.post()
-			.uri("/api/campaigns")
+	/** {@code POST uri} with {@code body} as JSON and the admin token; expects 201 Created and returns its JSON body. */
+	public static Map<String, Object> createAsAdmin(WebTestClient http, String adminToken, String uri,
+			Map<String, Object> body) {
+		return http.post()
+			.uri(uri)
 			.headers((h) -> h.setBearerAuth(adminToken))
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(body)
@@ -41,6 +39,14 @@ public final class TestHttp {
 			})
 			.returnResult()
 			.getResponseBody();
+	}
+
+	/**
+	 * Creates a campaign through the admin API from {@code body} ({@code name}, {@code ranges}, {@code blockSize} and any
+	 * other field of {@code POST /api/campaigns}) and starts it; returns its id.
+	 */
+	public static long startCampaign(WebTestClient http, String adminToken, Map<String, Object> body) {
+		Map<String, Object> created = createAsAdmin(http, adminToken, "/api/campaigns", body);
 		long id = ((Number) created.get("id")).longValue();
 		http.post()
 			.uri("/api/campaigns/{id}/start", id)
