@@ -64,8 +64,8 @@ final class WhoisThroughputBenchmark {
 			int started = 0;
 			for (int probes : options.probes) {
 				for (; started < probes; started++) {
-					fleet.startProbe(options.probeJar, "bench-probe-" + (started + 1), List.of("--allow-private-servers",
-							"--concurrency", Integer.toString(options.probeConcurrency)));
+					fleet.startProbe(options.probeJar, "bench-probe-" + (started + 1), options.probeJvm,
+							List.of("--allow-private-servers", "--concurrency", Integer.toString(options.probeConcurrency)));
 				}
 				fleet.awaitEffectiveProbes(probes, Duration.ofMinutes(1));
 				int concurrency = (options.clientConcurrency > 0) ? options.clientConcurrency
@@ -303,8 +303,8 @@ final class WhoisThroughputBenchmark {
 
 	/** What to run, from {@code --name value} options. */
 	record Options(Path serverJar, Path probeJar, int lines, List<Integer> probes, int probeConcurrency,
-			int clientConcurrency, int warmUp, boolean cached, List<String> serverJvm, List<String> serverProperties,
-			String profile, String profileSampling, Path workDir, Duration maxTime) {
+			int clientConcurrency, int warmUp, boolean cached, List<String> serverJvm, List<String> probeJvm,
+			List<String> serverProperties, String profile, String profileSampling, Path workDir, Duration maxTime) {
 
 		static final String USAGE = """
 
@@ -320,6 +320,7 @@ final class WhoisThroughputBenchmark {
 				                           before each probe count (default 5000; 0 for none)
 				  --cached true|false      also run the same domains again, as cache hits (default true)
 				  --server-jvm "FLAGS"     extra JVM options for the server, space-separated (after -Xmx1g)
+				  --probe-jvm "FLAGS"      the probes' JVM options, space-separated (default as deployed: %s)
 				  --server-properties "P"  extra server properties, space-separated name=value
 				  --profile PREFIX         record a JFR profile of the server and of each probe during each
 				                           cache-miss bulk, into PREFIX-pN.jfr and PREFIX-pN-probeK.jfr
@@ -328,10 +329,11 @@ final class WhoisThroughputBenchmark {
 				                           thread every 20 ms), high (10 ms, the default) or max (1 ms: enough
 				                           samples of the probes, at a higher cost)
 				  --work-dir PATH          logs and the embedded database (default a new temporary directory)
-				  --max-time SECONDS       give up on a bulk after this long (default 600)""";
+				  --max-time SECONDS       give up on a bulk after this long (default 600)""".formatted(
+				ProbeFootprintBenchmark.USER_JVM);
 
 		private static final List<String> NAMES = List.of("server-jar", "probe-jar", "lines", "probes",
-				"probe-concurrency", "client-concurrency", "warm-up", "cached", "server-jvm", "server-properties",
+				"probe-concurrency", "client-concurrency", "warm-up", "cached", "server-jvm", "probe-jvm", "server-properties",
 				"profile", "profile-sampling", "work-dir", "max-time");
 
 		static Options parse(String[] args) throws IOException {
@@ -345,7 +347,9 @@ final class WhoisThroughputBenchmark {
 			Options options = new Options(serverJar, probeJar, number(given, "lines", 20_000, 1),
 					BenchArguments.ascending("probes", given.getOrDefault("probes", "1,4"), 64), number(given, "probe-concurrency", 64, 1),
 					number(given, "client-concurrency", 0, 1), number(given, "warm-up", 5000, 0),
-					Boolean.parseBoolean(cached), BenchArguments.words(given.get("server-jvm")), BenchArguments.words(given.get("server-properties")),
+					Boolean.parseBoolean(cached), BenchArguments.words(given.get("server-jvm")),
+					BenchArguments.words(given.getOrDefault("probe-jvm", ProbeFootprintBenchmark.USER_JVM)),
+					BenchArguments.words(given.get("server-properties")),
 					given.get("profile"), given.getOrDefault("profile-sampling", "high"),
 					given.containsKey("work-dir") ? Path.of(given.get("work-dir")) : null,
 					Duration.ofSeconds(number(given, "max-time", 600, 1)));
@@ -371,7 +375,7 @@ final class WhoisThroughputBenchmark {
 			}
 			Path dir = (this.workDir != null) ? this.workDir : Files.createTempDirectory("dragnet-bench-");
 			return new Options(this.serverJar, this.probeJar, this.lines, this.probes, this.probeConcurrency,
-					this.clientConcurrency, this.warmUp, this.cached, this.serverJvm, this.serverProperties, this.profile,
+					this.clientConcurrency, this.warmUp, this.cached, this.serverJvm, this.probeJvm, this.serverProperties, this.profile,
 					this.profileSampling, dir, this.maxTime);
 		}
 

@@ -25,6 +25,8 @@ class WhoisThroughputBenchmarkTests {
 		assertThat(options.profile()).isNull();
 		assertThat(options.profileSampling()).isEqualTo("high");
 		assertThat(options.maxTime()).isEqualTo(Duration.ofSeconds(600));
+		assertThat(options.probeJvm()).as("the probes run as deployed").containsExactly("-Xmx64m", "-Xms8m", "-Xmn2m",
+				"-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 	}
 
 	@Test
@@ -40,6 +42,7 @@ class WhoisThroughputBenchmarkTests {
 		assertThat(options.warmUp()).isZero();
 		assertThat(options.cached()).isFalse();
 		assertThat(options.serverJvm()).containsExactly("-Xmx512m", "-XX:+UseParallelGC");
+		assertThat(options.probeJvm()).containsExactly("-Xmx128m");
 		assertThat(options.profile()).isEqualTo("/tmp/x");
 		assertThat(options.profileSampling()).isEqualTo("max");
 		assertThat(WhoisThroughputBenchmark.serverProperties(options)).contains("dragnet.whois.pace.min-interval=0ms",
