@@ -99,6 +99,11 @@ public final class WhoisParser {
 			"域名持有人", "registrant internationalized name", "local organisation", "international organisation",
 			"organization name", "descr");
 
+	/** Holder labels that name the holder wherever they stand (not "name" or "person", which need a section). */
+	private static final Set<String> HOLDER_ANYWHERE = keys("registrant", "owner", "holder", "titular",
+			"registrant name", "registrant contact name", "owner name", "holder name", "登録者名", "등록인", "所有者",
+			"域名持有人", "registrant organization name");
+
 	private static final Set<String> REGISTRANT_SECTIONS = keys("registrant", "owner", "holder", "registrant contact",
 			"owner contact", "titular", "holder contact", "registrant contact information", "[holder]",
 			"contact information", "domain holder", "registrant information", "domain information");
@@ -314,9 +319,7 @@ public final class WhoisParser {
 			organization = record.firstIn(REGISTRANT_SECTIONS, ORGANIZATION);
 		}
 		if (organization == null) {
-			organization = record.first(keys("registrant", "owner", "holder", "titular", "registrant name",
-					"registrant contact name", "owner name", "holder name", "登録者名", "등록인", "所有者",
-					"域名持有人", "registrant organization name"));
+			organization = record.first(HOLDER_ANYWHERE);
 		}
 		if (organization == null) {
 			organization = record.firstIn(REGISTRANT_SECTIONS, HOLDER);

@@ -21,16 +21,11 @@ final class WhoisRecord {
 
 	private static final Pattern BRACKETED = Pattern.compile("^\\s*(?:[a-z]\\.\\s*)?\\[\\s*([^\\]]{1,40}?)\\s*\\]\\s*(.*)$");
 
-	private static final Pattern KEY_VALUE = Pattern.compile("^\\s*([^:\\t]{1,60}?)[\\s.]*:(?!//)\\s*(.*)$");
-
 	private static final Pattern TAB_SEPARATED = Pattern.compile("^\\s*([^\\t:]{2,40}?)\\t+\\s*(\\S.*)$");
 
 	/** Labels that head a block of fields even when the fields below are not indented. */
 	private static final Pattern SECTION_WORDS = Pattern.compile(
 			"(registrant|owner|holder|titular|admin(istrative)?|tech(nical)?|billing|zone|registrar|domain)( contact| c| information| info)?");
-
-	/** A host name opening a line, as in {@code ns2.example.net 2001:db8::1}: a value, not a label. */
-	private static final Pattern HOST_FIRST = Pattern.compile("(?i)[a-z0-9-]+(\\.[a-z0-9-]+)+\\.?(\\s|$)");
 
 	private static final Pattern SPACE_RUN = Pattern.compile("\\s+");
 
@@ -152,7 +147,7 @@ final class WhoisRecord {
 	}
 
 	private static boolean isBareHeading(String stripped) {
-		return stripped.length() <= 40 && SPACE_RUN.split(stripped).length <= 4 && !stripped.contains(".")
+		return stripped.length() <= 40 && words(stripped) <= 4 && !stripped.contains(".")
 				&& Character.isLetter(stripped.charAt(0));
 	}
 
@@ -170,18 +165,16 @@ final class WhoisRecord {
 	}
 
 	private static @Nullable String @Nullable [] split(String line) {
-		// each expression needs its one literal character: a line without it is not tried (most lines have a ':')
+		// each form needs its one literal character: a line without it is not tried (most lines have a ':')
 		if (line.indexOf('[') >= 0) {
 			Matcher bracketed = BRACKETED.matcher(line);
 			if (bracketed.matches()) {
 				return new String[] { bracketed.group(1), bracketed.group(2), "bracketed" };
 			}
 		}
-		if (line.indexOf(':') >= 0) {
-			Matcher keyValue = KEY_VALUE.matcher(line);
-			if (keyValue.matches() && looksLikeKey(keyValue.group(1))) {
-				return new String[] { keyValue.group(1), keyValue.group(2), null };
-			}
+		String[] keyValue = keyValue(line);
+		if (keyValue != null && looksLikeKey(keyValue[0])) {
+			return new String[] { keyValue[0], keyValue[1], null };
 		}
 		if (line.indexOf('\t') >= 0) {
 			Matcher tabbed = TAB_SEPARATED.matcher(line);
@@ -192,13 +185,112 @@ final class WhoisRecord {
 		return null;
 	}
 
+	/**
+	 * {@code key: value} read by hand, as the expression {@code ^\s*([^:\t]{1,60}?)[\s.]*:(?!//)\s*(.*)$} matches it
+	 * (which was a third of a parse): the
+	 * key is what stands between the leading white space and the line's first colon, less the spaces and dots
+	 * before the colon, at most 60 characters and without a tab; a colon that opens {@code //} is no separator;
+	 * the value is the rest after the spaces following the colon, without a line terminator. {@code null} where the
+	 * expression does not match, or would match only a key of white space (which {@link #looksLikeKey} refuses).
+	 * Held to the expression by {@code WhoisRecordSplitTests}.
+	 */
+	static @Nullable String @Nullable [] keyValue(String line) {
+		int colon = line.indexOf(':');
+		if (colon < 0 || line.startsWith("//", colon + 1)) {
+			return null;
+		}
+		int start = 0;
+		while (start < colon && isSpace(line.charAt(start))) {
+			start++;
+		}
+		int end = colon;
+		while (end > start && (isSpace(line.charAt(end - 1)) || line.charAt(end - 1) == '.')) {
+			end--;
+		}
+		if (end == start) {
+			if (start == colon) {
+				return null; // only white space before the colon: the expression's key would be white space
+			}
+			end = start + 1; // dots (and spaces) only: the expression's key is the first dot
+		}
+		int tab = line.indexOf('\t', start);
+		if (end - start > 60 || (tab >= 0 && tab < end)) {
+			return null;
+		}
+		int value = colon + 1;
+		while (value < line.length() && isSpace(line.charAt(value))) {
+			value++;
+		}
+		for (int i = value; i < line.length(); i++) {
+			if (isLineTerminator(line.charAt(i))) {
+				return null;
+			}
+		}
+		return new String[] { line.substring(start, end), line.substring(value) };
+	}
+
+	/** The expressions' {@code \s}: ASCII white space only. */
+	private static boolean isSpace(char c) {
+		return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+	}
+
 	/** Sentences that happen to contain a colon are not labels. */
-	private static boolean looksLikeKey(String key) {
+	static boolean looksLikeKey(String key) {
 		String k = key.strip();
-		if (k.isEmpty() || k.contains("http") || k.contains("<<<") || HOST_FIRST.matcher(k).lookingAt()) {
+		return !k.isEmpty() && !k.contains("http") && !k.contains("<<<") && !hostFirst(k) && words(k) <= 7;
+	}
+
+	/**
+	 * A host name of two labels or more opens {@code k}, as in {@code ns2.example.net 2001:db8::1}: a value, not a
+	 * label. As the expression {@code (?i)[a-z0-9-]+(\.[a-z0-9-]+)+\.?(\s|$)} finds it with {@code lookingAt}.
+	 */
+	static boolean hostFirst(String k) {
+		int n = k.length();
+		int i = 0;
+		while (i < n && isLabelChar(k.charAt(i))) {
+			i++;
+		}
+		if (i == 0) {
 			return false;
 		}
-		return SPACE_RUN.split(k).length <= 7;
+		int labels = 1;
+		while (i + 1 < n && k.charAt(i) == '.' && isLabelChar(k.charAt(i + 1))) {
+			i += 2;
+			while (i < n && isLabelChar(k.charAt(i))) {
+				i++;
+			}
+			labels++;
+		}
+		if (labels < 2) {
+			return false;
+		}
+		if (i < n && k.charAt(i) == '.') {
+			i++;
+		}
+		// then white space, the end, or ($) a line terminator that ends the text
+		return i == n || isSpace(k.charAt(i)) || (i == n - 1 && isLineTerminator(k.charAt(i)));
+	}
+
+	private static boolean isLabelChar(char c) {
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+	}
+
+	private static boolean isLineTerminator(char c) {
+		return c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029';
+	}
+
+	/** The words of {@code k}, stripped, as {@code SPACE_RUN.split(k).length} counts them. */
+	static int words(String k) {
+		int words = 0;
+		boolean inWord = false;
+		for (int i = 0; i < k.length(); i++) {
+			boolean space = isSpace(k.charAt(i));
+			if (!space && !inWord) {
+				words++;
+			}
+			inWord = !space;
+		}
+		return words;
 	}
 
 	static String normaliseKey(String key) {
