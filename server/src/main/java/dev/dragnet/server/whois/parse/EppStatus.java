@@ -33,6 +33,8 @@ final class EppStatus {
 	/** A link or a parenthesised remark after the status, as ICANN asks registries to add. */
 	private static final Pattern REMARK = Pattern.compile("\\s*(\\(|https?://|<|\\[|-\\s).*$");
 
+	private static final Pattern SPACE_RUN = Pattern.compile("\\s+");
+
 	private static final Pattern NON_LETTERS = Pattern.compile("[^\\p{L}]+");
 
 	private EppStatus() {
@@ -48,7 +50,7 @@ final class EppStatus {
 		if (code != null) {
 			return code;
 		}
-		return value.toLowerCase(Locale.ROOT).replace('_', ' ').replaceAll("\\s+", " ");
+		return SPACE_RUN.matcher(value.toLowerCase(Locale.ROOT).replace('_', ' ')).replaceAll(" ");
 	}
 
 	/** The EPP code that {@code value} spells, ignoring case, spaces and punctuation, or {@code null}. */

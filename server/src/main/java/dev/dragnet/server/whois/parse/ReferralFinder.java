@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ReferralFinder {
 
+	private static final Pattern HOST_CHARS = Pattern.compile("[a-z0-9.:-]+");
+
 	private static final Pattern REGISTRAR = Pattern
 		.compile("(?im)^[ \\t]*(?:registrar[ \\t]+whois[ \\t]+server|whois[ \\t]+server)[ \\t.]*:[ \\t]*(\\S*)[ \\t]*$");
 
@@ -83,7 +85,7 @@ public final class ReferralFinder {
 		if (host.endsWith(".")) {
 			host = host.substring(0, host.length() - 1);
 		}
-		if (host.isEmpty() || !host.matches("[a-z0-9.:-]+") || (!host.contains(".") && !host.contains(":"))) {
+		if (host.isEmpty() || !HOST_CHARS.matcher(host).matches() || (!host.contains(".") && !host.contains(":"))) {
 			return null;
 		}
 		int port = 43;

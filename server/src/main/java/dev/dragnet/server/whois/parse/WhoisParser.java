@@ -131,6 +131,8 @@ public final class WhoisParser {
 	private static final Pattern HOST = Pattern
 		.compile("(?i)(?<![\\w.-])((?:[a-z0-9\\p{L}](?:[a-z0-9\\p{L}-]{0,61}[a-z0-9\\p{L}])?\\.)+[a-z\\p{L}][a-z0-9\\p{L}-]{0,62})\\.?(?![\\w-])");
 
+	private static final Pattern TWO_LETTERS = Pattern.compile("[A-Za-z]{2}");
+
 	private static final Pattern STATUS_SPLIT = Pattern.compile("\\s*,\\s*|;\\s+");
 
 	private static final Map<String, String> COUNTRY_NAMES = countryNames();
@@ -237,11 +239,22 @@ public final class WhoisParser {
 		Matcher m = HOST.matcher(value);
 		while (m.find()) {
 			String candidate = m.group(1).toLowerCase(Locale.ROOT);
-			if (!candidate.matches("[0-9.]+")) {
+			if (!digitsAndDots(candidate)) {
 				return candidate;
 			}
 		}
 		return null;
+	}
+
+	/** Whether {@code text} is only digits and dots, an IPv4 address rather than a host name. */
+	private static boolean digitsAndDots(String text) {
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if ((c < '0' || c > '9') && c != '.') {
+				return false;
+			}
+		}
+		return !text.isEmpty();
 	}
 
 	private static ParsedWhois.@Nullable Registrar registrar(WhoisRecord record) {
@@ -338,7 +351,7 @@ public final class WhoisParser {
 	/** An ISO 3166 alpha-2 code for a code or an English country name; {@code null} when it is neither. */
 	static @Nullable String countryCode(String value) {
 		String v = value.strip();
-		if (v.matches("[A-Za-z]{2}")) {
+		if (TWO_LETTERS.matcher(v).matches()) {
 			String code = v.toUpperCase(Locale.ROOT);
 			// UK is reserved in ISO 3166-1 at the United Kingdom's request; its code is GB
 			return code.equals("UK") ? "GB" : code;
