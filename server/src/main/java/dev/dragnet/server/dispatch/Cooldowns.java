@@ -63,6 +63,19 @@ public class Cooldowns {
 			.map((end) -> Duration.ofMillis(end - now));
 	}
 
+	/**
+	 * Milliseconds until {@code probe} may ask {@code target} again, 0 when it is not resting: the frontier asks this
+	 * for every probe at every turn, so it allocates nothing.
+	 */
+	public long restMillis(String target, String probe) {
+		Map<String, Long> resting = this.byTarget.get(target);
+		if (resting == null || resting.isEmpty()) {
+			return 0;
+		}
+		Long end = resting.get(probe);
+		return (end == null) ? 0 : Math.max(0, end - now());
+	}
+
 	private long now() {
 		return this.clock.now(TimeUnit.MILLISECONDS);
 	}

@@ -2,6 +2,7 @@ package dev.dragnet.server.probe;
 
 import java.util.Collection;
 import java.util.Collections;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +83,14 @@ public class ProbeRegistry {
 
 	/** Every session that may be given a task of this kind now, busy or not (the scheduler's choice of probes). */
 	public List<ProbeSession> candidates(String capability) {
-		return this.sessions.values().stream().filter((s) -> eligible(s, capability)).toList();
+		// a loop, not a stream: the frontier asks this on every turn
+		List<ProbeSession> candidates = new ArrayList<>();
+		for (ProbeSession session : this.sessions.values()) {
+			if (eligible(session, capability)) {
+				candidates.add(session);
+			}
+		}
+		return candidates;
 	}
 
 	/** The one rule of which sessions may get tasks of a kind. */

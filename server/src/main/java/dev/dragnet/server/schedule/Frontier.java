@@ -3,7 +3,6 @@ package dev.dragnet.server.schedule;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -269,7 +268,7 @@ public final class Frontier {
 		for (ProbeSession probe : candidates) {
 			Pair pair = target.pair(probe.name());
 			long interval = interval(target, pair, now);
-			long rest = this.cooldowns.earliestEnd(target.name, Set.of(probe.name())).map(Duration::toMillis).orElse(0L);
+			long rest = this.cooldowns.restMillis(target.name, probe.name());
 			allResting &= rest > 0;
 			firstRest = Math.min(firstRest, rest);
 			long ready = Math.max(Math.max(pair.nextStart - now, rest), 0);
@@ -332,8 +331,9 @@ public final class Frontier {
 			long now = now();
 			List<ProbeSession> candidates = this.registry.candidates(target.capability);
 			Map<String, Integer> handed = new HashMap<>();
+			List<ProbeSession> ready = new ArrayList<>(candidates.size());
 			while (target.queuedCount > 0) {
-				List<ProbeSession> ready = new ArrayList<>();
+				ready.clear();
 				for (ProbeSession probe : candidates) {
 					if (mayStart(target, probe, handed, now)) {
 						ready.add(probe);
@@ -342,9 +342,6 @@ public final class Frontier {
 				if (ready.isEmpty()) {
 					break;
 				}
-				ready.sort(Comparator.comparingInt((ProbeSession p) -> target.pair(p.name()).open)
-					.thenComparingInt(ProbeSession::inFlight)
-					.thenComparing(Comparator.comparingInt(ProbeSession::availableCredits).reversed()));
 				Ticket chosen = null;
 				ProbeSession probe = null;
 				int scanned = 0;
@@ -353,12 +350,12 @@ public final class Frontier {
 					if (ticket.state.get() != WAITING) {
 						continue;
 					}
-					probe = ready.stream().filter((p) -> !ticket.ask.excluded().contains(p.name())).findFirst().orElse(null);
+					probe = best(target, ready, ticket.ask.excluded());
 					if (probe != null) {
 						chosen = ticket;
 						break;
 					}
-					if (candidates.stream().allMatch((p) -> ticket.ask.excluded().contains(p.name()))) {
+					if (allExcluded(candidates, ticket.ask.excluded())) {
 						orphans.add(ticket);
 					}
 				}
@@ -402,6 +399,46 @@ public final class Frontier {
 		}
 	}
 
+	/**
+	 * The ready probe a ticket goes to: the fewest queries open at the target, then the fewest tasks in flight, then
+	 * the most credits left; the first in {@code ready}'s order among equals. {@code null} when every ready probe is
+	 * excluded.
+	 */
+	private static @Nullable ProbeSession best(Target target, List<ProbeSession> ready, Set<String> excluded) {
+		ProbeSession best = null;
+		int bestOpen = 0;
+		int bestInFlight = 0;
+		int bestCredits = 0;
+		for (ProbeSession probe : ready) {
+			if (!excluded.isEmpty() && excluded.contains(probe.name())) {
+				continue;
+			}
+			int open = target.pair(probe.name()).open;
+			int inFlight = probe.inFlight();
+			int credits = probe.availableCredits();
+			if (best == null || open < bestOpen || (open == bestOpen
+					&& (inFlight < bestInFlight || (inFlight == bestInFlight && credits > bestCredits)))) {
+				best = probe;
+				bestOpen = open;
+				bestInFlight = inFlight;
+				bestCredits = credits;
+			}
+		}
+		return best;
+	}
+
+	private static boolean allExcluded(List<ProbeSession> candidates, Set<String> excluded) {
+		if (excluded.isEmpty()) {
+			return candidates.isEmpty();
+		}
+		for (ProbeSession probe : candidates) {
+			if (!excluded.contains(probe.name())) {
+				return false;
+			}
+		}
+		return true;
+	}
+
 	private boolean mayStart(Target target, ProbeSession probe, Map<String, Integer> handed, long now) {
 		if (probe.availableCredits() - handed.getOrDefault(probe.name(), 0) <= 0) {
 			return false;
@@ -410,7 +447,7 @@ public final class Frontier {
 		if (pair.nextStart > now || pair.open >= connections(target)) {
 			return false;
 		}
-		return this.cooldowns.earliestEnd(target.name, Set.of(probe.name())).isEmpty();
+		return this.cooldowns.restMillis(target.name, probe.name()) == 0;
 	}
 
 	/** Arms one timer for the target's next possible start (or a recheck), unless an earlier one is armed. */
@@ -421,7 +458,7 @@ public final class Frontier {
 		long due = now + RECHECK_MILLIS;
 		for (ProbeSession probe : candidates) {
 			Pair pair = target.pair(probe.name());
-			long rest = this.cooldowns.earliestEnd(target.name, Set.of(probe.name())).map(Duration::toMillis).orElse(0L);
+			long rest = this.cooldowns.restMillis(target.name, probe.name());
 			long at = Math.max(pair.nextStart, now + rest);
 			if (at > now && at < due) {
 				due = at;
@@ -767,7 +804,7 @@ public final class Frontier {
 				live.add(probe.name());
 				Pair pair = pair(probe.name());
 				long interval = interval(this, pair, now);
-				if (Frontier.this.cooldowns.earliestEnd(this.name, Set.of(probe.name())).isEmpty()) {
+				if (Frontier.this.cooldowns.restMillis(this.name, probe.name()) == 0) {
 					rate += probeRate(this, interval);
 				}
 			}

@@ -226,4 +226,31 @@ class FrontierTests {
 		assertThat(errors).singleElement().isInstanceOf(Frontier.NoCandidate.class);
 		assertThat(this.frontier.queued()).isZero();
 	}
+
+	@Test
+	void aTurnGoesToTheProbeWithTheFewestQueriesOpenThereAndNeverToAnExcludedOne() {
+		TestProbe.connect(this.registry, "a", 8);
+		TestProbe.connect(this.registry, "b", 8);
+		TestProbe.connect(this.registry, "c", 8);
+		Pace unhurried = new Pace(0, 4);
+		List<Frontier.Grant> grants = new CopyOnWriteArrayList<>();
+		List<Throwable> errors = new CopyOnWriteArrayList<>();
+		java.util.function.Function<Set<String>, Frontier.Ask> asking = (excluded) -> new Frontier.Ask(TARGET,
+				Protocol.CAPABILITY_WHOIS, unhurried, Lane.INTERACTIVE, Duration.ofMinutes(1), excluded, false);
+		// held grants: each new turn goes to a probe with fewer queries open at the target
+		for (int i = 0; i < 3; i++) {
+			this.running.add(this.frontier.turn(asking.apply(Set.of())).subscribe(grants::add));
+		}
+		assertThat(grants).extracting((g) -> g.probe().name()).containsExactlyInAnyOrder("a", "b", "c");
+		Frontier.Grant onA = grants.stream().filter((g) -> g.probe().name().equals("a")).findFirst().orElseThrow();
+		onA.release();
+		this.running.add(this.frontier.turn(asking.apply(Set.of("a"))).subscribe(grants::add));
+		assertThat(grants.get(3).probe().name()).as("a has none open, but is excluded").isIn("b", "c");
+		this.running.add(this.frontier.turn(asking.apply(Set.of())).subscribe(grants::add));
+		assertThat(grants.get(4).probe().name()).as("the only probe with none open").isEqualTo("a");
+		this.running.add(this.frontier.turn(asking.apply(Set.of("a", "b", "c"))).subscribe(grants::add, errors::add));
+		assertThat(errors).as("only excluded probes could take it").singleElement()
+			.isInstanceOf(Frontier.NoCandidate.class);
+		assertThat(this.frontier.queued()).isZero();
+	}
 }
