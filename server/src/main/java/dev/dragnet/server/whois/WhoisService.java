@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import dev.dragnet.net.DomainNames;
 import dev.dragnet.protocol.TaskResult;
@@ -31,6 +32,12 @@ import reactor.core.scheduler.Schedulers;
 public class WhoisService {
 
 	private static final Logger logger = LoggerFactory.getLogger(WhoisService.class);
+
+	/**
+	 * The most characters of answers parsed on the thread they arrive on: a parse of that much takes some tens of
+	 * microseconds (docs/BENCHMARKS.md, JMH), little enough for an event loop.
+	 */
+	static final int INLINE_PARSE_CHARS = 2048;
 
 	private final WhoisServerDirectory directory;
 
@@ -97,8 +104,8 @@ public class WhoisService {
 				return fetched.contextWrite(Lane.freshOnly());
 			}
 			return this.cache.find(key)
-				.publishOn(Schedulers.parallel())
-				.map((hit) -> parsedIf(parse, assemble(domain, hit.source(), hit.hops(), 0, true, hit.fetchedAt())))
+				.flatMap((hit) -> assembled(parse, hit.hops(),
+						() -> parsedIf(parse, assemble(domain, hit.source(), hit.hops(), 0, true, hit.fetchedAt()))))
 				.onErrorResume((ex) -> cacheSkipped(domain, ex, fetched))
 				.switchIfEmpty(fetched);
 		});
@@ -108,12 +115,30 @@ public class WhoisService {
 			WhoisCache.Key key, boolean parse) {
 		long started = this.clock.millis();
 		Instant fetchedAt = this.clock.instant();
-		// Parsing is CPU work of up to some milliseconds for a large answer: keep it off the event loops.
-		return hops(domain, server, policy).publishOn(Schedulers.parallel()).flatMap((answer) -> {
-			WhoisLookup lookup = parsedIf(parse, assemble(domain, answer.source(), answer.hops(),
-					this.clock.millis() - started, false, fetchedAt));
-			return store(key, answer, fetchedAt, lookup);
-		});
+		return hops(domain, server, policy).flatMap((answer) -> assembled(parse, answer.hops(),
+				() -> parsedIf(parse, assemble(domain, answer.source(), answer.hops(), this.clock.millis() - started, false,
+						fetchedAt)))
+			.flatMap((lookup) -> store(key, answer, fetchedAt, lookup)));
+	}
+
+	/**
+	 * The lookup {@code assemble} builds, parsed when {@code parse}. Parsing is CPU work of up to some milliseconds for
+	 * a large answer, so answers of more than {@link #INLINE_PARSE_CHARS} in all are parsed on the parallel
+	 * scheduler, off the event loops; smaller ones (most WHOIS records) where they arrive, which spares each lookup
+	 * a hand-over to another thread and back.
+	 */
+	static Mono<WhoisLookup> assembled(boolean parse, List<Hop> hops, Supplier<WhoisLookup> assemble) {
+		Mono<WhoisLookup> assembled = Mono.fromSupplier(assemble);
+		return (parse && characters(hops) > INLINE_PARSE_CHARS) ? assembled.subscribeOn(Schedulers.parallel())
+				: assembled;
+	}
+
+	private static long characters(List<Hop> hops) {
+		long characters = 0;
+		for (Hop hop : hops) {
+			characters += (hop.text() != null) ? hop.text().length() : 0;
+		}
+		return characters;
 	}
 
 	private static WhoisLookup parsedIf(boolean parse, WhoisLookup lookup) {

@@ -46,4 +46,25 @@ class WhoisLookupTests {
 		assertThat(json).containsEntry("registered", false).containsEntry("domain", "example.com")
 			.containsKey("nameServers").doesNotContainKeys("parse", "parsed");
 	}
+
+	@Test
+	void aSmallAnswerIsParsedWhereItArrivesALargeOneOnTheParallelScheduler() {
+		String caller = Thread.currentThread().getName();
+		String small = "Domain Name: EXAMPLE.COM\n".repeat(WhoisService.INLINE_PARSE_CHARS / 26);
+		String large = small + small;
+		assertThat(parsedOn(true, small)).isEqualTo(caller);
+		assertThat(parsedOn(true, large)).startsWith("parallel-");
+		assertThat(parsedOn(false, large)).as("no parse asked for: nothing to move").isEqualTo(caller);
+	}
+
+	private static String parsedOn(boolean parse, String text) {
+		Hop hop = new Hop(Hop.WHOIS, "whois.example:43", "example.com", "p-1", TaskResult.Outcome.OK, text, null, 5,
+				List.of(), null);
+		String[] thread = new String[1];
+		WhoisService.assembled(parse, List.of(hop), () -> {
+			thread[0] = Thread.currentThread().getName();
+			return null;
+		}).block(java.time.Duration.ofSeconds(5));
+		return thread[0];
+	}
 }
