@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -151,26 +152,29 @@ class WhoisCache {
 			latest.merge(stored.key(), stored.answer(),
 					(old, young) -> young.fetchedAt().isBefore(old.fetchedAt()) ? old : young);
 		}
-		List<Key> keys = List.copyOf(latest.keySet());
-		List<Cached> answers = List.copyOf(latest.values());
+		List<Row> rows = new ArrayList<>(latest.size());
+		latest.forEach((key, answer) -> rows.add(new Row(key.domain(), key.server(), key.policy().name(), answer.source(),
+				answer.hops(), answer.fetchedAt().toString())));
+		// One JSON document for the whole batch: each hop list is written once, straight into it, and PostgreSQL
+		// parses it once; as text arrays, each list was written to a string, escaped again into the array literal
+		// by the driver and parsed twice by PostgreSQL (the array, then each element as jsonb).
 		return this.db.sql("""
 				INSERT INTO whois_cache (domain, server, policy, source, hops, fetched_at)
-				SELECT t.domain, t.server, t.policy, t.source, t.hops::jsonb, t.fetched::timestamptz
-				FROM UNNEST(:domains::text[], :servers::text[], :policies::text[], :sources::text[], :hops::text[],
-				            :fetched::text[]) AS t(domain, server, policy, source, hops, fetched)
+				SELECT t.domain, t.server, t.policy, t.source, t.hops, t.fetched
+				FROM jsonb_to_recordset(:rows::jsonb)
+				     AS t(domain text, server text, policy text, source text, hops jsonb, fetched timestamptz)
 				ON CONFLICT (domain, server, policy) DO UPDATE SET source = EXCLUDED.source, hops = EXCLUDED.hops,
 				    fetched_at = EXCLUDED.fetched_at
 				WHERE whois_cache.fetched_at <= EXCLUDED.fetched_at
 				""")
-			.bind("domains", keys.stream().map(Key::domain).toArray(String[]::new))
-			.bind("servers", keys.stream().map(Key::server).toArray(String[]::new))
-			.bind("policies", keys.stream().map((key) -> key.policy().name()).toArray(String[]::new))
-			.bind("sources", answers.stream().map(Cached::source).toArray(String[]::new))
-			.bind("hops", answers.stream().map((answer) -> this.json.writeValueAsString(answer.hops())).toArray(String[]::new))
-			.bind("fetched", answers.stream().map((answer) -> answer.fetchedAt().toString()).toArray(String[]::new))
+			.bind("rows", this.json.writeValueAsString(rows))
 			.then()
 			.timeout(this.status.optionalTimeout())
 			.thenReturn(Map.of());
+	}
+
+	/** One stored answer as the write statement reads it, by these names. */
+	private record Row(String domain, String server, String policy, String source, List<Hop> hops, String fetched) {
 	}
 
 	/** An answer to store under its key. */

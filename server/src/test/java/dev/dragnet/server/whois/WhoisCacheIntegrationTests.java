@@ -96,4 +96,24 @@ class WhoisCacheIntegrationTests {
 		assertThat(stored.hops().get(0).text()).isEqualTo("newest");
 		assertThat(stored.fetchedAt()).isEqualTo(now);
 	}
+
+	@Test
+	void answersWithAnyTextComeBackAsStored() {
+		Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+		// what registries send: quotes, backslashes, braces, tabs, CR LF, control characters, any script
+		List<String> texts = List.of("Domain Name: \"QUOTED\\BACKSLASH\"\r\n\tindented {brace} [x]",
+				"\u0001\u001f\u007f control", "域名: 例子.中国 ✓ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "", "x".repeat(100_000));
+		Flux.range(0, texts.size())
+			.flatMap((i) -> cache.store(new WhoisCache.Key("text" + i + ".batch.test", "", LookupPolicy.AUTO),
+					answer(texts.get(i), now)), texts.size())
+			.then()
+			.block(Duration.ofSeconds(10));
+		for (int i = 0; i < texts.size(); i++) {
+			WhoisCache.Cached stored = cache.find(new WhoisCache.Key("text" + i + ".batch.test", "", LookupPolicy.AUTO))
+				.block(Duration.ofSeconds(5));
+			assertThat(stored).as("text %d", i).isNotNull();
+			assertThat(stored.hops().get(0).text()).isEqualTo(texts.get(i));
+			assertThat(stored.fetchedAt()).isEqualTo(now);
+		}
+	}
 }
