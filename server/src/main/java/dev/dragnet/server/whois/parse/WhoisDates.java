@@ -80,6 +80,82 @@ final class WhoisDates {
 			return null;
 		}
 		String text = value.strip();
+		Instant icann = icann(text);
+		return (icann != null) ? icann : parseByExpressions(text);
+	}
+
+	/**
+	 * The form nearly every gTLD registry and registrar writes ({@code 2030-01-01T00:00:00Z}: ICANN's RDDS format,
+	 * with an optional fraction, and {@code Z}, an offset {@code +hh:mm} or nothing), read by hand; {@code null} when
+	 * {@code text} is not exactly that or not a real date, to go the long way. It reads what the expressions read
+	 * ({@code WhoisDatesTests} holds the two to each other), at a fraction of their cost.
+	 */
+	static @Nullable Instant icann(String text) {
+		int n = text.length();
+		if (n < 19 || !digits(text, 0, 4) || text.charAt(4) != '-' || !digits(text, 5, 2) || text.charAt(7) != '-'
+				|| !digits(text, 8, 2) || text.charAt(10) != 'T' || !digits(text, 11, 2) || text.charAt(13) != ':'
+				|| !digits(text, 14, 2) || text.charAt(16) != ':' || !digits(text, 17, 2)) {
+			return null;
+		}
+		int i = 19;
+		int nanos = 0;
+		if (i < n && text.charAt(i) == '.') {
+			int start = ++i;
+			while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+				i++;
+			}
+			if (i == start || i - start > 9) {
+				return null;
+			}
+			nanos = Integer.parseInt((text.substring(start, i) + "000000000").substring(0, 9));
+		}
+		ZoneOffset offset;
+		if (i == n || (i == n - 1 && text.charAt(i) == 'Z')) {
+			offset = ZoneOffset.UTC;
+		}
+		else if (n - i == 6 && (text.charAt(i) == '+' || text.charAt(i) == '-') && digits(text, i + 1, 2)
+				&& text.charAt(i + 3) == ':' && digits(text, i + 4, 2)) {
+			int sign = (text.charAt(i) == '-') ? -1 : 1;
+			try {
+				offset = ZoneOffset.ofHoursMinutes(sign * number(text, i + 1, 2), sign * number(text, i + 4, 2));
+			}
+			catch (DateTimeException ex) {
+				return null;
+			}
+		}
+		else {
+			return null;
+		}
+		try {
+			return LocalDate.of(number(text, 0, 4), number(text, 5, 2), number(text, 8, 2))
+				.atTime(LocalTime.of(number(text, 11, 2), number(text, 14, 2), Math.min(number(text, 17, 2), 59), nanos))
+				.toInstant(offset);
+		}
+		catch (DateTimeException ex) {
+			return null;
+		}
+	}
+
+	private static boolean digits(String text, int from, int count) {
+		for (int i = from; i < from + count; i++) {
+			char c = text.charAt(i);
+			if (c < '0' || c > '9') {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static int number(String text, int from, int count) {
+		int value = 0;
+		for (int i = from; i < from + count; i++) {
+			value = value * 10 + (text.charAt(i) - '0');
+		}
+		return value;
+	}
+
+	/** {@link #parse} of a stripped, non-blank text by the expressions alone. */
+	static @Nullable Instant parseByExpressions(String text) {
 		Instant result = ctime(text);
 		if (result == null) {
 			result = numeric(ISO, text, 1, 2, 3);
