@@ -33,7 +33,7 @@ class WhoisThroughputBenchmarkTests {
 	void optionsAreRead() throws Exception {
 		WhoisThroughputBenchmark.Options options = WhoisThroughputBenchmark.Options.parse(new String[] { "--lines",
 				"500", "--probes", "2, 3,8", "--probe-concurrency", "16", "--client-concurrency", "40", "--warm-up",
-				"0", "--cached", "false", "--server-jvm", " -Xmx512m  -XX:+UseParallelGC ", "--server-properties",
+				"0", "--cached", "false", "--server-jvm", " -Xmx512m  -XX:+UseParallelGC ", "--probe-jvm", "-Xmx128m", "--server-properties",
 				"logging.level.dev.dragnet=warn a.b=c", "--profile", "/tmp/x", "--profile-sampling", "max", "--max-time", "30" });
 		assertThat(options.lines()).isEqualTo(500);
 		assertThat(options.probes()).containsExactly(2, 3, 8);
