@@ -23,6 +23,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Mono;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.io.CharacterEscapes;
+import tools.jackson.core.io.SerializedString;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -58,7 +62,13 @@ class WhoisCache {
 
 	private final Duration ttl;
 
-	private final JsonMapper json = JsonMapper.builder().build();
+	/**
+	 * Writes and reads the stored hops. U+0000, which PostgreSQL's text and jsonb cannot hold, is written as U+FFFD:
+	 * a registry or a probe that sends one would otherwise fail the statement, and every other answer of its batch
+	 * would go unstored.
+	 */
+	private final JsonMapper json = JsonMapper.builder(JsonFactory.builder().characterEscapes(new NulAsReplacement()).build())
+		.build();
 
 	private final DatabaseStatus status;
 
@@ -171,6 +181,30 @@ class WhoisCache {
 			.then()
 			.timeout(this.status.optionalTimeout())
 			.thenReturn(Map.of());
+	}
+
+	/** JSON's standard escapes, but U+0000 as U+FFFD. */
+	private static final class NulAsReplacement extends CharacterEscapes {
+
+		private static final int[] ESCAPES = escapes();
+
+		private static final SerializedString REPLACEMENT = new SerializedString("\\uFFFD");
+
+		private static int[] escapes() {
+			int[] escapes = CharacterEscapes.standardAsciiEscapesForJSON();
+			escapes[0] = CharacterEscapes.ESCAPE_CUSTOM;
+			return escapes;
+		}
+
+		@Override
+		public int[] getEscapeCodesForAscii() {
+			return ESCAPES;
+		}
+
+		@Override
+		public @Nullable SerializableString getEscapeSequence(int ch) {
+			return (ch == 0) ? REPLACEMENT : null;
+		}
 	}
 
 	/** One stored answer as the write statement reads it, by these names. */

@@ -116,4 +116,23 @@ class WhoisCacheIntegrationTests {
 			assertThat(stored.fetchedAt()).isEqualTo(now);
 		}
 	}
+
+	@Test
+	void anAnswerWithANulCharacterIsStoredWithoutItAndDoesNotCostItsBatch() {
+		// PostgreSQL's text and jsonb hold no U+0000; a registry (or a probe) that sends one must not keep the
+		// other answers written in the same statement out of the cache
+		Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+		int n = 40;
+		Flux.range(0, n)
+			.flatMap((i) -> cache.store(new WhoisCache.Key("nul" + i + ".batch.test", "", LookupPolicy.AUTO),
+					answer((i == 7) ? "Domain Name: A\u0000B" : "record " + i, now)), n)
+			.then()
+			.block(Duration.ofSeconds(10));
+		for (int i = 0; i < n; i++) {
+			WhoisCache.Cached stored = cache.find(new WhoisCache.Key("nul" + i + ".batch.test", "", LookupPolicy.AUTO))
+				.block(Duration.ofSeconds(5));
+			assertThat(stored).as("answer %d", i).isNotNull();
+			assertThat(stored.hops().get(0).text()).isEqualTo((i == 7) ? "Domain Name: A\uFFFDB" : "record " + i);
+		}
+	}
 }
