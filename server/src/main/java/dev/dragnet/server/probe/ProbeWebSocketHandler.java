@@ -57,6 +57,16 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
+	/**
+	 * What a probe may call its version and capabilities: they are stored and shown, and PostgreSQL's text cannot
+	 * hold every character (a NUL fails the statement).
+	 */
+	private static final Pattern VERSION = Pattern.compile("[\\x21-\\x7e]{1,64}");
+
+	private static final Pattern CAPABILITY = Pattern.compile("[a-z0-9][a-z0-9._-]{0,31}");
+
+	private static final int MAX_CAPABILITIES = 16;
+
 	private final FrameCodec codec = new FrameCodec();
 
 	private final ProbeRegistry registry;
@@ -169,6 +179,14 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 		}
 		else if (hello.name() == null || !NAME.matcher(hello.name()).matches()) {
 			problem = "probe name must be 1-64 letters, digits, '.', '_' or '-'";
+		}
+		else if (hello.version() != null && !VERSION.matcher(hello.version()).matches()) {
+			problem = "probe version must be 1-64 printable ASCII characters without spaces";
+		}
+		else if (hello.capabilities() == null || hello.capabilities().size() > MAX_CAPABILITIES
+				|| !hello.capabilities().stream().allMatch((c) -> c != null && CAPABILITY.matcher(c).matches())) {
+			problem = "capabilities must be at most " + MAX_CAPABILITIES + " names of 1-32 lower-case letters, digits, "
+					+ "'.', '_' or '-'";
 		}
 		else if (hello.maxConcurrency() < 1 || hello.maxConcurrency() > Protocol.MAX_CONCURRENCY) {
 			problem = "maxConcurrency must be between 1 and " + Protocol.MAX_CONCURRENCY;
