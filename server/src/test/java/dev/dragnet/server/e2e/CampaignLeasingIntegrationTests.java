@@ -196,7 +196,10 @@ class CampaignLeasingIntegrationTests {
 				bystander.send(new BlockGiveUp(lease.leaseId(), "not mine to give"));
 				await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3))
 					.until(() -> blocks(id, "leased") == 1);
-				quitter.send(new BlockGiveUp(lease.leaseId(), "every source rests"));
+				// the last reason as a hostile probe might word it: a NUL (which PostgreSQL's text cannot hold) and a
+				// line break (which would forge a log line) come out as U+FFFD
+				quitter.send(new BlockGiveUp(lease.leaseId(), (attempt < 3) ? "every source rests"
+						: "every source rests\u0000\nFAKE LOG LINE"));
 				if (attempt < 3) {
 					// The lease lasts 5 minutes: only the give-up can bring the block back this soon.
 					await().atMost(Duration.ofSeconds(3)).until(() -> blocks(id, "pending") == 1);
@@ -211,7 +214,8 @@ class CampaignLeasingIntegrationTests {
 			.map((row) -> row.get("failure_reason", String.class))
 			.one()
 			.block(Duration.ofSeconds(5));
-		assertThat(reason).isEqualTo("probe lease-probe-quitter gave up: every source rests (attempt 3)");
+		assertThat(reason)
+			.isEqualTo("probe lease-probe-quitter gave up: every source rests\uFFFD\uFFFDFAKE LOG LINE (attempt 3)");
 	}
 
 	@Test
