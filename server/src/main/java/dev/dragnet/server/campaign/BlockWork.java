@@ -29,6 +29,7 @@ import dev.dragnet.server.probe.CampaignFrames;
 import dev.dragnet.server.probe.ProbeRegistry;
 import dev.dragnet.server.probe.ProbeSession;
 import dev.dragnet.server.source.SourceService;
+import dev.dragnet.server.web.Printable;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -374,8 +375,7 @@ class BlockWork implements CampaignFrames {
 		if (giveUp.restingMillis() != null) {
 			return restingGiveUp(session, giveUp);
 		}
-		String reason = printable(giveUp.reason());
-		String why = (reason.length() > MAX_REASON) ? reason.substring(0, MAX_REASON) + "..." : reason;
+		String why = Printable.cut(giveUp.reason(), MAX_REASON);
 		Mono<BlockRepository.Released> given = this.blocks.giveUp(session.name(), giveUp.leaseId(), "probe "
 				+ session.name() + " gave up: " + why, this.properties.maxAttempts())
 			.doOnNext((lease) -> logger.info("probe {} gave up lease {} (block {} of campaign {}): {}", session.name(),
@@ -390,7 +390,7 @@ class BlockWork implements CampaignFrames {
 		Mono<BlockRepository.Released> given = this.blocks.putBack(session.name(), giveUp.leaseId())
 			.doOnNext((lease) -> logger.info("probe {} put block {} of campaign {} back, no attempt counted: its sources "
 					+ "rest for {} s more ({}); it gets no blocks until then", session.name(), lease.blockId(),
-					lease.campaignId(), Math.max(1, resting / 1000), printable(giveUp.reason())));
+					lease.campaignId(), Math.max(1, resting / 1000), Printable.of(giveUp.reason())));
 		return release(given.flux());
 	}
 
@@ -515,23 +515,6 @@ class BlockWork implements CampaignFrames {
 	 */
 	private static String sourceList(List<String> names) {
 		return String.join(",", names.stream().filter(SourceCatalogue::isValidName).toList());
-	}
-
-	/**
-	 * A probe's words with every control character as U+FFFD: they are stored and logged, and a NUL fails the
-	 * statement (PostgreSQL's text holds none), a line break forges log lines.
-	 */
-	static String printable(String text) {
-		StringBuilder printable = null;
-		for (int i = 0; i < text.length(); i++) {
-			if (Character.isISOControl(text.charAt(i))) {
-				if (printable == null) {
-					printable = new StringBuilder(text);
-				}
-				printable.setCharAt(i, '\uFFFD');
-			}
-		}
-		return (printable != null) ? printable.toString() : text;
 	}
 
 	/** The probe normalises names; the server checks again and drops what is not a domain name. */

@@ -11,6 +11,7 @@ import dev.dragnet.protocol.source.SourceDefinition;
 import dev.dragnet.server.cluster.ClusterEvents;
 import dev.dragnet.server.db.DatabaseFailures;
 import dev.dragnet.server.probe.ProbeRegistry;
+import dev.dragnet.server.web.Printable;
 import dev.dragnet.server.web.ProblemException;
 import io.r2dbc.postgresql.codec.Json;
 import org.jspecify.annotations.Nullable;
@@ -106,7 +107,7 @@ public class SourceService {
 		}
 		if (!SourceCatalogue.isValidName(name)) {
 			return Mono.error(new SourceProblem(HttpStatus.BAD_REQUEST, "invalid-source", "Bad source name",
-					"'" + name.replaceAll("\\p{Cntrl}", "?") + "' is not a source name: use 1-64 lower-case letters,"
+					"'" + Printable.of(name) + "' is not a source name: use 1-64 lower-case letters,"
 							+ " digits, dots, underscores and hyphens, starting with a letter or digit"));
 		}
 		if (SourceCatalogue.PTR.equals(name)) {

@@ -1,5 +1,6 @@
 package dev.dragnet.server.whois;
 
+import dev.dragnet.server.web.Printable;
 import dev.dragnet.server.web.ProblemException;
 import org.springframework.http.HttpStatus;
 
@@ -7,12 +8,7 @@ import org.springframework.http.HttpStatus;
 public final class InvalidPolicyException extends ProblemException {
 
 	InvalidPolicyException(String given) {
-		super(HttpStatus.BAD_REQUEST, "invalid-policy", "Invalid lookup policy", "policy '" + printable(given)
+		super(HttpStatus.BAD_REQUEST, "invalid-policy", "Invalid lookup policy", "policy '" + Printable.cut(given, 100)
 				+ "' is not one of auto, rdap, whois");
-	}
-
-	private static String printable(String given) {
-		String clean = given.replaceAll("\\p{Cntrl}", "?");
-		return (clean.length() > 100) ? clean.substring(0, 100) + "..." : clean;
 	}
 }

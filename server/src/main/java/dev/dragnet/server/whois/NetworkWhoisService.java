@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.Locale;
 
 import dev.dragnet.net.Addresses;
+import dev.dragnet.server.web.Printable;
 import dev.dragnet.server.whois.rir.RirDirectory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
@@ -79,7 +80,7 @@ public class NetworkWhoisService {
 		InetAddress address = Addresses.parseLiteral(text);
 		if (address == null) {
 			throw new WhoisProblems.ServerRefused("invalid-ip", "Invalid IP address",
-					"'" + text.replaceAll("\\p{Cntrl}", "?") + "' is not an IPv4 or IPv6 address");
+					"'" + Printable.of(text) + "' is not an IPv4 or IPv6 address");
 		}
 		return address;
 	}
@@ -96,6 +97,6 @@ public class NetworkWhoisService {
 			// reported below
 		}
 		throw new WhoisProblems.ServerRefused("invalid-asn", "Invalid AS number",
-				"'" + text.replaceAll("\\p{Cntrl}", "?") + "' is not an AS number (0 to 4294967295, with or without 'AS')");
+				"'" + Printable.of(text) + "' is not an AS number (0 to 4294967295, with or without 'AS')");
 	}
 }

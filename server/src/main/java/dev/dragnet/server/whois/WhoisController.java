@@ -12,6 +12,7 @@ import dev.dragnet.server.cluster.FleetStatistics;
 import dev.dragnet.server.dispatch.TargetStatistics;
 import dev.dragnet.server.schedule.Lane;
 import dev.dragnet.server.schedule.ScheduleProperties;
+import dev.dragnet.server.web.Printable;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -117,7 +118,7 @@ class WhoisController {
 	/** {@code 30}, {@code 30s}, {@code 500ms} or {@code 2m}; from 0 to {@code dragnet.schedule.max-max-wait}. */
 	static Duration parseMaxWait(String text, Duration most) {
 		Matcher matcher = MAX_WAIT.matcher(text.strip());
-		String shown = text.replaceAll("\\p{Cntrl}", "?");
+		String shown = Printable.of(text);
 		if (!matcher.matches() || matcher.group(1).length() > 9) {
 			throw new WhoisProblems.InvalidMaxWait("maxWait '" + shown + "' is not a duration: give seconds (30), or a "
 					+ "number with ms, s or m (500ms, 30s, 2m)");

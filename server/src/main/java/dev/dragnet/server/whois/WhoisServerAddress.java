@@ -3,6 +3,8 @@ package dev.dragnet.server.whois;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
+import dev.dragnet.server.web.Printable;
+
 /**
  * A WHOIS server named by a caller: {@code host}, {@code host:port}, {@code [v6]} or {@code [v6]:port}.
  * Parsing refuses anything that is not a plain host name or address literal, so nothing odd reaches a probe.
@@ -63,11 +65,7 @@ record WhoisServerAddress(String host, int port) {
 
 	private static WhoisProblems.ServerRefused invalid(String text, String why) {
 		return new WhoisProblems.ServerRefused("invalid-server", "Invalid WHOIS server",
-				"WHOIS server '" + printable(text) + "' is not valid: " + why);
-	}
-
-	private static String printable(String text) {
-		return text.replaceAll("\\p{Cntrl}", "?");
+				"WHOIS server '" + Printable.of(text) + "' is not valid: " + why);
 	}
 
 	/** Whether an allow-list entry admits this address; an entry without a port admits any port. */

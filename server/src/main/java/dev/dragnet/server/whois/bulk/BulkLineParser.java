@@ -47,7 +47,7 @@ final class BulkLineParser {
 		catch (JacksonException ex) {
 			return ParsedLine.failed(number, null, new BulkProblems.BadLine(
 					"the line is not a JSON object such as {\"domain\": \"example.com\"}: "
-							+ BulkProblems.printable(firstLine(ex.getOriginalMessage()))));
+							+ BulkProblems.quoted(firstLine(ex.getOriginalMessage()))));
 		}
 		if (line == null || line.domain() == null || line.domain().isBlank()) {
 			return ParsedLine.failed(number, null,

@@ -2,6 +2,7 @@ package dev.dragnet.server.whois.bulk;
 
 import java.time.Duration;
 
+import dev.dragnet.server.web.Printable;
 import dev.dragnet.server.web.ProblemException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -52,8 +53,7 @@ final class BulkProblems {
 	}
 
 	/** {@code text} with control characters replaced and cut to a length fit for a message. */
-	static String printable(String text) {
-		String clean = text.replaceAll("\\p{Cntrl}", "?");
-		return (clean.length() > MAX_QUOTED) ? clean.substring(0, MAX_QUOTED) + "..." : clean;
+	static String quoted(String text) {
+		return Printable.cut(text, MAX_QUOTED);
 	}
 }

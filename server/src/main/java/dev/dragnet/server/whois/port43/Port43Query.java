@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 import dev.dragnet.net.Addresses;
+import dev.dragnet.server.web.Printable;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,7 +29,7 @@ record Port43Query(String domain, @Nullable String server) {
 		for (int i = 0; i < tokens.length - 1; i++) {
 			boolean flagArgument = i > 0 && tokens[i - 1].startsWith("-");
 			if (!tokens[i].startsWith("-") && !flagArgument && !tokens[i].toLowerCase(Locale.ROOT).equals("domain")) {
-				throw new BadQuery("send one domain name per query, not '" + printable(text) + "'");
+				throw new BadQuery("send one domain name per query, not '" + Printable.cut(text, 100) + "'");
 			}
 		}
 		String spec = tokens[tokens.length - 1];
@@ -36,7 +37,7 @@ record Port43Query(String domain, @Nullable String server) {
 			spec = spec.substring(1);
 		}
 		if (spec.isEmpty() || spec.startsWith("-")) {
-			throw new BadQuery("the query names no domain: '" + printable(text) + "'");
+			throw new BadQuery("the query names no domain: '" + Printable.cut(text, 100) + "'");
 		}
 		if (spec.indexOf(':') != spec.lastIndexOf(':') && Addresses.parseLiteral(spec) != null) {
 			return new Port43Query(spec, null); // an IPv6 address, not domain:server
@@ -47,11 +48,6 @@ record Port43Query(String domain, @Nullable String server) {
 	}
 
 	/** One line fit to quote back: control characters replaced, cut at 100 characters. */
-	static String printable(String text) {
-		String clean = text.replaceAll("\\p{Cntrl}", "?");
-		return (clean.length() > 100) ? clean.substring(0, 100) + "..." : clean;
-	}
-
 	/** A query line that asks for no single domain. */
 	static final class BadQuery extends RuntimeException {
 

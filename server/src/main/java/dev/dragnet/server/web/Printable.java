@@ -1,0 +1,27 @@
+package dev.dragnet.server.web;
+
+import java.util.regex.Pattern;
+
+/**
+ * Untrusted text (a caller's line, a probe's reason) quoted back in a problem detail, a log line or a stored reason:
+ * each control character (Unicode's {@code Cc}: C0, DEL and C1, NEL among them) as {@code ?}, so that it cannot
+ * forge a log line or hold a NUL that PostgreSQL's text refuses, and cut to a length.
+ */
+public final class Printable {
+
+	private static final Pattern CONTROL = Pattern.compile("\\p{Cc}");
+
+	private Printable() {
+	}
+
+	/** {@code text} with each control character as {@code ?}. */
+	public static String of(String text) {
+		return CONTROL.matcher(text).replaceAll("?");
+	}
+
+	/** {@link #of} cut to {@code max} characters, then {@code ...} when it was longer. */
+	public static String cut(String text, int max) {
+		String clean = of(text);
+		return (clean.length() > max) ? clean.substring(0, max) + "..." : clean;
+	}
+}
