@@ -54,13 +54,14 @@ public class Cooldowns {
 
 	/** How long until the first of these probes may ask {@code target} again. */
 	public Optional<Duration> earliestEnd(String target, Set<String> probes) {
-		Map<String, Long> resting = this.byTarget.getOrDefault(target, Map.of());
-		long now = now();
-		return probes.stream()
-			.map(resting::get)
-			.filter((end) -> end != null && end > now)
-			.min(Long::compare)
-			.map((end) -> Duration.ofMillis(end - now));
+		long first = Long.MAX_VALUE;
+		for (String probe : probes) {
+			long rest = restMillis(target, probe);
+			if (rest > 0) {
+				first = Math.min(first, rest);
+			}
+		}
+		return (first == Long.MAX_VALUE) ? Optional.empty() : Optional.of(Duration.ofMillis(first));
 	}
 
 	/**
