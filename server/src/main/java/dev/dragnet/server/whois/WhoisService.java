@@ -105,7 +105,7 @@ public class WhoisService {
 			}
 			return this.cache.find(key)
 				.flatMap((hit) -> assembled(parse, hit.hops(),
-						() -> parsedIf(parse, assemble(domain, hit.source(), hit.hops(), 0, true, hit.fetchedAt()))))
+						() -> assemble(domain, hit.source(), hit.hops(), 0, true, hit.fetchedAt())))
 				.onErrorResume((ex) -> cacheSkipped(domain, ex, fetched))
 				.switchIfEmpty(fetched);
 		});
@@ -116,8 +116,7 @@ public class WhoisService {
 		long started = this.clock.millis();
 		Instant fetchedAt = this.clock.instant();
 		return hops(domain, server, policy).flatMap((answer) -> assembled(parse, answer.hops(),
-				() -> parsedIf(parse, assemble(domain, answer.source(), answer.hops(), this.clock.millis() - started, false,
-						fetchedAt)))
+				() -> assemble(domain, answer.source(), answer.hops(), this.clock.millis() - started, false, fetchedAt))
 			.flatMap((lookup) -> store(key, answer, fetchedAt, lookup)));
 	}
 
@@ -128,9 +127,15 @@ public class WhoisService {
 	 * a hand-over to another thread and back.
 	 */
 	static Mono<WhoisLookup> assembled(boolean parse, List<Hop> hops, Supplier<WhoisLookup> assemble) {
-		Mono<WhoisLookup> assembled = Mono.fromSupplier(assemble);
-		return (parse && characters(hops) > INLINE_PARSE_CHARS) ? assembled.subscribeOn(Schedulers.parallel())
-				: assembled;
+		if (!parse) {
+			return Mono.fromSupplier(assemble);
+		}
+		Mono<WhoisLookup> parsed = Mono.fromSupplier(() -> {
+			WhoisLookup lookup = assemble.get();
+			lookup.parsed();
+			return lookup;
+		});
+		return (characters(hops) > INLINE_PARSE_CHARS) ? parsed.subscribeOn(Schedulers.parallel()) : parsed;
 	}
 
 	private static long characters(List<Hop> hops) {
@@ -139,13 +144,6 @@ public class WhoisService {
 			characters += (hop.text() != null) ? hop.text().length() : 0;
 		}
 		return characters;
-	}
-
-	private static WhoisLookup parsedIf(boolean parse, WhoisLookup lookup) {
-		if (parse) {
-			lookup.parsed();
-		}
-		return lookup;
 	}
 
 	/** The cache could not be read: the lookup goes on as on a miss, and says so. */

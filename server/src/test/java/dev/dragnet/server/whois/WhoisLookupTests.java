@@ -55,15 +55,16 @@ class WhoisLookupTests {
 		assertThat(parsedOn(true, small)).isEqualTo(caller);
 		assertThat(parsedOn(true, large)).startsWith("parallel-");
 		assertThat(parsedOn(false, large)).as("no parse asked for: nothing to move").isEqualTo(caller);
+		assertThat(this.parses).as("parsed exactly when asked for").hasValue(2);
 	}
 
-	private static String parsedOn(boolean parse, String text) {
+	private String parsedOn(boolean parse, String text) {
 		Hop hop = new Hop(Hop.WHOIS, "whois.example:43", "example.com", "p-1", TaskResult.Outcome.OK, text, null, 5,
 				List.of(), null);
 		String[] thread = new String[1];
 		WhoisService.assembled(parse, List.of(hop), () -> {
 			thread[0] = Thread.currentThread().getName();
-			return null;
+			return lookup();
 		}).block(java.time.Duration.ofSeconds(5));
 		return thread[0];
 	}
