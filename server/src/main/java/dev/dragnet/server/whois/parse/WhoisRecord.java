@@ -187,12 +187,11 @@ final class WhoisRecord {
 
 	/**
 	 * {@code key: value} read by hand, as the expression {@code ^\s*([^:\t]{1,60}?)[\s.]*:(?!//)\s*(.*)$} matches it
-	 * (which was a third of a parse): the
-	 * key is what stands between the leading white space and the line's first colon, less the spaces and dots
-	 * before the colon, at most 60 characters and without a tab; a colon that opens {@code //} is no separator;
-	 * the value is the rest after the spaces following the colon, without a line terminator. {@code null} where the
-	 * expression does not match, or would match only a key of white space (which {@link #looksLikeKey} refuses).
-	 * Held to the expression by {@code WhoisRecordSplitTests}.
+	 * (which was a third of a parse). The key is what stands between the leading white space and the line's first
+	 * colon, less the spaces and dots before the colon, at most 60 characters and without a tab; a colon that opens
+	 * {@code //} is no separator; the value is the rest after the spaces following the colon, without a line
+	 * terminator. {@code null} where the expression does not match, or would match only a key of white space (which
+	 * {@link #looksLikeKey} refuses). Held to the expression by {@code WhoisRecordSplitTests}.
 	 */
 	static @Nullable String @Nullable [] keyValue(String line) {
 		int colon = line.indexOf(':');
