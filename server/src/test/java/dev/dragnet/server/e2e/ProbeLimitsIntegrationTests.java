@@ -80,8 +80,7 @@ class ProbeLimitsIntegrationTests {
 	void aHelloWithAVersionOrCapabilitiesNothingCouldStoreIsRefusedWithItsReason() throws Exception {
 		// a NUL, which PostgreSQL's text cannot hold, or a version of any length, would reach the probe table
 		for (String version : List.of("1.2.0\u0000x", "1." + "9".repeat(64), "1.2 beta", "")) {
-			try (RawProbe odd = new RawProbe(server.port())
-				.send(new Hello("odd-version", TOKEN, version, Protocol.VERSION, List.of(Protocol.CAPABILITY_WHOIS), 2))) {
+			try (RawProbe odd = hello("odd-version", version)) {
 				WebSocketCloseStatus status = odd.closeStatus(Duration.ofSeconds(10));
 				assertThat(status.code()).as(version).isEqualTo(Protocol.CLOSE_PROTOCOL_VIOLATION);
 				assertThat(status.reasonText()).contains("probe version must be");
@@ -89,8 +88,7 @@ class ProbeLimitsIntegrationTests {
 		}
 		for (List<String> capabilities : List.of(List.of("whois", "rdap\u0000"), List.of("WHOIS"),
 				java.util.stream.IntStream.range(0, 17).mapToObj((i) -> "c" + i).toList())) {
-			try (RawProbe odd = new RawProbe(server.port())
-				.send(new Hello("odd-capabilities", TOKEN, "1.2.0", Protocol.VERSION, capabilities, 2))) {
+			try (RawProbe odd = hello("odd-capabilities", "1.2.0", capabilities)) {
 				WebSocketCloseStatus status = odd.closeStatus(Duration.ofSeconds(10));
 				assertThat(status.code()).as("%s", capabilities).isEqualTo(Protocol.CLOSE_PROTOCOL_VIOLATION);
 				assertThat(status.reasonText()).contains("capabilities must be");
@@ -102,7 +100,10 @@ class ProbeLimitsIntegrationTests {
 	}
 
 	private static RawProbe hello(String name, String version) {
-		return new RawProbe(server.port())
-			.send(new Hello(name, TOKEN, version, Protocol.VERSION, List.of(Protocol.CAPABILITY_WHOIS), 2));
+		return hello(name, version, List.of(Protocol.CAPABILITY_WHOIS));
+	}
+
+	private static RawProbe hello(String name, String version, List<String> capabilities) {
+		return new RawProbe(server.port()).send(new Hello(name, TOKEN, version, Protocol.VERSION, capabilities, 2));
 	}
 }
