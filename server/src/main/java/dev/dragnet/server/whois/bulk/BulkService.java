@@ -1,5 +1,8 @@
 package dev.dragnet.server.whois.bulk;
 
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
 import dev.dragnet.net.InvalidDomainException;
 import dev.dragnet.server.web.ProblemException;
 import dev.dragnet.server.whois.WhoisLookup;
@@ -7,8 +10,12 @@ import dev.dragnet.server.whois.WhoisProperties;
 import dev.dragnet.server.whois.WhoisRequest;
 import dev.dragnet.server.whois.WhoisService;
 import dev.dragnet.server.schedule.Lane;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.stereotype.Service;
@@ -40,11 +47,33 @@ class BulkService {
 
 	private final BulkLineParser parser;
 
-	BulkService(WhoisService whois, WhoisProperties whoisProperties, BulkProperties properties, JsonMapper json) {
+	/** Lines read from bulk bodies that ask something, and those answered, since start. */
+	private final LongAdder linesRead = new LongAdder();
+
+	private final LongAdder linesAnswered = new LongAdder();
+
+	private final AtomicInteger requests = new AtomicInteger();
+
+	BulkService(WhoisService whois, WhoisProperties whoisProperties, BulkProperties properties, JsonMapper json,
+			ObjectProvider<MeterRegistry> meters) {
 		this.whois = whois;
 		this.whoisProperties = whoisProperties;
 		this.properties = properties;
 		this.parser = new BulkLineParser(json, properties.maxLineLength().toBytes());
+		MeterRegistry registry = meters.getIfAvailable();
+		if (registry != null) {
+			FunctionCounter.builder("dragnet.whois.bulk.lines", this.linesRead, LongAdder::sum)
+				.tag("stage", "read")
+				.description("Lines read from bulk request bodies that ask something")
+				.register(registry);
+			FunctionCounter.builder("dragnet.whois.bulk.lines", this.linesAnswered, LongAdder::sum)
+				.tag("stage", "answered")
+				.description("Bulk lines answered (a result or the line's error); read minus answered are under way")
+				.register(registry);
+			Gauge.builder("dragnet.whois.bulk.requests", this.requests, AtomicInteger::get)
+				.description("Bulk requests being answered now")
+				.register(registry);
+		}
 	}
 
 	/**
@@ -57,7 +86,11 @@ class BulkService {
 		Flux<ParsedLine> parsed = lines(body)
 			.handle((line, sink) -> this.parser.parse(line, format).ifPresent(sink::next));
 		// A flatMap this wide costs a scan of every lookup under way each time one ends: WideMerge does not.
-		return WideMerge.merge(parsed, (line) -> answer(line, requestId), this.properties.concurrency())
+		return WideMerge.merge(parsed.doOnNext((line) -> this.linesRead.increment()), (line) -> answer(line, requestId),
+				this.properties.concurrency())
+			.doOnNext((answer) -> this.linesAnswered.increment())
+			.doOnSubscribe((subscription) -> this.requests.incrementAndGet())
+			.doFinally((signal) -> this.requests.decrementAndGet())
 			// Every line waits in the bulk lanes of the scheduler: behind interactive lookups, round robin
 			// with other clients' bulk requests, and never failed for waiting.
 			.contextWrite(Lane.bulk("client " + client));

@@ -21,6 +21,7 @@ import dev.dragnet.server.DragnetServerApplication;
 import dev.dragnet.server.testsupport.TestDatabase;
 import dev.dragnet.testbed.whois.FakeWhoisServer;
 import dev.dragnet.testbed.whois.WhoisBehaviour;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -160,6 +161,14 @@ class BulkIntegrationTests {
 		return probes.stream().filter((p) -> "EFFECTIVE".equals(p.get("state"))).count();
 	}
 
+	private static double bulkLines(String stage) {
+		return server.getBean(MeterRegistry.class)
+			.get("dragnet.whois.bulk.lines")
+			.tag("stage", stage)
+			.functionCounter()
+			.count();
+	}
+
 	/** The answers to a bulk body; bulk lookups are reads, so no admin token is sent. */
 	private static Flux<Map<String, Object>> bulk(MediaType type, Object body) {
 		WebClient.RequestBodySpec request = http.post()
@@ -201,8 +210,17 @@ class BulkIntegrationTests {
 				+ "example.test:whois.nowhere.example\n" // 6
 				+ "   other.test   # trailing comment\n" // 7
 				+ "example.test:" + server; // 8, no line end
+		double read = bulkLines("read");
+		double answered = bulkLines("answered");
 		Map<Integer, Map<String, Object>> answers = byLine(MediaType.TEXT_PLAIN, body);
 		assertThat(answers).containsOnlyKeys(1, 4, 5, 6, 7, 8);
+		// the metrics count the six lines that ask something, bad ones included, and no request stays open
+		assertThat(bulkLines("read") - read).isEqualTo(6);
+		assertThat(bulkLines("answered") - answered).isEqualTo(6);
+		await().atMost(Duration.ofSeconds(5)).until(() -> BulkIntegrationTests.server.getBean(MeterRegistry.class)
+			.get("dragnet.whois.bulk.requests")
+			.gauge()
+			.value() == 0);
 		assertThat(result(answers.get(1))).containsEntry("text", "Domain Name: EXAMPLE.TEST\r\n")
 			.containsEntry("domain", "example.test");
 		assertThat(answers.get(4)).containsEntry("domain", "exa_mple.test");

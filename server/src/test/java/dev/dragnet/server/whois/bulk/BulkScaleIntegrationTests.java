@@ -2,6 +2,7 @@ package dev.dragnet.server.whois.bulk;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadInfo;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,13 +14,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import dev.dragnet.probe.ProbeAgent;
 import dev.dragnet.probe.ProbeConfig;
 import dev.dragnet.protocol.Protocol;
 import dev.dragnet.server.DragnetServerApplication;
+import dev.dragnet.server.probe.ProbeRegistry;
+import dev.dragnet.server.probe.ProbeSession;
 import dev.dragnet.server.testsupport.TestDatabase;
 import dev.dragnet.testbed.whois.FakeWhoisServer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +36,7 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,6 +79,12 @@ class BulkScaleIntegrationTests {
 	 * the lines: measured growth 4 MB. Anything that kept 300 bytes per line would break this bound.
 	 */
 	private static final long LIVE_HEAP_GROWTH_BOUND = 24L * 1024 * 1024;
+
+	/**
+	 * No answer for this long ends the run at once, failed with what every party was doing: a stall would otherwise
+	 * wait out the whole timeout and say nothing. The slowest runs seen answered several hundred lines a second.
+	 */
+	private static final Duration STALL = Duration.ofSeconds(60);
 
 	private static final ParameterizedTypeReference<Map<String, Object>> ANSWER = new ParameterizedTypeReference<>() {
 	};
@@ -139,7 +153,8 @@ class BulkScaleIntegrationTests {
 			longestElement.accumulateAndGet(line.length(), Math::max);
 		}).subscribeOn(Schedulers.parallel()).publishOn(Schedulers.parallel(), 256);
 		Tally tally = new Tally();
-		HeapWatch watch = new HeapWatch(memory, tally);
+		Sinks.Empty<Void> stalled = Sinks.empty();
+		HeapWatch watch = new HeapWatch(memory, tally, () -> stallReport(generated.get(), tally.answered), stalled);
 		watch.start();
 		long started = System.nanoTime();
 		http.post()
@@ -150,6 +165,7 @@ class BulkScaleIntegrationTests {
 			.retrieve()
 			.bodyToFlux(ANSWER)
 			.doOnNext((answer) -> tally.add(answer, generated.get()))
+			.takeUntilOther(stalled.asMono())
 			.blockLast(Duration.ofSeconds(600));
 		long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 		watch.interrupt();
@@ -159,6 +175,7 @@ class BulkScaleIntegrationTests {
 				millis, LINES * 1000L / Math.max(1, millis), tally.generatedAtFirstAnswer, mb(baseline),
 				watch.liveMegabytes(), Arrays.toString(CHECKPOINTS), mb(watch.peakUsed));
 
+		assertThat(watch.stall).as("the answers stopped").isNull();
 		assertThat(tally.errors).as("answers with an error (first: %s)", tally.firstError).isZero();
 		assertThat(tally.duplicates).as("lines answered twice").isZero();
 		assertThat(tally.lines.cardinality()).as("distinct lines answered").isEqualTo(LINES);
@@ -174,6 +191,27 @@ class BulkScaleIntegrationTests {
 			.isLessThan(LIVE_HEAP_BOUND));
 		assertThat(watch.live.get(watch.live.size() - 1) - watch.live.get(0)).as("live heap growth over 85,000 lines")
 			.isLessThan(LIVE_HEAP_GROWTH_BOUND);
+	}
+
+	/** What each party was doing when the answers stopped, in one line; the threads' stacks go to standard output. */
+	private static String stallReport(long generated, int answered) {
+		MeterRegistry meters = server.getBean(MeterRegistry.class);
+		double read = meters.get("dragnet.whois.bulk.lines").tag("stage", "read").functionCounter().count();
+		double linesAnswered = meters.get("dragnet.whois.bulk.lines").tag("stage", "answered").functionCounter().count();
+		double queued = meters.find("dragnet.schedule.queued").gauges().stream().mapToDouble(Gauge::value).sum();
+		StringBuilder probes = new StringBuilder();
+		for (ProbeSession probe : server.getBean(ProbeRegistry.class).sessions()) {
+			probes.append(String.format(" probe %s%s: %d credits, %d in flight;", probe.name(),
+					probe.acceptsWork() ? "" : " (takes no work)", probe.availableCredits(), probe.inFlight()));
+		}
+		StringBuilder threads = new StringBuilder();
+		for (ThreadInfo thread : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+			threads.append(thread);
+		}
+		System.out.println("bulk scale stalled; the threads:\n" + threads);
+		return String.format("no answer for %ds after %d answers, %d lines made by the client; server: %.0f lines read,"
+				+ " %.0f answered, %.0f lookups queued for a turn;%s the fake WHOIS server got %d queries",
+				STALL.toSeconds(), answered, generated, read, linesAnswered, queued, probes, whois.queries().size());
 	}
 
 	private static long liveHeap(MemoryMXBean memory) {
@@ -228,22 +266,41 @@ class BulkScaleIntegrationTests {
 
 		private final Tally tally;
 
+		private final Supplier<String> report;
+
+		private final Sinks.Empty<Void> stalled;
+
 		final List<Long> live = new CopyOnWriteArrayList<>();
 
 		volatile long peakUsed;
 
-		HeapWatch(MemoryMXBean memory, Tally tally) {
+		/** What {@link #stallReport} said when the answers stopped, or null. */
+		volatile @Nullable String stall;
+
+		HeapWatch(MemoryMXBean memory, Tally tally, Supplier<String> report, Sinks.Empty<Void> stalled) {
 			super("bulk-scale-heap-watch");
 			setDaemon(true);
 			this.memory = memory;
 			this.tally = tally;
+			this.report = report;
+			this.stalled = stalled;
 		}
 
 		@Override
 		public void run() {
 			int next = 0;
+			int answered = -1;
+			long changed = System.nanoTime();
 			try {
 				while (!isInterrupted()) {
+					if (this.tally.answered != answered) {
+						answered = this.tally.answered;
+						changed = System.nanoTime();
+					}
+					else if (this.stall == null && System.nanoTime() - changed > STALL.toNanos()) {
+						this.stall = this.report.get();
+						this.stalled.tryEmitEmpty();
+					}
 					this.peakUsed = Math.max(this.peakUsed, this.memory.getHeapMemoryUsage().getUsed());
 					if (next < CHECKPOINTS.length && this.tally.answered >= CHECKPOINTS[next]) {
 						this.live.add(liveHeap(this.memory));
