@@ -67,11 +67,13 @@ class BulkScaleIntegrationTests {
 	private static final int[] CHECKPOINTS = { 10_000, 40_000, 70_000, 95_000 };
 
 	/**
-	 * Bound of the live heap during the run. Measured (2 cores, G1, -Xmx1g): 28 MB before the request, 31, 32,
-	 * 34 and 35 MB at the checkpoints; the heap in use, garbage included, peaked at 170 MB. Holding the 100,000
-	 * answers (about 1 KB each as JSON, more as maps) or their pending lookups would be far beyond it.
+	 * Bound of the live heap the run adds to what was live before the request. Measured (2 cores, G1, -Xmx1g): 28 MB
+	 * before the request alone, 31, 32, 34 and 35 MB at the checkpoints; in a full run, after other test classes,
+	 * 150 MB before and 156 to 163 MB at the checkpoints. The heap in use, garbage included, peaked at 170 MB alone.
+	 * Holding the 100,000 answers (about 1 KB each as JSON, more as maps) or their pending lookups would be far
+	 * beyond it. Measured from the baseline because the JVM also holds what earlier test classes left behind.
 	 */
-	private static final long LIVE_HEAP_BOUND = 128L * 1024 * 1024;
+	private static final long LIVE_HEAP_ADDED_BOUND = 64L * 1024 * 1024;
 
 	/**
 	 * Bound of the live heap's growth between the first and the last checkpoint, 85,000 lines apart. The fake
@@ -187,8 +189,8 @@ class BulkScaleIntegrationTests {
 		// before the server asked for it, or the server read it all before answering.
 		assertThat(tally.generatedAtFirstAnswer).as("lines generated when the first answer arrived").isLessThan(LINES);
 		assertThat(watch.live).as("live heap measured at every checkpoint").hasSize(CHECKPOINTS.length);
-		assertThat(watch.live).as("live heap at the checkpoints").allSatisfy((live) -> assertThat(live)
-			.isLessThan(LIVE_HEAP_BOUND));
+		assertThat(watch.live).as("live heap at the checkpoints, over %d MB before the request", mb(baseline))
+			.allSatisfy((live) -> assertThat(live - baseline).isLessThan(LIVE_HEAP_ADDED_BOUND));
 		assertThat(watch.live.get(watch.live.size() - 1) - watch.live.get(0)).as("live heap growth over 85,000 lines")
 			.isLessThan(LIVE_HEAP_GROWTH_BOUND);
 	}
@@ -210,8 +212,41 @@ class BulkScaleIntegrationTests {
 		}
 		System.out.println("bulk scale stalled; the threads:\n" + threads);
 		return String.format("no answer for %ds after %d answers, %d lines made by the client; server: %.0f lines read,"
-				+ " %.0f answered, %.0f lookups queued for a turn;%s the fake WHOIS server got %d queries",
-				STALL.toSeconds(), answered, generated, read, linesAnswered, queued, probes, whois.queries().size());
+				+ " %.0f answered, %.0f lookups queued for a turn;%s the fake WHOIS server got %d queries; threads not"
+				+ " idle:%s", STALL.toSeconds(), answered, generated, read, linesAnswered, queued, probes,
+				whois.queries().size(), busyThreads());
+	}
+
+	/**
+	 * The scheduler and event-loop threads, and any blocked thread, that are not waiting for work: each with its
+	 * state, its top frame and the first frame outside the JDK. A thread stuck there would stall the run.
+	 */
+	private static String busyThreads() {
+		StringBuilder busy = new StringBuilder();
+		for (ThreadInfo thread : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
+			String name = thread.getThreadName();
+			StackTraceElement[] stack = thread.getStackTrace();
+			boolean watched = thread.getThreadState() == Thread.State.BLOCKED || name.startsWith("parallel-")
+					|| name.startsWith("reactor-") || name.startsWith("boundedElastic-");
+			if (!watched || stack.length == 0 || Arrays.stream(stack).anyMatch(BulkScaleIntegrationTests::waitsForWork)) {
+				continue;
+			}
+			StackTraceElement own = Arrays.stream(stack)
+				.filter((frame) -> !frame.getClassName().matches("(java|jdk|sun)\\..*"))
+				.findFirst()
+				.orElse(stack[0]);
+			busy.append(String.format(" %s %s at %s.%s (from %s.%s:%d);", name, thread.getThreadState(),
+					stack[0].getClassName(), stack[0].getMethodName(), own.getClassName(), own.getMethodName(),
+					own.getLineNumber()));
+		}
+		return (busy.length() > 0) ? busy.toString() : " none";
+	}
+
+	private static boolean waitsForWork(StackTraceElement frame) {
+		String method = frame.getClassName() + "." + frame.getMethodName();
+		return method.endsWith("DelayedWorkQueue.take") || method.endsWith("DelayedWorkQueue.poll")
+				|| method.contains("epollWait") || method.contains("EPoll.wait") || method.contains("SelectorImpl.select")
+				|| method.endsWith("ForkJoinPool.awaitWork");
 	}
 
 	private static long liveHeap(MemoryMXBean memory) {
