@@ -218,8 +218,9 @@ class BulkScaleIntegrationTests {
 	}
 
 	/**
-	 * The scheduler and event-loop threads, and any blocked thread, that are not waiting for work: each with its
-	 * state, its top frame and the first frame outside the JDK. A thread stuck there would stall the run.
+	 * The scheduler and event-loop threads (the probes' too), and any blocked thread, that are not waiting for work:
+	 * each with its state, its top frame and the first frame outside the JDK. A thread stuck there would stall the
+	 * run.
 	 */
 	private static String busyThreads() {
 		StringBuilder busy = new StringBuilder();
@@ -227,7 +228,7 @@ class BulkScaleIntegrationTests {
 			String name = thread.getThreadName();
 			StackTraceElement[] stack = thread.getStackTrace();
 			boolean watched = thread.getThreadState() == Thread.State.BLOCKED || name.startsWith("parallel-")
-					|| name.startsWith("reactor-") || name.startsWith("boundedElastic-");
+					|| name.startsWith("reactor-") || name.startsWith("boundedElastic-") || name.startsWith("probe-");
 			if (!watched || stack.length == 0 || Arrays.stream(stack).anyMatch(BulkScaleIntegrationTests::waitsForWork)) {
 				continue;
 			}
