@@ -420,8 +420,10 @@ public class TaskDispatcher implements DisposableBean {
 	private Mono<Dispatched> answered(Run run, ProbeSession probe, long started, TaskResult answer) {
 		long elapsed = this.timer.now(TimeUnit.MILLISECONDS) - started;
 		TaskResult result = run.request.classifier().apply(answer);
-		String detail = (result.detail() != null) ? result.detail() : result.outcome().name();
-		record(run, new Attempt(probe.name(), result.outcome().name(), detail, elapsed));
+		Attempt attempt = new Attempt(probe.name(), result.outcome().name(),
+				(result.detail() != null) ? result.detail() : result.outcome().name(), elapsed);
+		record(run, attempt);
+		String detail = attempt.detail(); // printable and cut: it came from the probe
 		if (result.outcome() == TaskResult.Outcome.THROTTLED) {
 			Duration rest = rest(result, probe.name(), run.request.target());
 			this.frontier.throttled(probe.name(), run.request.target(), rest);

@@ -24,6 +24,8 @@ import dev.dragnet.protocol.Protocol;
 import dev.dragnet.protocol.ServerFrame;
 import dev.dragnet.protocol.TaskResult;
 import dev.dragnet.protocol.Welcome;
+import dev.dragnet.server.dispatch.Attempt;
+import dev.dragnet.server.web.Printable;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -405,10 +407,13 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 	}
 
 	private void onError(ProbeSession session, ErrorFrame error) {
-		logger.warn("probe {} reported {}: {}{}", session.name(), error.code(), error.message(),
-				(error.taskId() != null) ? " (task " + error.taskId() + ")" : "");
+		// Everything in the frame is the probe's: printable and cut before it reaches the log or a lookup's attempts.
+		String code = Printable.cut(String.valueOf(error.code()), 64);
+		String message = Printable.cut(String.valueOf(error.message()), Attempt.MAX_DETAIL);
+		logger.warn("probe {} reported {}: {}{}", session.name(), code, message,
+				(error.taskId() != null) ? " (task " + Printable.cut(error.taskId(), 64) + ")" : "");
 		if (error.taskId() != null) {
-			session.reject(error.taskId(), error.code() + ": " + error.message());
+			session.reject(error.taskId(), code + ": " + message);
 		}
 	}
 

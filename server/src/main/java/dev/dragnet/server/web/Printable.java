@@ -14,9 +14,15 @@ public final class Printable {
 	private Printable() {
 	}
 
-	/** {@code text} with each control character as {@code ?}. */
+	/** {@code text} with each control character as {@code ?}; {@code text} itself when it has none. */
 	public static String of(String text) {
-		return CONTROL.matcher(text).replaceAll("?");
+		for (int i = 0; i < text.length(); i++) {
+			// Unicode's Cc is exactly ISO control: U+0000-U+001F and U+007F-U+009F
+			if (Character.isISOControl(text.charAt(i))) {
+				return CONTROL.matcher(text).replaceAll("?");
+			}
+		}
+		return text;
 	}
 
 	/** {@link #of} cut to {@code max} characters, then {@code ...} when it was longer. */

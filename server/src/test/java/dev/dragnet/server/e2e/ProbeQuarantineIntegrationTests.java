@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.dragnet.protocol.CreditGrant;
+import dev.dragnet.protocol.ErrorFrame;
 import dev.dragnet.protocol.Hello;
 import dev.dragnet.protocol.Ping;
 import dev.dragnet.protocol.Pong;
@@ -14,6 +15,7 @@ import dev.dragnet.protocol.Protocol;
 import dev.dragnet.protocol.ServerFrame;
 import dev.dragnet.protocol.Task;
 import dev.dragnet.protocol.TaskResult;
+import dev.dragnet.server.dispatch.Attempt;
 import dev.dragnet.server.testsupport.RunningServer;
 import dev.dragnet.testbed.whois.FakeWhoisServer;
 import org.junit.jupiter.api.AfterAll;
@@ -164,6 +166,67 @@ class ProbeQuarantineIntegrationTests {
 		}
 		finally {
 			failing.set(false);
+		}
+	}
+
+	@Test
+	void whatAProbeSaysOfAFailureReachesTheAttemptsPrintableAndCut() throws Exception {
+		String forged = "refused\n2026-12-03 INFO forged log line\u0000" + "x".repeat(5_000);
+		// One probe answers its first task with an error frame (the task is lost, not counted), another with a failed
+		// result (counted); each is the idle probe with the most free slots when its lookup comes, so it is asked first.
+		String lost = firstAttemptOf("garbler-frame", forged, true);
+		String failed = firstAttemptOf("garbler-result", forged, false);
+		assertThat(List.of(lost, failed)).allSatisfy((detail) -> assertThat(detail)
+			.contains("refused?2026-12-03 INFO forged log line?xxx")
+			.doesNotContain("\n", "\u0000")
+			.endsWith("...")
+			.hasSizeLessThanOrEqualTo(Attempt.MAX_DETAIL + 3));
+		assertThat(lost).startsWith("probe garbler-frame went away: bad?code: refused?");
+		assertThat(failed).startsWith("refused?");
+	}
+
+	/** The detail of the first attempt of a lookup that probe {@code name} fails with {@code forged} as its text. */
+	private static String firstAttemptOf(String name, String forged, boolean errorFrame) throws Exception {
+		AtomicBoolean garbling = new AtomicBoolean(true);
+		try (RawProbe garbler = new RawProbe(server.port())) {
+			garbler.send(new Hello(name, TOKEN, "raw", Protocol.VERSION, List.of(Protocol.CAPABILITY_WHOIS), 32));
+			assertThat(garbler.next(dev.dragnet.protocol.Welcome.class, Duration.ofSeconds(10))).isNotNull();
+			garbler.send(new CreditGrant(32));
+			Thread answering = new Thread(() -> garble(garbler, forged, errorFrame, garbling), name);
+			answering.setDaemon(true);
+			answering.start();
+			Map<String, Object> answer = lookup(name + ".test");
+			assertThat(answer).containsEntry("outcome", "OK"); // the attempt after it, on another probe
+			@SuppressWarnings("unchecked")
+			Map<String, Object> first = ((List<Map<String, Object>>) answer.get("attempts")).get(0);
+			assertThat(first).containsEntry("probe", name);
+			return (String) first.get("detail");
+		}
+		finally {
+			garbling.set(false);
+		}
+	}
+
+	/** The first task gets the failure with {@code forged} as its text; every later one a plain record. */
+	private static void garble(RawProbe garbler, String forged, boolean errorFrame, AtomicBoolean garbling) {
+		try {
+			int tasks = 0;
+			while (garbling.get()) {
+				if (garbler.next(Duration.ofMillis(200)) instanceof Task task) {
+					if (tasks++ > 0) {
+						garbler.send(new TaskResult(task.id(), TaskResult.Outcome.OK, "Domain Name: GARBLED.TEST\r\n", 27,
+								3, null));
+					}
+					else {
+						garbler.send(errorFrame ? new ErrorFrame("bad\ncode", forged, task.id())
+								: new TaskResult(task.id(), TaskResult.Outcome.ERROR, null, 0, 1, forged));
+					}
+					garbler.send(new CreditGrant(1));
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
