@@ -3,6 +3,7 @@ package dev.dragnet.server.campaign;
 import java.time.Instant;
 import java.util.List;
 
+import dev.dragnet.server.web.Printable;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -89,6 +90,16 @@ public record CampaignView(long id, String name, CampaignState state, int blockS
 	 */
 	public record SourceRest(String probe, String source, @Nullable Instant until, @Nullable String verdict,
 			@Nullable String reason) {
+
+		/** The longest reason kept, in characters (then {@code ...}): the probe wrote it. */
+		static final int MAX_REASON = 200;
+
+		/** A probe reports its rests: what it wrote is shown printable and cut, here and in the live page. */
+		public SourceRest {
+			source = Printable.cut(source, 64);
+			verdict = (verdict != null) ? Printable.cut(verdict, 32) : null;
+			reason = (reason != null) ? Printable.cut(reason, MAX_REASON) : null;
+		}
 	}
 
 	/**

@@ -32,6 +32,12 @@ class SourceRestBook {
 
 	private final Map<String, Report> byProbe = new ConcurrentHashMap<>();
 
+	/**
+	 * The most sources kept of one probe's report. A probe has the sources the server sent it (a handful); a report of
+	 * more is a broken or hostile probe, which must not make the server hold whatever it sends.
+	 */
+	static final int MAX_SOURCES = 64;
+
 	private final ProbeRegistry registry;
 
 	private final Clock clock;
@@ -45,6 +51,7 @@ class SourceRestBook {
 	void reported(ProbeSession session, SourceRests rests) {
 		Instant now = this.clock.instant();
 		List<CampaignView.SourceRest> states = rests.sources().stream()
+			.limit(MAX_SOURCES)
 			.map((rest) -> new CampaignView.SourceRest(session.name(), rest.source(), (rest.restingMillis() > 0)
 					? now.plusMillis(rest.restingMillis()) : null, rest.verdict(), rest.reason()))
 			.toList();
