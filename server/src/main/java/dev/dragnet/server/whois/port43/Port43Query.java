@@ -47,7 +47,6 @@ record Port43Query(String domain, @Nullable String server) {
 				: new Port43Query(spec.substring(0, colon), spec.substring(colon + 1));
 	}
 
-	/** One line fit to quote back: control characters replaced, cut at 100 characters. */
 	/** A query line that asks for no single domain. */
 	static final class BadQuery extends RuntimeException {
 
