@@ -1,6 +1,7 @@
 package dev.dragnet.protocol;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A leased work block: resolve every address from {@code first} to {@code last} and answer one
@@ -20,6 +21,6 @@ public record BlockLease(String leaseId, long blockId, long campaignId, String f
 		boolean verify, long leaseMillis) implements ServerFrame {
 
 	public BlockLease {
-		sources = List.copyOf(sources);
+		sources = List.copyOf(Objects.requireNonNull(sources, "sources is missing"));
 	}
 }

@@ -1,6 +1,7 @@
 package dev.dragnet.protocol;
 
 import java.util.List;
+import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
@@ -16,8 +17,8 @@ import org.jspecify.annotations.Nullable;
 public record BlockResult(String leaseId, List<IpFinding> found, List<String> empty) implements ProbeFrame {
 
 	public BlockResult {
-		found = List.copyOf(found);
-		empty = List.copyOf(empty);
+		found = List.copyOf(Objects.requireNonNull(found, "found is missing"));
+		empty = List.copyOf(Objects.requireNonNull(empty, "empty is missing"));
 	}
 
 	/** One address and the domains found on it. */

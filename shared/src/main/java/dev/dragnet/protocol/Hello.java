@@ -1,6 +1,7 @@
 package dev.dragnet.protocol;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * First frame of every session: who the probe is and how much work it can take.
@@ -22,7 +23,7 @@ public record Hello(String name, String token, String version, int protocol, Lis
 	public static final int MAX_HELD_RESULTS = 256;
 
 	public Hello {
-		capabilities = List.copyOf(capabilities);
+		capabilities = List.copyOf(Objects.requireNonNull(capabilities, "capabilities is missing"));
 		heldResults = (heldResults != null) ? List.copyOf(heldResults.subList(0, Math.min(heldResults.size(),
 				MAX_HELD_RESULTS))) : List.of();
 	}

@@ -1,6 +1,7 @@
 package dev.dragnet.protocol;
 
 import java.util.List;
+import java.util.Objects;
 
 import dev.dragnet.protocol.source.SourceDefinition;
 
@@ -11,6 +12,6 @@ import dev.dragnet.protocol.source.SourceDefinition;
 public record SourceList(List<SourceDefinition> sources) implements ServerFrame {
 
 	public SourceList {
-		sources = List.copyOf(sources);
+		sources = List.copyOf(Objects.requireNonNull(sources, "sources is missing"));
 	}
 }
