@@ -15,6 +15,7 @@ import dev.dragnet.probe.campaign.CampaignWorker;
 import dev.dragnet.probe.campaign.HeldResults;
 import dev.dragnet.probe.campaign.SourcePool;
 import dev.dragnet.probe.reverseip.NameServers;
+import dev.dragnet.probe.net.NativeErrors;
 import dev.dragnet.protocol.BlockAck;
 import dev.dragnet.protocol.BlockLease;
 import dev.dragnet.protocol.CampaignNotice;
@@ -478,8 +479,7 @@ final class ServerSession {
 		if (message == null || message.isBlank()) {
 			return error.getClass().getSimpleName();
 		}
-		// Netty's native transport prefixes the OS error with the syscall: noise in a probe's log.
-		return message.replaceFirst("^finishConnect\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ", "");
+		return NativeErrors.withoutSyscall(message);
 	}
 
 	static String slots(int count) {

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.dragnet.net.Addresses;
 import dev.dragnet.probe.net.HostResolver;
+import dev.dragnet.probe.net.NativeErrors;
 import dev.dragnet.probe.net.ProbeLoops;
 import dev.dragnet.probe.pace.HostPacer;
 import dev.dragnet.protocol.Protocol;
@@ -509,8 +510,7 @@ public final class WhoisClient {
 			if (message == null || message.isBlank()) {
 				return error.getClass().getSimpleName();
 			}
-			// Netty's native transport prefixes the OS error with the syscall: noise in a result's detail.
-			return message.replaceFirst("^finishConnect\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ", "");
+			return NativeErrors.withoutSyscall(message);
 		}
 	}
 }
