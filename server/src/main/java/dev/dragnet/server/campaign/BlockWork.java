@@ -372,10 +372,10 @@ class BlockWork implements CampaignFrames {
 	}
 
 	private Mono<Void> givenUp(ProbeSession session, BlockGiveUp giveUp) {
-		if (giveUp.restingMillis() != null) {
-			return restingGiveUp(session, giveUp);
-		}
 		String why = Printable.cut(giveUp.reason(), MAX_REASON);
+		if (giveUp.restingMillis() != null) {
+			return restingGiveUp(session, giveUp, why);
+		}
 		Mono<BlockRepository.Released> given = this.blocks.giveUp(session.name(), giveUp.leaseId(), "probe "
 				+ session.name() + " gave up: " + why, this.properties.maxAttempts())
 			.doOnNext((lease) -> logger.info("probe {} gave up lease {} (block {} of campaign {}): {}", session.name(),
@@ -385,12 +385,12 @@ class BlockWork implements CampaignFrames {
 		return release(given.flux());
 	}
 
-	private Mono<Void> restingGiveUp(ProbeSession session, BlockGiveUp giveUp) {
+	private Mono<Void> restingGiveUp(ProbeSession session, BlockGiveUp giveUp, String why) {
 		long resting = giveUp.restingMillis();
 		Mono<BlockRepository.Released> given = this.blocks.putBack(session.name(), giveUp.leaseId())
 			.doOnNext((lease) -> logger.info("probe {} put block {} of campaign {} back, no attempt counted: its sources "
 					+ "rest for {} s more ({}); it gets no blocks until then", session.name(), lease.blockId(),
-					lease.campaignId(), Math.max(1, resting / 1000), Printable.of(giveUp.reason())));
+					lease.campaignId(), Math.max(1, resting / 1000), why));
 		return release(given.flux());
 	}
 
