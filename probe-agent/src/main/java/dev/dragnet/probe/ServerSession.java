@@ -475,11 +475,7 @@ final class ServerSession {
 						+ " certificate that signed it with --ca-cert FILE, or add it to the Java trust store";
 			}
 		}
-		String message = error.getMessage();
-		if (message == null || message.isBlank()) {
-			return error.getClass().getSimpleName();
-		}
-		return NativeErrors.withoutSyscall(message);
+		return NativeErrors.describe(error);
 	}
 
 	static String slots(int count) {

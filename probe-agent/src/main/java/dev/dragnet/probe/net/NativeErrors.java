@@ -20,4 +20,10 @@ public final class NativeErrors {
 	public static String withoutSyscall(String message) {
 		return SYSCALL.matcher(message).replaceFirst("");
 	}
+
+	/** What {@code error} says, without a system-call prefix; its class's simple name when it says nothing. */
+	public static String describe(Throwable error) {
+		String message = error.getMessage();
+		return (message == null || message.isBlank()) ? error.getClass().getSimpleName() : withoutSyscall(message);
+	}
 }

@@ -18,6 +18,7 @@ import javax.net.ssl.SSLException;
 
 import dev.dragnet.probe.http.GuardedHttp;
 import dev.dragnet.probe.http.RetryAfter;
+import dev.dragnet.probe.net.NativeErrors;
 import dev.dragnet.probe.net.ProbeLoops;
 import dev.dragnet.probe.pace.HostPacer;
 import dev.dragnet.protocol.Pace;
@@ -390,19 +391,20 @@ public final class RdapClient {
 						+ " ms while " + this.phase.words, error);
 			}
 			if (error instanceof SSLException) {
-				return new RdapFailure(Outcome.CONNECT_FAILED, "TLS with " + target + " failed: " + message(error), error);
+				return new RdapFailure(Outcome.CONNECT_FAILED,
+						"TLS with " + target + " failed: " + NativeErrors.describe(error), error);
 			}
 			if (error instanceof ConnectException || error instanceof NoRouteToHostException
 					|| error instanceof UnknownHostException
 					|| (error instanceof IOException && this.phase == Phase.CONNECTING)) {
-				return new RdapFailure(Outcome.CONNECT_FAILED, "cannot connect to " + target + ": " + message(error),
-						error);
+				return new RdapFailure(Outcome.CONNECT_FAILED,
+						"cannot connect to " + target + ": " + NativeErrors.describe(error), error);
 			}
 			if (error instanceof PrematureCloseException) {
 				return new RdapFailure(Outcome.ERROR, target + " closed the connection while " + this.phase.words, error);
 			}
 			return new RdapFailure(Outcome.ERROR, "failed while " + this.phase.words + " (" + target + "): "
-					+ message(error), error);
+					+ NativeErrors.describe(error), error);
 		}
 
 		private TaskResult result(Outcome outcome, @Nullable String text, @Nullable String detail,
@@ -424,14 +426,6 @@ public final class RdapClient {
 
 		private static String seconds(long millis) {
 			return String.format(Locale.ROOT, "%.0f s", Math.ceil(millis / 1000.0));
-		}
-
-		private static String message(Throwable error) {
-			String message = error.getMessage();
-			if (message == null || message.isBlank()) {
-				return error.getClass().getSimpleName();
-			}
-			return message.replaceFirst("^finishConnect\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ", "");
 		}
 	}
 }

@@ -486,31 +486,24 @@ public final class WhoisClient {
 						"connect to " + target + " timed out after " + connectTimeoutMillis() + " ms", error);
 			}
 			if (error instanceof ProxyConnectException) {
-				return new WhoisFailure(Outcome.CONNECT_FAILED, "SOCKS proxy failed: " + message(error), error);
+				return new WhoisFailure(Outcome.CONNECT_FAILED, "SOCKS proxy failed: " + NativeErrors.describe(error),
+						error);
 			}
 			if (error instanceof ConnectException || error instanceof NoRouteToHostException
 					|| error instanceof UnknownHostException) {
-				return new WhoisFailure(Outcome.CONNECT_FAILED, "cannot connect to " + target + ": " + message(error),
-						error);
+				return new WhoisFailure(Outcome.CONNECT_FAILED,
+						"cannot connect to " + target + ": " + NativeErrors.describe(error), error);
 			}
 			if (error instanceof IOException && this.phase == Phase.CONNECTING) {
-				return new WhoisFailure(Outcome.CONNECT_FAILED, "cannot connect to " + target + ": " + message(error),
-						error);
+				return new WhoisFailure(Outcome.CONNECT_FAILED,
+						"cannot connect to " + target + ": " + NativeErrors.describe(error), error);
 			}
 			return new WhoisFailure(Outcome.ERROR,
-					"failed while " + this.phase.words + describeReceived() + ": " + message(error), error);
+					"failed while " + this.phase.words + describeReceived() + ": " + NativeErrors.describe(error), error);
 		}
 
 		private TaskResult result(Outcome outcome, @Nullable String text, long bytes, @Nullable String detail) {
 			return new TaskResult(this.taskId, outcome, text, bytes, elapsedMillis(), detail);
-		}
-
-		private static String message(Throwable error) {
-			String message = error.getMessage();
-			if (message == null || message.isBlank()) {
-				return error.getClass().getSimpleName();
-			}
-			return NativeErrors.withoutSyscall(message);
 		}
 	}
 }

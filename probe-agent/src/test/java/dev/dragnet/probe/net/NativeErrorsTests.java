@@ -1,5 +1,7 @@
 package dev.dragnet.probe.net;
 
+import java.net.ConnectException;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,9 +26,18 @@ class NativeErrorsTests {
 
 	@Test
 	void otherMessagesStayAsTheyAre() {
-		assertThat(NativeErrors.withoutSyscall("Connection refused: /127.0.0.1:43")).isEqualTo("Connection refused: /127.0.0.1:43");
+		assertThat(NativeErrors.withoutSyscall("Connection refused: /127.0.0.1:43"))
+			.isEqualTo("Connection refused: /127.0.0.1:43");
 		assertThat(NativeErrors.withoutSyscall("connection timed out after 2000 ms: whois.example/192.0.2.1:43"))
 			.isEqualTo("connection timed out after 2000 ms: whois.example/192.0.2.1:43");
 		assertThat(NativeErrors.withoutSyscall("")).isEmpty();
+	}
+
+	@Test
+	void anErrorIsDescribedByItsMessageOrElseItsClass() {
+		String refused = "io_uring connect(..) failed with error(-111): Connection refused";
+		assertThat(NativeErrors.describe(new ConnectException(refused))).isEqualTo("Connection refused");
+		assertThat(NativeErrors.describe(new ConnectException(" "))).isEqualTo("ConnectException");
+		assertThat(NativeErrors.describe(new IllegalStateException())).isEqualTo("IllegalStateException");
 	}
 }
