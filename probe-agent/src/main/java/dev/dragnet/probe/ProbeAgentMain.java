@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.dragnet.probe.net.ProbeLoops;
+
 /**
  * Command line entry point of the probe agent:
  * {@code java -jar dragnet-probe.jar --server ws://host:8080/ws/probe --token T --name cafe-12 --concurrency 32}.
@@ -149,6 +151,7 @@ public final class ProbeAgentMain {
 	/** Runs an agent to its end, blocking this (main) thread; returns the exit code. */
 	static int run(ProbeConfig config) {
 		ProbeAgent agent = new ProbeAgent(config);
+		LoggerFactory.getLogger(ProbeAgentMain.class).info("network: {}", ProbeLoops.describe());
 		Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "dragnet-probe-shutdown"));
 		try {
 			agent.run().block();
