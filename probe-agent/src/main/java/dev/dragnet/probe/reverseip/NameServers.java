@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.dragnet.probe.net.ProbeLoops;
 import io.netty.buffer.ByteBuf;
@@ -33,13 +34,15 @@ import io.netty.resolver.dns.DnsNameResolverTimeoutException;
 import io.netty.resolver.dns.DnsServerAddresses;
 import io.netty.resolver.dns.SequentialDnsServerAddressStreamProvider;
 import io.netty.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.resources.LoopResources;
 
 /**
  * The name servers this probe asks for reverse and forward DNS ({@link PtrLookup}, {@link ForwardVerifier}): one
- * Netty {@link DnsNameResolver} on a Reactor Netty event loop, asking the configured servers in order, each question
- * with a timeout. Questions are asked as given (no hosts file, no search domains, no cache), so the answer is the
+ * Netty {@link DnsNameResolver} on a Reactor Netty event loop, made on the first question, asking the configured
+ * servers in order, each question with a timeout. Questions are asked as given (no hosts file, no search domains, no cache), so the answer is the
  * servers' own. Close it when done.
  */
 public final class NameServers implements AutoCloseable {
@@ -47,9 +50,16 @@ public final class NameServers implements AutoCloseable {
 	/** Default timeout of one question to one server. */
 	public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(3);
 
-	private final DnsNameResolver resolver;
-
 	private final List<InetSocketAddress> servers;
+
+	private final Duration queryTimeout;
+
+	/** The resolver, made on the first question: its UDP socket is what an idle probe need not hold. */
+	private final Mono<DnsNameResolver> resolver;
+
+	private final AtomicReference<@Nullable DnsNameResolver> made = new AtomicReference<>();
+
+	private volatile boolean closed;
 
 	/**
 	 * @param servers the name servers, asked in this order (at least one)
@@ -60,19 +70,41 @@ public final class NameServers implements AutoCloseable {
 			throw new IllegalArgumentException("at least one name server is needed");
 		}
 		this.servers = List.copyOf(servers);
+		this.queryTimeout = queryTimeout;
+		// Made on a thread that may block, once, however many questions arrive at once; a failure is not kept, so
+		// the next question tries again.
+		this.resolver = Mono.fromCallable(this::make).subscribeOn(Schedulers.boundedElastic())
+			.cacheInvalidateIf((r) -> false);
+	}
+
+	/**
+	 * The resolver and its socket. A probe that never runs a reverse-IP block never makes one: on Linux's io_uring
+	 * transport a datagram channel keeps 512 message headers in native memory with eight {@code DirectByteBuffer}
+	 * views each, about 0.3 MB of heap and 0.1 MB besides that an idle probe would hold (docs/BENCHMARKS.md).
+	 */
+	private DnsNameResolver make() {
+		if (this.closed) {
+			throw new IllegalStateException("the name servers are closed");
+		}
 		LoopResources loops = ProbeLoops.get();
 		EventLoopGroup group = loops.onClient(LoopResources.DEFAULT_NATIVE);
 		EventLoop loop = group.next();
-		this.resolver = new DnsNameResolverBuilder(loop)
+		DnsNameResolver resolver = new DnsNameResolverBuilder(loop)
 			.datagramChannelType(loops.onChannelClass(DatagramChannel.class, group))
 			.nameServerProvider(new SequentialDnsServerAddressStreamProvider(this.servers))
-			.queryTimeoutMillis(Math.max(1, queryTimeout.toMillis()))
+			.queryTimeoutMillis(Math.max(1, this.queryTimeout.toMillis()))
 			.maxQueriesPerResolve(this.servers.size())
 			.recursionDesired(true)
 			.resolvedAddressTypes(ResolvedAddressTypes.IPV4_PREFERRED)
 			.hostsFileEntriesResolver((name, types) -> null)
 			.searchDomains(List.of())
 			.build();
+		this.made.set(resolver);
+		if (this.closed) {
+			resolver.close();
+			throw new IllegalStateException("the name servers are closed");
+		}
+		return resolver;
 	}
 
 	/** Asks {@code name} {@code type} with {@link #DEFAULT_QUERY_TIMEOUT} per question. */
@@ -94,8 +126,8 @@ public final class NameServers implements AutoCloseable {
 	 * @return the answer's code and its PTR names and addresses; a {@link DnsLookupException} when none came
 	 */
 	Mono<Reply> ask(String name, DnsRecordType type) {
-		return Mono.<Reply>create((sink) -> {
-			Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> future = this.resolver
+		return this.resolver.flatMap((resolver) -> Mono.<Reply>create((sink) -> {
+			Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> future = resolver
 				.query(new DefaultDnsQuestion(name, type));
 			future.addListener((done) -> {
 				if (!future.isSuccess()) {
@@ -114,7 +146,7 @@ public final class NameServers implements AutoCloseable {
 				}
 			});
 			sink.onCancel(() -> future.cancel(false));
-		});
+		}));
 	}
 
 	private DnsLookupException failure(String name, DnsRecordType type, Throwable cause) {
@@ -124,10 +156,14 @@ public final class NameServers implements AutoCloseable {
 				+ " " + name + ": " + cause.getMessage(), timeout, cause);
 	}
 
-	/** Stops the resolver and closes its socket. */
+	/** Stops the resolver and closes its socket, if a question made them. */
 	@Override
 	public void close() {
-		this.resolver.close();
+		this.closed = true;
+		DnsNameResolver resolver = this.made.getAndSet(null);
+		if (resolver != null) {
+			resolver.close();
+		}
 	}
 
 	/** The reverse-DNS name of {@code address}: {@code d.c.b.a.in-addr.arpa.} or the IPv6 nibble form. */

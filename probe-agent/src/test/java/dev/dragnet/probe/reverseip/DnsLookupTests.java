@@ -10,10 +10,12 @@ import java.util.Set;
 
 import dev.dragnet.probe.reverseip.SourceAnswer.Status;
 import dev.dragnet.testbed.dns.FakeDnsServer;
+import dev.dragnet.testbed.dns.ReceivedDnsQuery;
 import dev.dragnet.testbed.reverseip.ReverseIpWorld;
 import dev.dragnet.testbed.reverseip.ReverseIpWorld.Tier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 import static dev.dragnet.probe.reverseip.Lookups.WAIT;
@@ -64,6 +66,31 @@ class DnsLookupTests {
 			assertThat(query.name()).isEqualTo("1.2.0.192.in-addr.arpa.");
 			assertThat(query.type()).isEqualTo("PTR");
 		});
+	}
+
+	@Test
+	void questionsArrivingAtOnceBeforeAnyAnswerShareOneResolverAndItsSocket() {
+		PtrLookup ptr = new PtrLookup(this.nameServers);
+		List<SourceAnswer> answers = Flux.range(0, 32)
+			.flatMap((i) -> ptr.lookup("192.0.2." + (i + 1), DEADLINE), 32)
+			.collectList()
+			.block(WAIT);
+		assertThat(answers).hasSize(32).allSatisfy((a) -> assertThat(a.status()).isIn(Status.FOUND, Status.NONE));
+		assertThat(this.dns.queries()).hasSize(32);
+		assertThat(this.dns.queries().stream().map(ReceivedDnsQuery::clientPort).distinct()).hasSize(1);
+	}
+
+	@Test
+	void closedNameServersRefuseAQuestionClearlyAndOpenNoSocket() {
+		this.nameServers.close();
+		StepVerifier.create(new PtrLookup(this.nameServers).lookup("192.0.2.1", DEADLINE))
+			.assertNext((a) -> {
+				assertThat(a.status()).isEqualTo(Status.ERROR);
+				assertThat(a.detail()).isEqualTo("the name servers are closed");
+			})
+			.expectComplete()
+			.verify(WAIT);
+		assertThat(this.dns.queries()).isEmpty();
 	}
 
 	@Test

@@ -151,7 +151,7 @@ public final class FakeDnsServer implements AutoCloseable {
 		DnsQuestion question = query.recordAt(DnsSection.QUESTION);
 		String name = question.name().toLowerCase(Locale.ROOT);
 		name = name.endsWith(".") ? name : name + ".";
-		record(new ReceivedDnsQuery(query.sender().getAddress().getHostAddress(), name, question.type().name()));
+		record(new ReceivedDnsQuery(query.sender().getAddress().getHostAddress(), query.sender().getPort(), name, question.type().name()));
 		Optional<DnsRecord[]> records = recordsFor(name, question.type());
 		DatagramDnsResponse response = new DatagramDnsResponse(query.recipient(), query.sender(), query.id(),
 				DnsOpCode.QUERY, records.isPresent() ? DnsResponseCode.NOERROR : DnsResponseCode.NXDOMAIN);
