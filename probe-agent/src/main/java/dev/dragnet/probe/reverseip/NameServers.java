@@ -78,9 +78,9 @@ public final class NameServers implements AutoCloseable {
 	}
 
 	/**
-	 * The resolver and its socket. A probe that never runs a reverse-IP block never makes one: on Linux's io_uring
-	 * transport a datagram channel keeps 512 message headers in native memory with eight {@code DirectByteBuffer}
-	 * views each, about 0.3 MB of heap and 0.1 MB besides that an idle probe would hold (docs/BENCHMARKS.md).
+	 * The resolver and its socket. A probe that never runs a reverse-IP block never makes one, and an idle probe holds
+	 * none (on Linux's io_uring transport, which the testbed's fakes run, a datagram channel alone keeps 512 message
+	 * headers with eight {@code DirectByteBuffer} views each, about 0.3 MB of heap: docs/BENCHMARKS.md).
 	 */
 	private DnsNameResolver make() {
 		if (this.closed) {
