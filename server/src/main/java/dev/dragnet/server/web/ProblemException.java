@@ -1,6 +1,7 @@
 package dev.dragnet.server.web;
 
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.http.HttpHeaders;
@@ -51,5 +52,58 @@ public abstract class ProblemException extends RuntimeException {
 	/** Extra members of the problem object. */
 	public Map<String, Object> properties() {
 		return Map.of();
+	}
+
+	/**
+	 * This problem, after which a fallback was tried and failed too: the same type, status, title and headers, its
+	 * detail followed by the fallback's, and a {@code fallback} member with the fallback's problem ({@code type},
+	 * {@code status}, {@code title}, {@code detail} and its own members), or only its {@code detail} when it failed
+	 * with another error. A caller who sees only the first failure would not know the second was tried.
+	 * @param fallback what was tried after this problem, for the detail ("port 43")
+	 * @param failure how it failed
+	 */
+	public ProblemException followedBy(String fallback, Throwable failure) {
+		return new FollowedBy(this, fallback, failure);
+	}
+
+	private static final class FollowedBy extends ProblemException {
+
+		private final ProblemException first;
+
+		private final Map<String, Object> fallback;
+
+		FollowedBy(ProblemException first, String tried, Throwable failure) {
+			super(first.status, first.slug, first.title,
+					first.getMessage() + "; " + tried + " was tried next and failed too: " + detailOf(failure), first);
+			this.first = first;
+			Map<String, Object> member = new LinkedHashMap<>();
+			if (failure instanceof ProblemException problem) {
+				member.put("type", problem.type().toString());
+				member.put("status", problem.status().value());
+				member.put("title", problem.title());
+				member.put("detail", detailOf(problem));
+				member.putAll(problem.properties());
+			}
+			else {
+				member.put("detail", detailOf(failure));
+			}
+			this.fallback = Map.copyOf(member);
+		}
+
+		private static String detailOf(Throwable failure) {
+			return (failure.getMessage() != null) ? failure.getMessage() : failure.getClass().getSimpleName();
+		}
+
+		@Override
+		public HttpHeaders headers() {
+			return this.first.headers();
+		}
+
+		@Override
+		public Map<String, Object> properties() {
+			Map<String, Object> properties = new LinkedHashMap<>(this.first.properties());
+			properties.put("fallback", this.fallback);
+			return properties;
+		}
 	}
 }

@@ -10,6 +10,7 @@ import dev.dragnet.net.DomainNames;
 import dev.dragnet.protocol.TaskResult;
 import dev.dragnet.server.db.DatabaseUnavailableException;
 import dev.dragnet.server.schedule.Lane;
+import dev.dragnet.server.web.ProblemException;
 import dev.dragnet.server.whois.directory.WhoisServerDirectory;
 import dev.dragnet.server.whois.directory.WhoisServerEntry;
 import dev.dragnet.server.whois.parse.ParsedWhois;
@@ -175,7 +176,9 @@ public class WhoisService {
 
 	private Mono<Answer> fallBack(String domain, String failed, Throwable ex, Mono<Answer> other) {
 		logger.info("{} lookup of {} failed ({}); falling back", failed, domain, ex.getMessage());
-		return other.onErrorResume((second) -> Mono.error(ex));
+		// The caller sees the first failure, RDAP's: what AUTO asked for. What port 43 then met goes with it.
+		return other.onErrorResume((second) -> Mono.error((ex instanceof ProblemException problem)
+				? problem.followedBy("port 43", second) : ex));
 	}
 
 	private Mono<Answer> viaRdap(String domain, String url) {

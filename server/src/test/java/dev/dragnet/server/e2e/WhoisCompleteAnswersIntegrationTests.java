@@ -1,11 +1,16 @@
 package dev.dragnet.server.e2e;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import dev.dragnet.server.testsupport.RunningServer;
 import dev.dragnet.testbed.rdap.FakeRdapServer;
+import dev.dragnet.testbed.rdap.RdapBehaviour;
 import dev.dragnet.testbed.whois.FakeWhoisServer;
 import dev.dragnet.testbed.whois.WhoisBehaviour;
 import dev.dragnet.testbed.whois.WhoisScenarios;
@@ -38,6 +43,7 @@ class WhoisCompleteAnswersIntegrationTests {
 
 	private static FakeRdapServer rdap;
 
+
 	private static RunningServer server;
 
 	private static WebTestClient http;
@@ -61,8 +67,9 @@ class WhoisCompleteAnswersIntegrationTests {
 				WhoisBehaviour.text(WhoisScenarios.registrarRecord("busy.test", registry.host() + ":" + registry.port()))));
 		throttler.fallback(WhoisBehaviour.text(
 				"The WHOIS query quota for 127.0.0.1 has been exceeded and will be replenished in 42 seconds.\r\n"));
-		rdap.bootstrap(bootstrapFor("rdaptest", rdap.baseUrl()), Duration.ofHours(1));
+		rdap.bootstrap(bootstrapFor(rdap.baseUrl(), "rdaptest", "rdapdown"), Duration.ofHours(1));
 		rdap.registeredDomain("example.rdaptest");
+		rdap.domain("gone.rdapdown", RdapBehaviour.error(500, "Internal Server Error", "the registry's RDAP is down"));
 		server = RunningServer.start("--dragnet.probes.tokens=" + PROBE_TOKEN, "--dragnet.admin.token=" + ADMIN_TOKEN,
 					"--dragnet.whois.allow-private-servers=true", "--dragnet.whois.pace.min-interval=0ms",
 					"--dragnet.whois.pace.max-connections=16", "--dragnet.dispatch.attempt-timeout=4s",
@@ -71,6 +78,8 @@ class WhoisCompleteAnswersIntegrationTests {
 		http = server.http();
 		route("test", registry);
 		route("throttled", throttler);
+		// .rdapdown's port-43 server is down (nothing listens), as its RDAP server fails.
+		server.route("rdapdown", "127.0.0.1", deadPort(), "%s", ADMIN_TOKEN);
 		server.startProbe("probe-a", PROBE_TOKEN, 8);
 		server.startProbe("probe-b", PROBE_TOKEN, 8);
 		await().atMost(Duration.ofSeconds(15)).until(() -> effectiveProbes() == 2);
@@ -97,9 +106,23 @@ class WhoisCompleteAnswersIntegrationTests {
 		}
 	}
 
-	private static String bootstrapFor(String tld, String baseUrl) {
+	private static String bootstrapFor(String baseUrl, String... tlds) {
+		StringBuilder services = new StringBuilder();
+		for (String tld : tlds) {
+			services.append((services.length() > 0) ? "," : "").append("[[\"").append(tld).append("\"],[\"")
+				.append(baseUrl).append("\"]]");
+		}
 		return "{\"version\":\"1.0\",\"publication\":\"2026-11-01T00:00:00Z\",\"description\":\"test\","
-				+ "\"services\":[[[\"" + tld + "\"],[\"" + baseUrl + "\"]]]}";
+				+ "\"services\":[" + services + "]}";
+	}
+
+	private static int deadPort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	private static void route(String suffix, FakeWhoisServer fake) {
@@ -217,6 +240,24 @@ class WhoisCompleteAnswersIntegrationTests {
 			.jsonPath("$.source").isEqualTo("rdap");
 		http.get().uri("/api/whois/ref.test").exchange().expectStatus().isOk().expectBody()
 			.jsonPath("$.source").isEqualTo("whois");
+	}
+
+	@Test
+	void whenRdapAndThenPort43FailTheCallerIsToldOfBoth() {
+		http.get()
+			.uri("/api/whois/gone.rdapdown")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.GATEWAY_TIMEOUT)
+			.expectBody()
+			.jsonPath("$.type").isEqualTo("/problems/lookup-failed")
+			.jsonPath("$.detail").value((d) -> assertThat(d).asString()
+				.contains("port 43 was tried next and failed too: "))
+			.jsonPath("$.attempts").isNotEmpty()
+			.jsonPath("$.fallback.type").isEqualTo("/problems/lookup-failed")
+			.jsonPath("$.fallback.status").isEqualTo(504)
+			.jsonPath("$.fallback.attempts[0].outcome").isEqualTo("CONNECT_FAILED");
+		assertThat(rdap.requestCount("/domain/gone.rdapdown")).isPositive();
 	}
 
 	@Test
