@@ -9,7 +9,8 @@ import dev.dragnet.server.whois.parse.WhoisResponseClassifier;
 import org.springframework.stereotype.Component;
 
 /**
- * Turns a throttle notice that arrived as an ordinary WHOIS answer into THROTTLED, with the wait it names. Used
+ * Turns a throttle notice that arrived as an ordinary WHOIS answer into THROTTLED, with the wait it names, and an
+ * answer of nothing (the connection closed without a byte, or only white space) into a failed attempt. Used
  * by {@link WhoisChain} and, for lookups another instance forwarded here, by the cluster endpoint: both judge the
  * same way, and the instance whose probe was throttled learns it.
  */
@@ -28,6 +29,13 @@ class WhoisAnswerClassifier implements AnswerClassifier {
 		boolean answered = result.outcome() == TaskResult.Outcome.OK || result.outcome() == TaskResult.Outcome.TRUNCATED;
 		if (!answered || result.text() == null) {
 			return result;
+		}
+		if (result.text().isBlank()) {
+			// A connection closed with nothing said is no answer: a server that drops a source it bans silently, or
+			// one that is broken. Stored, it would be served as an empty record; as a failed attempt, the task goes
+			// to another probe, and only when every probe got nothing does the caller get a 504, saying so.
+			return result.reclassified(TaskResult.Outcome.ERROR, (result.detail() != null) ? result.detail()
+					: "the server answered nothing but white space", null);
 		}
 		WhoisResponseClassifier.Classification verdict = this.classifier.classify(host(target), result.text());
 		if (verdict.kind() != WhoisResponseClassifier.Kind.THROTTLED) {

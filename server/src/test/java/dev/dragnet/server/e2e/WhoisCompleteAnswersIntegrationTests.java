@@ -65,6 +65,9 @@ class WhoisCompleteAnswersIntegrationTests {
 		registry.answer("busy.test", WhoisBehaviour.firstThen(1,
 				WhoisBehaviour.text("% Excessive querying, grace period of 2 seconds\r\n"),
 				WhoisBehaviour.text(WhoisScenarios.registrarRecord("busy.test", registry.host() + ":" + registry.port()))));
+		registry.answer("quiet.test", WhoisBehaviour.firstThen(1, WhoisBehaviour.earlyClose(),
+				WhoisBehaviour.text("Domain Name: QUIET.TEST\r\n")));
+		registry.answer("mute.test", WhoisBehaviour.earlyClose());
 		throttler.fallback(WhoisBehaviour.text(
 				"The WHOIS query quota for 127.0.0.1 has been exceeded and will be replenished in 42 seconds.\r\n"));
 		rdap.bootstrap(bootstrapFor(rdap.baseUrl(), "rdaptest", "rdapdown"), Duration.ofHours(1));
@@ -258,6 +261,33 @@ class WhoisCompleteAnswersIntegrationTests {
 			.jsonPath("$.fallback.status").isEqualTo(504)
 			.jsonPath("$.fallback.attempts[0].outcome").isEqualTo("CONNECT_FAILED");
 		assertThat(rdap.requestCount("/domain/gone.rdapdown")).isPositive();
+	}
+
+	@Test
+	void aConnectionClosedWithoutAnAnswerIsAFailedAttemptNotAnEmptyRecord() {
+		http.get()
+			.uri("/api/whois/quiet.test?policy=whois")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.text").value((t) -> assertThat(t).asString().contains("QUIET.TEST"))
+			.jsonPath("$.attempts.length()").isEqualTo(2)
+			.jsonPath("$.attempts[0].outcome").isEqualTo("ERROR")
+			.jsonPath("$.attempts[0].detail").isEqualTo("the server closed the connection without answering")
+			.jsonPath("$.attempts[1].outcome").isEqualTo("OK");
+		for (int i = 0; i < 2; i++) {
+			http.get()
+				.uri("/api/whois/mute.test?policy=whois")
+				.exchange()
+				.expectStatus()
+				.isEqualTo(HttpStatus.GATEWAY_TIMEOUT)
+				.expectBody()
+				.jsonPath("$.type").isEqualTo("/problems/lookup-failed")
+				.jsonPath("$.attempts.length()").isEqualTo(2)
+				.jsonPath("$.attempts[1].detail").isEqualTo("the server closed the connection without answering");
+		}
+		assertThat(registry.queryCount("mute.test")).as("nothing was stored to answer the second time").isEqualTo(4);
 	}
 
 	@Test
