@@ -17,6 +17,7 @@ import javax.net.ssl.SSLException;
 
 import dev.dragnet.net.Addresses;
 import dev.dragnet.probe.http.GuardedHttp;
+import dev.dragnet.probe.net.NativeErrors;
 import dev.dragnet.probe.net.ProbeLoops;
 import dev.dragnet.probe.pace.HostPacer;
 import dev.dragnet.probe.reverseip.PageReader.Reading;
@@ -307,20 +308,18 @@ public final class SourceRunner {
 					+ "short) while " + where, error);
 		}
 		if (error instanceof SSLException) {
-			return new SourceFailure(Status.ERROR, "TLS failed while " + where + ": " + message(error), error);
+			return new SourceFailure(Status.ERROR, "TLS failed while " + where + ": " + NativeErrors.describe(error),
+					error);
 		}
 		if (error instanceof ConnectException || error instanceof NoRouteToHostException) {
-			return new SourceFailure(Status.ERROR, "cannot connect while " + where + ": " + message(error), error);
+			return new SourceFailure(Status.ERROR, "cannot connect while " + where + ": " + NativeErrors.describe(error),
+					error);
 		}
 		if (error instanceof IOException) {
-			return new SourceFailure(Status.ERROR, "connection failed while " + where + ": " + message(error), error);
+			return new SourceFailure(Status.ERROR, "connection failed while " + where + ": " + NativeErrors.describe(error),
+					error);
 		}
-		return new SourceFailure(Status.ERROR, "failed while " + where + ": " + message(error), error);
-	}
-
-	private static String message(Throwable error) {
-		String message = error.getMessage();
-		return (message == null || message.isBlank()) ? error.getClass().getSimpleName() : message;
+		return new SourceFailure(Status.ERROR, "failed while " + where + ": " + NativeErrors.describe(error), error);
 	}
 
 	// ---- small pieces -------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import dev.dragnet.testbed.reverseip.FakeSite;
 import dev.dragnet.testbed.reverseip.ReverseIpWorld;
 import dev.dragnet.testbed.reverseip.ReverseIpWorld.Tier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -106,6 +107,17 @@ class SourceRunnerSiteTests {
 		int perPage = (family == Family.PAGED_TABLE) ? 100 : 10;
 		int rows = WORLD.domainCount(shared) + ((family == Family.SEARCH_RESULTS) ? WORLD.domainCount(shared) / 6 : 0);
 		assertThat(answer.requests()).isLessThanOrEqualTo(rows / perPage + 1);
+	}
+
+	@Test
+	void aSiteThatRefusesConnectionsIsAnErrorInPlainWords() {
+		FakeSite<?> site = start(Family.PLAIN_TEXT);
+		SourceDefinition source = Family.PLAIN_TEXT.definitionFor(site);
+		site.close();
+		SourceAnswer answer = answer(this.runner.lookup(source, WORLD.firstAddressOf(Tier.SMALL, FROM), DEADLINE));
+		assertThat(answer.status()).isEqualTo(Status.ERROR);
+		assertThat(answer.detail()).startsWith("cannot connect while ").contains("Connection refused")
+			.doesNotContain("(..)");
 	}
 
 	/** Three addresses of each tier (two for shared), odd and even last octets, from {@link #FROM} on. */
