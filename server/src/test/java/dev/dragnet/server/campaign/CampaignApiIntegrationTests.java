@@ -42,6 +42,7 @@ class CampaignApiIntegrationTests {
 	static void stop() {
 		if (server != null) {
 			server.close();
+			server = null; // a closed context still holds its beans
 		}
 	}
 

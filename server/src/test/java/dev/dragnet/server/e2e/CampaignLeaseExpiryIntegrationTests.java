@@ -56,6 +56,7 @@ class CampaignLeaseExpiryIntegrationTests {
 	static void stop() {
 		if (server != null) {
 			server.close();
+			server = null; // a closed context still holds its beans
 		}
 	}
 

@@ -65,6 +65,7 @@ class CampaignLeasingIntegrationTests {
 	static void stop() {
 		if (server != null) {
 			server.close();
+			server = null; // a closed context still holds its beans
 		}
 	}
 

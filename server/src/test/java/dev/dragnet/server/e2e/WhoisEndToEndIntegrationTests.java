@@ -86,6 +86,7 @@ class WhoisEndToEndIntegrationTests {
 		agents.values().forEach(ProbeAgent::close);
 		if (server != null) {
 			server.close();
+			server = null; // a closed context still holds its beans
 		}
 		if (whois != null) {
 			whois.close();

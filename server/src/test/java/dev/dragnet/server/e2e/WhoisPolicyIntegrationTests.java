@@ -44,6 +44,7 @@ class WhoisPolicyIntegrationTests {
 	static void stop() {
 		if (server != null) {
 			server.close();
+			server = null; // a closed context still holds its beans
 		}
 	}
 

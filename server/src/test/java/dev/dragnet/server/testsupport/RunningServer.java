@@ -12,6 +12,7 @@ import dev.dragnet.probe.ProbeConfig;
 import dev.dragnet.protocol.Protocol;
 import dev.dragnet.server.DragnetServerApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,7 +26,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 public final class RunningServer implements AutoCloseable {
 
-	private final ConfigurableApplicationContext context;
+	/** Null once closed: a closed context still holds its beans, and test classes keep their server in a static field. */
+	private @Nullable ConfigurableApplicationContext context;
 
 	private final Map<String, Object> database;
 
@@ -106,7 +108,11 @@ public final class RunningServer implements AutoCloseable {
 	}
 
 	public ConfigurableApplicationContext context() {
-		return this.context;
+		ConfigurableApplicationContext context = this.context;
+		if (context == null) {
+			throw new IllegalStateException("this server is closed");
+		}
+		return context;
 	}
 
 	/** Points the WHOIS server table's {@code suffix} at {@code host:port} with the admin token. */
@@ -138,13 +144,17 @@ public final class RunningServer implements AutoCloseable {
 
 	/** Stops the server but leaves its probe agents running, as a crash or a redeploy would. */
 	public void stopServerOnly() {
-		this.context.close();
+		context().close();
 	}
 
 	@Override
 	public void close() {
 		this.agents.forEach(ProbeAgent::close);
-		this.context.close();
+		this.agents.clear();
+		if (this.context != null) {
+			this.context.close();
+			this.context = null;
+		}
 	}
 
 	/** Reactor Netty resources of this server alone, not the JVM's global ones. */

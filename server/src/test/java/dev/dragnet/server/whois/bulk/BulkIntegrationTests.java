@@ -110,6 +110,7 @@ class BulkIntegrationTests {
 		agents.forEach(ProbeAgent::close);
 		if (server != null) {
 			server.close();
+			server = null; // a closed context still holds its beans
 		}
 		if (whois != null) {
 			whois.close();

@@ -143,6 +143,7 @@ class BulkScaleIntegrationTests {
 		agents.forEach(ProbeAgent::close);
 		if (server != null) {
 			server.close();
+			server = null; // a closed context still holds its beans
 		}
 		if (whois != null) {
 			whois.close();

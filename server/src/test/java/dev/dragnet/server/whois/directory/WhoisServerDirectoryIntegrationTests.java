@@ -43,6 +43,7 @@ class WhoisServerDirectoryIntegrationTests {
 	static void stopServer() {
 		if (app != null) {
 			app.close();
+			app = null; // a closed context still holds its beans
 		}
 	}
 

@@ -47,6 +47,7 @@ class WhoisParseIntegrationTests {
 	@AfterAll
 	static void stopServer() {
 		app.close();
+		app = null; // a closed context still holds its beans
 	}
 
 	@Test

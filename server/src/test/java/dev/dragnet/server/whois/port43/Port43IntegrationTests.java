@@ -105,6 +105,7 @@ class Port43IntegrationTests {
 		}
 		if (server != null) {
 			server.close();
+			server = null; // a closed context still holds its beans
 		}
 		if (whois != null) {
 			whois.close();
