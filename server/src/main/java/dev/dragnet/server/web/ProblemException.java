@@ -1,6 +1,7 @@
 package dev.dragnet.server.web;
 
 import java.net.URI;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -87,7 +88,7 @@ public abstract class ProblemException extends RuntimeException {
 			else {
 				member.put("detail", detailOf(failure));
 			}
-			this.fallback = Map.copyOf(member);
+			this.fallback = Collections.unmodifiableMap(member);
 		}
 
 		private static String detailOf(Throwable failure) {
