@@ -110,19 +110,27 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 	@Override
 	public Mono<Void> handle(WebSocketSession ws) {
 		String remote = remoteAddress(ws);
+		AtomicReference<@Nullable FrameTooLargeException> oversized = new AtomicReference<>();
 		Flux<String> texts = ws.receive()
 			.<String>handle((message, sink) -> {
 				int size = message.getPayload().readableByteCount();
 				if (size > Protocol.MAX_FRAME_BYTES) {
 					// The close frame goes out before the inbound ends, which would otherwise close without a status.
+					// The close ends the inbound, often at once: an error signalled here came after that end and was
+					// dropped (Reactor logged it as an operator error), so it follows the frames' end instead.
 					FrameTooLargeException tooLarge = new FrameTooLargeException(size);
+					oversized.set(tooLarge);
 					ws.close(tooLarge.closeStatus()).subscribe(null, (ex) -> { });
-					sink.error(tooLarge);
+					sink.complete();
 				}
 				else {
 					sink.next(message.getPayloadAsText());
 				}
 			})
+			.concatWith(Mono.defer(() -> {
+				FrameTooLargeException tooLarge = oversized.get();
+				return (tooLarge != null) ? Mono.error(tooLarge) : Mono.empty();
+			}))
 			.timeout(Mono.delay(this.properties.helloTimeout()), (text) -> Mono.never());
 		return texts.switchOnFirst((first, frames) -> {
 			String text = first.get();
@@ -447,6 +455,9 @@ class ProbeWebSocketHandler implements WebSocketHandler {
 
 	/** Why a session's input failed, in a person's words. */
 	private static String closeReason(Throwable ex) {
+		if (ex instanceof FrameTooLargeException) {
+			return ex.getMessage();
+		}
 		if (ex instanceof AbortedException) {
 			return "connection closed";
 		}

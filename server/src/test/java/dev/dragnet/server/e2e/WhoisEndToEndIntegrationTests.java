@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import dev.dragnet.probe.ProbeAgent;
@@ -31,6 +32,7 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Hooks;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -291,6 +293,8 @@ class WhoisEndToEndIntegrationTests {
 
 	@Test
 	void anOversizedFrameClosesOnlyThatConnection() throws InterruptedException {
+		List<Throwable> dropped = new CopyOnWriteArrayList<>();
+		Hooks.onErrorDropped(dropped::add);
 		try (RawProbe raw = new RawProbe(port)) {
 			raw.hello("huge-probe", PROBE_TOKEN, 2);
 			// Admitted first: the hello is checked against the database, and this test is about a live session.
@@ -299,7 +303,15 @@ class WhoisEndToEndIntegrationTests {
 			WebSocketCloseStatus status = raw.closeStatus(Duration.ofSeconds(10));
 			assertThat(status).isNotNull();
 			assertThat(status.code()).isEqualTo(WebSocketCloseStatus.MESSAGE_TOO_BIG.code());
+			awaitProbe("huge-probe", "INEFFECTIVE");
+			// The reason reaches the probe list; it was dropped (and logged as an operator error) when the close had
+			// ended the frames before it was signalled.
+			assertThat(probe("huge-probe").get("disconnectReason")).asString().contains("over the limit");
 		}
+		finally {
+			Hooks.resetOnErrorDropped();
+		}
+		assertThat(dropped).as("errors Reactor dropped").isEmpty();
 		http.get().uri("/WHOIS/example.test").exchange().expectStatus().isOk();
 	}
 
