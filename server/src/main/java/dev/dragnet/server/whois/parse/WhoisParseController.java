@@ -49,6 +49,12 @@ class WhoisParseController {
 
 	private static Mono<String> readBody(ServerHttpRequest request) {
 		Charset charset = charset(request);
+		if (request.getHeaders().getContentLength() > MAX_BODY_BYTES) {
+			// Refused before a byte is read. Reading up to the limit and then stopping would also work, but there
+			// Spring's join and Reactor Netty each release the buffer that crossed the limit, and Netty logs the second
+			// release as an error; a body without a length still goes that way.
+			return Mono.error(new ParseProblems.TextTooLarge(MAX_BODY_BYTES));
+		}
 		return DataBufferUtils.join(request.getBody(), MAX_BODY_BYTES)
 			.map((buffer) -> decode(buffer, charset))
 			.onErrorMap(DataBufferLimitException.class, (ex) -> new ParseProblems.TextTooLarge(MAX_BODY_BYTES));

@@ -13,6 +13,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Flux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -124,6 +125,17 @@ class WhoisParseIntegrationTests {
 			.uri("/api/whois/parse?domain=example.com")
 			.contentType(MediaType.TEXT_PLAIN)
 			.bodyValue("x".repeat(WhoisParseController.MAX_BODY_BYTES + 1))
+			.exchange()
+			.expectStatus()
+			.isEqualTo(413)
+			.expectBody()
+			.jsonPath("$.type").isEqualTo("/problems/whois-text-too-large");
+		// Without a length (chunked), the body is read up to the limit.
+		String chunk = "x".repeat(64 * 1024);
+		unpooled.post()
+			.uri("/api/whois/parse?domain=example.com")
+			.contentType(MediaType.TEXT_PLAIN)
+			.body(Flux.range(0, WhoisParseController.MAX_BODY_BYTES / chunk.length() + 1).map((i) -> chunk), String.class)
 			.exchange()
 			.expectStatus()
 			.isEqualTo(413)
