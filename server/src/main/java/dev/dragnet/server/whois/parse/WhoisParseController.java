@@ -1,12 +1,11 @@
 package dev.dragnet.server.whois.parse;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
 import dev.dragnet.net.DomainNames;
 import org.jspecify.annotations.Nullable;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -50,23 +49,26 @@ class WhoisParseController {
 	private static Mono<String> readBody(ServerHttpRequest request) {
 		Charset charset = charset(request);
 		if (request.getHeaders().getContentLength() > MAX_BODY_BYTES) {
-			// Refused before a byte is read. Reading up to the limit and then stopping would also work, but there
-			// Spring's join and Reactor Netty each release the buffer that crossed the limit, and Netty logs the second
-			// release as an error; a body without a length still goes that way.
-			return Mono.error(new ParseProblems.TextTooLarge(MAX_BODY_BYTES));
+			return Mono.error(new ParseProblems.TextTooLarge(MAX_BODY_BYTES)); // refused before a byte is read
 		}
-		return DataBufferUtils.join(request.getBody(), MAX_BODY_BYTES)
-			.map((buffer) -> decode(buffer, charset))
-			.onErrorMap(DataBufferLimitException.class, (ex) -> new ParseProblems.TextTooLarge(MAX_BODY_BYTES));
-	}
-
-	private static String decode(DataBuffer buffer, Charset charset) {
-		try {
-			return buffer.toString(charset);
-		}
-		finally {
-			DataBufferUtils.release(buffer);
-		}
+		// Each buffer is copied out and released as it comes, the one that crosses the limit too, and the read ends
+		// there. Spring's DataBufferUtils.join with a limit released that buffer twice (its list and the discard
+		// hook), which Netty logged as an IllegalReferenceCountException and answered by closing the connection.
+		return request.getBody().reduce(new ByteArrayOutputStream(), (text, buffer) -> {
+			try {
+				int size = buffer.readableByteCount();
+				if (text.size() + (long) size > MAX_BODY_BYTES) {
+					throw new ParseProblems.TextTooLarge(MAX_BODY_BYTES);
+				}
+				byte[] bytes = new byte[size];
+				buffer.read(bytes);
+				text.write(bytes, 0, size);
+				return text;
+			}
+			finally {
+				DataBufferUtils.release(buffer);
+			}
+		}).map((text) -> new String(text.toByteArray(), charset));
 	}
 
 	private static Charset charset(ServerHttpRequest request) {
