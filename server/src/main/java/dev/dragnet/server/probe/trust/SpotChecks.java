@@ -36,11 +36,16 @@ public class SpotChecks {
 	private final AtomicInteger running = new AtomicInteger();
 
 	/**
-	 * Answers already considered: identical lookups share one outward query and so one {@link Dispatched}, which
-	 * reaches this once per caller; it must be one draw, or sharing would multiply the registry's queries. Weak, so
-	 * it holds no answer longer than its callers do.
+	 * Answers already checked: identical lookups share one outward query and so one {@link Dispatched}, which reaches
+	 * this once per caller. Its draw is a function of the object ({@link #drawn}), so every caller of one answer gets
+	 * the same draw, and this set keeps the drawn ones from being checked once per caller. Only drawn answers enter
+	 * it (a share of 2% by default), where every answer used to be hashed into it under its lock. Weak, so it holds
+	 * no answer longer than its callers do.
 	 */
-	private final Set<Dispatched> considered = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+	private final Set<Dispatched> checked = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
+	/** Makes the draws of this run unlike another run's for the same objects. */
+	private final int salt = ThreadLocalRandom.current().nextInt();
 
 	SpotChecks(TaskDispatcher dispatcher, ProbeTrust trust) {
 		this.dispatcher = dispatcher;
@@ -53,7 +58,7 @@ public class SpotChecks {
 	 */
 	public void consider(DispatchRequest request, Dispatched done) {
 		double share = this.trust.limits().spotCheckShare();
-		if (share <= 0 || !answered(done) || !this.considered.add(done) || ThreadLocalRandom.current().nextDouble() >= share) {
+		if (share <= 0 || !answered(done) || !drawn(done, this.salt, share) || !this.checked.add(done)) {
 			return;
 		}
 		if (this.running.incrementAndGet() > this.trust.limits().maxConcurrentChecks()) {
@@ -87,6 +92,21 @@ public class SpotChecks {
 		return this.dispatcher.dispatch(request)
 			.filter(SpotChecks::answered)
 			.map((done) -> new Answer(done.probe(), WhoisAnswers.normalise(done.result().text())));
+	}
+
+	/**
+	 * Whether {@code answer} is among the {@code share} of answers checked: the same for the same object at every
+	 * call, and uniform over objects (their identity hash, salted and mixed by MurmurHash3's finaliser, as a fraction
+	 * of 2^32). No probe can steer it: nothing it sends decides an object's identity hash.
+	 */
+	static boolean drawn(Object answer, int salt, double share) {
+		int h = System.identityHashCode(answer) ^ salt;
+		h ^= h >>> 16;
+		h *= 0x85ebca6b;
+		h ^= h >>> 13;
+		h *= 0xc2b2ae35;
+		h ^= h >>> 16;
+		return (h & 0xFFFFFFFFL) < share * 4294967296.0;
 	}
 
 	private static boolean answered(Dispatched done) {
