@@ -67,6 +67,13 @@ class WhoisController {
 		int colon = spec.indexOf(':');
 		String domain = (colon < 0) ? spec : spec.substring(0, colon);
 		String server = (colon < 0) ? null : spec.substring(colon + 1);
+		if (server != null && server.isBlank()) {
+			// A colon names a server; nothing after it is a mistake, not a request for the table's server.
+			String shown = Printable.of(domain);
+			return Mono.error(new WhoisProblems.ServerRefused("invalid-server", "Invalid WHOIS server",
+					"no WHOIS server is named after the ':'; give /WHOIS/" + shown + ":<server>, or /WHOIS/" + shown
+							+ " for the server the table names"));
+		}
 		return waiting(maxWait, () -> this.whois.lookupRaw(request(domain, server, policy, fresh)))
 			.map((lookup) -> ResponseEntity.ok()
 				.contentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8))

@@ -65,7 +65,7 @@ class WhoisPolicyIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "bad%20host", "whois.example.com:99999", "whois.example.com:x", "%5B::1", "a..b" })
+	@ValueSource(strings = { "bad%20host", "whois.example.com:99999", "whois.example.com:x", "%5B::1", "a..b", "", "%20" })
 	void malformedServersAreRefused(String server) {
 		get("/WHOIS/example.com:" + server).expectStatus().isBadRequest().expectBody()
 			.jsonPath("$.type").isEqualTo("/problems/invalid-server");
