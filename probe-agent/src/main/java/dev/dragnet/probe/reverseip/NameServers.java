@@ -42,8 +42,8 @@ import reactor.netty.resources.LoopResources;
 /**
  * The name servers this probe asks for reverse and forward DNS ({@link PtrLookup}, {@link ForwardVerifier}): one
  * Netty {@link DnsNameResolver} on a Reactor Netty event loop, made on the first question, asking the configured
- * servers in order, each question with a timeout. Questions are asked as given (no hosts file, no search domains, no cache), so the answer is the
- * servers' own. Close it when done.
+ * servers in order, each question with a timeout. Questions are asked as given (no hosts file, no search domains, no
+ * cache), so the answer is the servers' own. Close it when done.
  */
 public final class NameServers implements AutoCloseable {
 

@@ -308,16 +308,16 @@ public final class SourceRunner {
 					+ "short) while " + where, error);
 		}
 		if (error instanceof SSLException) {
-			return new SourceFailure(Status.ERROR, "TLS failed while " + where + ": " + NativeErrors.describe(error),
-					error);
+			return new SourceFailure(Status.ERROR,
+					"TLS failed while " + where + ": " + NativeErrors.describe(error), error);
 		}
 		if (error instanceof ConnectException || error instanceof NoRouteToHostException) {
-			return new SourceFailure(Status.ERROR, "cannot connect while " + where + ": " + NativeErrors.describe(error),
-					error);
+			return new SourceFailure(Status.ERROR,
+					"cannot connect while " + where + ": " + NativeErrors.describe(error), error);
 		}
 		if (error instanceof IOException) {
-			return new SourceFailure(Status.ERROR, "connection failed while " + where + ": " + NativeErrors.describe(error),
-					error);
+			return new SourceFailure(Status.ERROR,
+					"connection failed while " + where + ": " + NativeErrors.describe(error), error);
 		}
 		return new SourceFailure(Status.ERROR, "failed while " + where + ": " + NativeErrors.describe(error), error);
 	}
