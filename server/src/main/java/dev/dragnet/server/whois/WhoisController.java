@@ -70,9 +70,8 @@ class WhoisController {
 		if (server != null && server.isBlank()) {
 			// A colon names a server; nothing after it is a mistake, not a request for the table's server.
 			String shown = Printable.of(domain);
-			return Mono.error(new WhoisProblems.ServerRefused("invalid-server", "Invalid WHOIS server",
-					"no WHOIS server is named after the ':'; give /WHOIS/" + shown + ":<server>, or /WHOIS/" + shown
-							+ " for the server the table names"));
+			return Mono.error(WhoisServerAddress.invalid(server, "nothing names it after the ':'; give /WHOIS/" + shown
+					+ ":<server>, or /WHOIS/" + shown + " for the server the table names"));
 		}
 		return waiting(maxWait, () -> this.whois.lookupRaw(request(domain, server, policy, fresh)))
 			.map((lookup) -> ResponseEntity.ok()

@@ -63,7 +63,8 @@ record WhoisServerAddress(String host, int port) {
 		throw invalid(text, "port '" + port + "' is not a number from 1 to 65535");
 	}
 
-	private static WhoisProblems.ServerRefused invalid(String text, String why) {
+	/** The problem for a caller-named server {@code text} that is not one, saying {@code why}. */
+	static WhoisProblems.ServerRefused invalid(String text, String why) {
 		return new WhoisProblems.ServerRefused("invalid-server", "Invalid WHOIS server",
 				"WHOIS server '" + Printable.of(text) + "' is not valid: " + why);
 	}
