@@ -436,10 +436,40 @@ public class TaskDispatcher implements DisposableBean {
 			logger.info("task {} for {} on probe {} ended {}: {}; trying another probe", answer.taskId(),
 					run.request.target(), probe.name(), result.outcome(), detail);
 			run.tried.add(probe.name());
+			if (answer.outcome() == TaskResult.Outcome.OK || answer.outcome() == TaskResult.Outcome.TRUNCATED) {
+				// An answer the classifier refused: an answer of nothing, for WHOIS.
+				List<String> refused = new ArrayList<>((run.refusedAnswers != null) ? run.refusedAnswers : List.of());
+				refused.add(probe.name());
+				run.refusedAnswers = refused;
+			}
 			return Mono.error(new RetryElsewhere(true));
 		}
+		restSilentlyBanned(run, probe.name());
 		long total = this.timer.now(TimeUnit.MILLISECONDS) - run.started;
 		return Mono.just(new Dispatched(result, probe.name(), List.copyOf(run.attempts), total));
+	}
+
+	/**
+	 * Probes whose answer was refused (nothing, for WHOIS) where {@code answeredBy} got an answer to the same query from
+	 * the same server: a server that answers one source and closes on another has banned that one, silently, as
+	 * registries do. Each rests from that server as after a throttle that named no wait, and its pace there slows. When
+	 * every probe gets nothing (a broken server, a query it never answers), nobody rests: the lookup fails as before.
+	 */
+	private void restSilentlyBanned(Run run, String answeredBy) {
+		List<String> refused = run.refusedAnswers;
+		if (refused == null) {
+			return;
+		}
+		for (String probe : refused) {
+			if (probe.equals(answeredBy)) {
+				continue;
+			}
+			Duration rest = unnamedRest(probe, run.request.target());
+			this.frontier.throttled(probe, run.request.target(), rest);
+			logger.info("probe {} got nothing from {} where probe {} got an answer to the same query, which looks like a "
+					+ "silent ban of its address; it rests from that server for {}s and its pace there slows down",
+					probe, run.request.target(), answeredBy, Math.max(1, rest.toSeconds()));
+		}
 	}
 
 	/** The wait the server named, else an unnamed rest that doubles while the pair keeps being throttled. */
@@ -578,6 +608,12 @@ public class TaskDispatcher implements DisposableBean {
 		final Set<String> tried = ConcurrentHashMap.newKeySet();
 
 		final List<Attempt> attempts = new CopyOnWriteArrayList<>();
+
+		/**
+		 * Probes whose answer the request's classifier refused (for WHOIS, an answer of nothing); made at the first, as
+		 * most runs have none. One attempt runs at a time.
+		 */
+		volatile @Nullable List<String> refusedAnswers;
 
 		/** Whether another instance forwarded it here: it must not be forwarded again. */
 		final boolean forwarded;

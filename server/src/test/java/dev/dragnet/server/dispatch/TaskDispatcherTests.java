@@ -91,6 +91,42 @@ class TaskDispatcherTests {
 		assertThat(this.cooldowns.cooling("whois.example:43")).isEmpty();
 	}
 
+	/** Refuses an answer of nothing, as the WHOIS classifier does. */
+	private static final DispatchRequest EMPTY_AWARE = new DispatchRequest(Protocol.CAPABILITY_WHOIS, QUERY,
+			"whois.example:43", (r) -> (r.text() != null && r.text().isBlank())
+					? r.reclassified(TaskResult.Outcome.ERROR, "the server closed the connection without answering", null) : r);
+
+	@Test
+	void aProbeThatGotNothingWhereAnotherGotTheAnswerRestsFromThatServer() {
+		TestProbe a = TestProbe.connect(this.registry, "a", 4).respondWith((task) -> TestProbe.ok(task, ""));
+		TestProbe.connect(this.registry, "b", 1).respondWith((task) -> TestProbe.ok(task, "Domain Name: X"));
+		TaskDispatcher dispatcher = new TaskDispatcher(this.registry, properties(3), this.clock, this.cooldowns,
+				this.statistics);
+		StepVerifier.create(dispatcher.dispatch(EMPTY_AWARE))
+			.assertNext((done) -> assertThat(done.attempts()).extracting(Attempt::probe, Attempt::outcome)
+				.containsExactly(tuple("a", "ERROR"), tuple("b", "OK")))
+			.verifyComplete();
+		assertThat(this.cooldowns.cooling("whois.example:43")).as("a silent ban of a's address").containsExactly("a");
+		assertThat(this.cooldowns.restMillis("whois.example:43", "a")).isEqualTo(60_000);
+		assertThat(this.cooldowns.cooling("whois.other:43")).as("only that server").isEmpty();
+		this.clock.advanceTimeBy(Duration.ofSeconds(60));
+		assertThat(this.cooldowns.cooling("whois.example:43")).isEmpty();
+		assertThat(a.pending()).isEmpty();
+	}
+
+	@Test
+	void whenEveryProbeGetsNothingNoneRestsAndTheLookupFails() {
+		TestProbe.connect(this.registry, "a", 4).respondWith((task) -> TestProbe.ok(task, ""));
+		TestProbe.connect(this.registry, "b", 1).respondWith((task) -> TestProbe.ok(task, " \r\n"));
+		TaskDispatcher dispatcher = new TaskDispatcher(this.registry, properties(3), this.clock, this.cooldowns,
+				this.statistics);
+		StepVerifier.create(dispatcher.dispatch(EMPTY_AWARE))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(AttemptsExhaustedException.class))
+			.verify(Duration.ofSeconds(5));
+		assertThat(this.cooldowns.cooling("whois.example:43")).as("a broken server, or a query it never answers")
+			.isEmpty();
+	}
+
 	private static DispatchProperties properties(int maxAttempts) {
 		return new DispatchProperties(ATTEMPT, maxAttempts, ACQUIRE, 100, Duration.ofSeconds(60), Duration.ofHours(24),
 				Duration.ofSeconds(60));

@@ -1,5 +1,6 @@
 package dev.dragnet.server.e2e;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,9 @@ class WhoisSchedulingIntegrationTests {
 
 	private static final String PROBE_TOKEN = "schedule-probe";
 
+	/** The source address {@link #banning} closes on without a word. */
+	private static final String BANNED_ADDRESS = "127.0.0.2";
+
 	private static final ParameterizedTypeReference<Map<String, Object>> ANSWER = new ParameterizedTypeReference<>() {
 	};
 
@@ -66,6 +70,8 @@ class WhoisSchedulingIntegrationTests {
 
 	private static FakeWhoisServer strict;
 
+	private static FakeWhoisServer banning;
+
 	@BeforeAll
 	static void start() {
 		slow = fake(WhoisBehaviour.delayed(Duration.ofMillis(300), WhoisBehaviour.text("Domain Name: SLOW\r\n")));
@@ -79,6 +85,8 @@ class WhoisSchedulingIntegrationTests {
 		strict = fake(WhoisBehaviour.rateLimited(10, Duration.ofSeconds(1),
 				WhoisBehaviour.text("WHOIS LIMIT EXCEEDED - SEE WWW.PIR.ORG/WHOIS FOR DETAILS\r\n"),
 				WhoisBehaviour.text("Domain Name: STRICT\r\n")));
+		banning = fake(WhoisBehaviour.fromAddress(BANNED_ADDRESS, WhoisBehaviour.earlyClose(),
+				WhoisBehaviour.text("Domain Name: BANNING\r\n")));
 		server = RunningServer.start("--dragnet.probes.tokens=" + PROBE_TOKEN, "--dragnet.admin.token=" + ADMIN_TOKEN,
 				"--dragnet.whois.allow-private-servers=true", "--dragnet.whois.default-policy=whois",
 				"--dragnet.dispatch.attempt-timeout=5s", "--dragnet.dispatch.throttle-cooldown=1s",
@@ -104,6 +112,7 @@ class WhoisSchedulingIntegrationTests {
 		route("shared", shared);
 		route("queue", queue);
 		route("strict", strict);
+		route("banning", banning);
 		startProbe();
 		startProbe();
 		awaitProbes(2);
@@ -131,6 +140,31 @@ class WhoisSchedulingIntegrationTests {
 			.block(Duration.ofSeconds(45));
 		assertThat(statuses).hasSize(200).allSatisfy((status) -> assertThat(status).isEqualTo(200));
 		assertThat(slow.connectionCount()).as("one query per lookup").isGreaterThanOrEqualTo(200);
+	}
+
+	@Test
+	void aProbeARegistryBansSilentlyRestsFromItWhileTheOthersAnswer() throws Exception {
+		InetAddress address = InetAddress.getByName(BANNED_ADDRESS);
+		ProbeAgent banned = server.startProbe("schedule-banned", PROBE_TOKEN, 64,
+				(config) -> config.withBindAddress(address));
+		try {
+			awaitEffective("schedule-banned", true);
+			int lookups = 90;
+			List<String> texts = Flux.range(0, lookups)
+				.flatMap((i) -> client.get().uri("/WHOIS/ban-{i}.banning", i).retrieve().bodyToMono(String.class), 6)
+				.collectList()
+				.block(Duration.ofSeconds(30));
+			assertThat(texts).hasSize(lookups).allSatisfy((t) -> assertThat(t).contains("Domain Name: BANNING"));
+			// Every lookup was answered once; each query beyond that went from the banned address and got nothing.
+			int nothing = banning.connectionCount() - lookups;
+			assertThat(nothing).as("queries that got nothing: the banned probe had its share at first").isPositive();
+			assertThat(nothing).as("then it rested from that registry; without the rest, about a third of %d", lookups)
+				.isLessThanOrEqualTo(12);
+		}
+		finally {
+			banned.close();
+			awaitEffective("schedule-banned", false);
+		}
 	}
 
 	@Test
@@ -280,6 +314,13 @@ class WhoisSchedulingIntegrationTests {
 
 	private static ProbeAgent startProbe() {
 		return server.startProbe("schedule-" + probeNames.incrementAndGet(), PROBE_TOKEN, 64);
+	}
+
+	private static void awaitEffective(String name, boolean effective) {
+		await().atMost(Duration.ofSeconds(15)).until(() -> http.get().uri("/api/probes").exchange()
+			.expectBody(List.class).returnResult().getResponseBody().stream()
+			.anyMatch((p) -> name.equals(((Map<?, ?>) p).get("name"))
+					&& "EFFECTIVE".equals(((Map<?, ?>) p).get("state")) == effective));
 	}
 
 	private static void awaitProbes(int count) {

@@ -149,6 +149,19 @@ public final class WhoisBehaviour {
 	}
 
 	/**
+	 * Behaves as {@code there} for connections from {@code address} (IP text, {@code 127.0.0.2}) and as
+	 * {@code elsewhere} for every other: a registry that has banned one source, silently ({@link #earlyClose()}) or
+	 * with a notice, and answers the rest.
+	 */
+	public static WhoisBehaviour fromAddress(String address, WhoisBehaviour there, WhoisBehaviour elsewhere) {
+		Objects.requireNonNull(address, "address");
+		Objects.requireNonNull(there, "there");
+		Objects.requireNonNull(elsewhere, "elsewhere");
+		return new WhoisBehaviour("fromAddress(" + address + ", " + there + ", " + elsewhere + ")",
+				(exchange) -> (address.equals(exchange.clientAddress()) ? there : elsewhere).respond(exchange));
+	}
+
+	/**
 	 * A registry's per-client rate limit: behaves as {@code then} for at most {@code limit} queries per client
 	 * address in any sliding {@code window}, and as {@code throttled} (a throttle notice, say) for the queries
 	 * beyond, which do not count. Clients are told apart by their IP address, so probes on one machine share

@@ -325,6 +325,15 @@ class FakeWhoisServerTests {
 	}
 
 	@Test
+	void aBanOfOneAddressLeavesTheOthersAnswered() {
+		this.whois.fallback(WhoisBehaviour.fromAddress("127.0.0.2", WhoisBehaviour.earlyClose(), text("ok\r\n")));
+		assertThat(askFrom("127.0.0.2", "a.bench\r\n")).isEmpty();
+		assertThat(askFrom("127.0.0.3", "a.bench\r\n")).isEqualTo("ok\r\n");
+		assertThat(askFrom("127.0.0.2", "b.bench\r\n")).isEmpty();
+		assertThat(this.whois.queries()).containsExactly("a.bench", "a.bench", "b.bench");
+	}
+
+	@Test
 	void queryWithALineBreakCannotBeScripted() {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.whois.answer("a.example\r\n", "a"));
 	}
