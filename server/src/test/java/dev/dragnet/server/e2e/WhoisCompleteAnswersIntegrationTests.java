@@ -41,6 +41,10 @@ class WhoisCompleteAnswersIntegrationTests {
 
 	private static FakeWhoisServer throttler;
 
+	private static FakeWhoisServer quiet;
+
+	private static FakeWhoisServer mute;
+
 	private static FakeRdapServer rdap;
 
 
@@ -53,6 +57,8 @@ class WhoisCompleteAnswersIntegrationTests {
 		registry = FakeWhoisServer.start();
 		registrar = FakeWhoisServer.start();
 		throttler = FakeWhoisServer.start();
+		quiet = FakeWhoisServer.start();
+		mute = FakeWhoisServer.start();
 		rdap = FakeRdapServer.start();
 		String registrarAddress = registrar.host() + ":" + registrar.port();
 		registry.answer("ref.test", WhoisScenarios.thinRegistry("ref.test", registrarAddress));
@@ -65,9 +71,9 @@ class WhoisCompleteAnswersIntegrationTests {
 		registry.answer("busy.test", WhoisBehaviour.firstThen(1,
 				WhoisBehaviour.text("% Excessive querying, grace period of 2 seconds\r\n"),
 				WhoisBehaviour.text(WhoisScenarios.registrarRecord("busy.test", registry.host() + ":" + registry.port()))));
-		registry.answer("quiet.test", WhoisBehaviour.firstThen(1, WhoisBehaviour.earlyClose(),
-				WhoisBehaviour.text("Domain Name: QUIET.TEST\r\n")));
-		registry.answer("mute.test", WhoisBehaviour.earlyClose());
+		// Servers of their own: a probe that got nothing where the other got the answer rests from that server.
+		quiet.fallback(WhoisBehaviour.firstThen(1, WhoisBehaviour.earlyClose(), WhoisBehaviour.text("Domain Name: QUIET\r\n")));
+		mute.fallback(WhoisBehaviour.earlyClose());
 		throttler.fallback(WhoisBehaviour.text(
 				"The WHOIS query quota for 127.0.0.1 has been exceeded and will be replenished in 42 seconds.\r\n"));
 		rdap.bootstrap(bootstrapFor(rdap.baseUrl(), "rdaptest", "rdapdown"), Duration.ofHours(1));
@@ -81,6 +87,8 @@ class WhoisCompleteAnswersIntegrationTests {
 		http = server.http();
 		route("test", registry);
 		route("throttled", throttler);
+		route("quiet", quiet);
+		route("mute", mute);
 		// .rdapdown's port-43 server is down (nothing listens), as its RDAP server fails.
 		server.route("rdapdown", "127.0.0.1", deadPort(), "%s", ADMIN_TOKEN);
 		server.startProbe("probe-a", PROBE_TOKEN, 8);
@@ -97,7 +105,7 @@ class WhoisCompleteAnswersIntegrationTests {
 		if (server != null) {
 			server.close();
 		}
-		for (AutoCloseable fake : new AutoCloseable[] { registry, registrar, throttler, rdap }) {
+		for (AutoCloseable fake : new AutoCloseable[] { registry, registrar, throttler, quiet, mute, rdap }) {
 			try {
 				if (fake != null) {
 					fake.close();
@@ -265,20 +273,34 @@ class WhoisCompleteAnswersIntegrationTests {
 
 	@Test
 	void aConnectionClosedWithoutAnAnswerIsAFailedAttemptNotAnEmptyRecord() {
+		Map<?, ?> first = http.get()
+			.uri("/api/whois/first.quiet?policy=whois")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat((String) first.get("text")).contains("QUIET");
+		List<?> attempts = (List<?>) first.get("attempts");
+		assertThat(attempts).hasSize(2);
+		assertThat(((Map<?, ?>) attempts.get(0)).get("outcome")).isEqualTo("ERROR");
+		assertThat(((Map<?, ?>) attempts.get(0)).get("detail")).isEqualTo("the server closed the connection without answering");
+		assertThat(((Map<?, ?>) attempts.get(1)).get("outcome")).isEqualTo("OK");
+		// The other probe got the answer: a silent ban of the first, which now rests from that server.
+		Object answered = ((Map<?, ?>) attempts.get(1)).get("probe");
+		assertThat(answered).isNotNull();
 		http.get()
-			.uri("/api/whois/quiet.test?policy=whois")
+			.uri("/api/whois/second.quiet?policy=whois")
 			.exchange()
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.text").value((t) -> assertThat(t).asString().contains("QUIET.TEST"))
-			.jsonPath("$.attempts.length()").isEqualTo(2)
-			.jsonPath("$.attempts[0].outcome").isEqualTo("ERROR")
-			.jsonPath("$.attempts[0].detail").isEqualTo("the server closed the connection without answering")
-			.jsonPath("$.attempts[1].outcome").isEqualTo("OK");
+			.jsonPath("$.attempts.length()").isEqualTo(1)
+			.jsonPath("$.attempts[0].probe").isEqualTo(answered);
 		for (int i = 0; i < 2; i++) {
 			http.get()
-				.uri("/api/whois/mute.test?policy=whois")
+				.uri("/api/whois/nothing.mute?policy=whois")
 				.exchange()
 				.expectStatus()
 				.isEqualTo(HttpStatus.GATEWAY_TIMEOUT)
@@ -287,7 +309,8 @@ class WhoisCompleteAnswersIntegrationTests {
 				.jsonPath("$.attempts.length()").isEqualTo(2)
 				.jsonPath("$.attempts[1].detail").isEqualTo("the server closed the connection without answering");
 		}
-		assertThat(registry.queryCount("mute.test")).as("nothing was stored to answer the second time").isEqualTo(4);
+		assertThat(mute.queryCount("nothing.mute")).as("nothing stored to answer the second time, and nobody rested: "
+				+ "both probes got nothing").isEqualTo(4);
 	}
 
 	@Test
