@@ -530,8 +530,8 @@ public class TaskDispatcher implements DisposableBean {
 		if (!cooling.isEmpty()) {
 			Duration wait = this.cooldowns.earliestEnd(run.request.target(), cooling).orElse(Duration.ofSeconds(1));
 			return new NoProbeAvailableException("every probe that could ask " + run.request.target()
-					+ " was throttled by it and is resting; the first may ask again in " + Math.max(1, wait.toSeconds())
-					+ "s", wait);
+					+ " was throttled or silently banned by it and is resting; the first may ask again in "
+					+ Math.max(1, wait.toSeconds()) + "s", wait);
 		}
 		if (run.attempts.isEmpty()) {
 			return new NoProbeAvailableException("no effective probe that can run '" + run.capability()

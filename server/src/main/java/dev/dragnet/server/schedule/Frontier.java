@@ -238,8 +238,9 @@ public final class Frontier {
 		if (interactive && estimate.allResting) {
 			// A single lookup does not wait out a throttle's rest: its caller hears when to come back.
 			return new WaitTooLong(ask.target(), Duration.ofMillis(estimate.firstRest),
-					"every probe that could ask " + ask.target() + " was throttled by it and is resting; the first may "
-							+ "ask again in " + Math.max(1, (estimate.firstRest + 999) / 1000) + "s",
+					"every probe that could ask " + ask.target() + " was throttled or silently banned by it and is "
+							+ "resting; the first may ask again in " + Math.max(1, (estimate.firstRest + 999) / 1000)
+							+ "s",
 					true);
 		}
 		if (estimate.millis > ask.maxWait().toMillis()) {
@@ -657,8 +658,8 @@ public final class Frontier {
 		String describe(Ask ask, int ahead) {
 			long seconds = Math.max(1, (this.millis + 999) / 1000);
 			if (this.resting && ahead == 0) {
-				return "every probe that could ask " + ask.target() + " was throttled by it and is resting; the first may "
-						+ "ask again in " + seconds + "s";
+				return "every probe that could ask " + ask.target() + " was throttled or silently banned by it and is "
+						+ "resting; the first may ask again in " + seconds + "s";
 			}
 			return ahead + " lookup(s) wait for " + ask.target() + " ahead of this one at about "
 					+ String.format(java.util.Locale.ROOT, "%.2f", this.rate) + " per second; the estimated wait of "
