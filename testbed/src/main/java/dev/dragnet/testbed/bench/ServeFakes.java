@@ -20,8 +20,10 @@ import tools.jackson.databind.json.JsonMapper;
 final class ServeFakes {
 
 	static final String USAGE = """
-			serve [--seed N]: a WHOIS registry fake (every domain has a record) and a plain-text reverse-IP
-			site over the seeded world, on loopback; prints their addresses and the source definition to PUT.
+			serve [--seed N] [--silent-ban IP]: a WHOIS registry fake (every domain has a record) and a plain-text
+			reverse-IP site over the seeded world, on loopback; prints their addresses and the source definition to
+			PUT. With --silent-ban, the registry closes on queries from that address without a byte, as a registry
+			that banned a source does.
 			world --range A.B.C.D-E.F.G.H [--seed N]: prints "ip,domain" for every name the world holds in the
 			range (a www. twin folded into its bare name, as probes report it), to compare with results.csv.""";
 
@@ -33,11 +35,14 @@ final class ServeFakes {
 	static void serve(String[] args) throws InterruptedException {
 		long seed = seed(args);
 		FakeWhoisServer whois = FakeWhoisServer.start();
-		whois.fallback(WhoisBehaviour.template("Domain Name: %s\r\nRegistrar: Testbed Registrar\r\n"
-				+ "Creation Date: 2001-02-03T04:05:06Z\r\n"));
+		WhoisBehaviour record = WhoisBehaviour.template("Domain Name: %s\r\nRegistrar: Testbed Registrar\r\n"
+				+ "Creation Date: 2001-02-03T04:05:06Z\r\n");
+		String banned = value(args, "--silent-ban");
+		whois.fallback((banned != null) ? WhoisBehaviour.fromAddress(banned, WhoisBehaviour.earlyClose(), record) : record);
 		PlainTextSite site = PlainTextSite.start(new ReverseIpWorld(seed)).unlimited();
 		SourceDefinition source = SourceCatalogue.plainText(site.baseUrl());
-		System.out.println("whois registry: " + whois.host() + ":" + whois.port());
+		System.out.println("whois registry: " + whois.host() + ":" + whois.port()
+				+ ((banned != null) ? " (closes on " + banned + " without a word)" : ""));
 		System.out.println("reverse-IP site: " + site.baseUrl() + " (world seed " + seed + ")");
 		System.out.println("source definition (PUT /api/sources/" + source.name() + "):");
 		System.out.println(JsonMapper.builder().build().writeValueAsString(source));
