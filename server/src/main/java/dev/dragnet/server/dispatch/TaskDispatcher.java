@@ -306,6 +306,7 @@ public class TaskDispatcher implements DisposableBean {
 		return peers.forward(peer, run.request.avoiding(excluded), run.lane, maxWait(run))
 			.map((done) -> {
 				run.attempts.addAll(done.attempts());
+				restSilentlyBanned(run, done.probe());
 				long total = this.timer.now(TimeUnit.MILLISECONDS) - run.started;
 				return new Dispatched(done.result(), done.probe(), List.copyOf(run.attempts), total);
 			})
@@ -450,8 +451,8 @@ public class TaskDispatcher implements DisposableBean {
 	}
 
 	/**
-	 * Probes whose answer was refused (nothing, for WHOIS) where {@code answeredBy} got an answer to the same query from
-	 * the same server: a server that answers one source and closes on another has banned that one, silently, as
+	 * Probes whose answer was refused (nothing, for WHOIS) where {@code answeredBy} (here, or on the instance the lookup
+	 * went on to) got an answer to the same query from the same server: a server that answers one source and closes on another has banned that one, silently, as
 	 * registries do. Each rests from that server as after a throttle that named no wait, and its pace there slows. When
 	 * every probe gets nothing (a broken server, a query it never answers), nobody rests: the lookup fails as before.
 	 */

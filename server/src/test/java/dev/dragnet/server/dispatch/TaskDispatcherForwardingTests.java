@@ -40,12 +40,14 @@ class TaskDispatcherForwardingTests {
 
 	private final Peers peers = new Peers();
 
+	private final Cooldowns cooldowns = new Cooldowns(this.clock);
+
 	private final TaskDispatcher dispatcher = dispatcher();
 
 	private TaskDispatcher dispatcher() {
 		TaskDispatcher created = new TaskDispatcher(this.registry, new DispatchProperties(Duration.ofSeconds(15), 3,
 				Duration.ofSeconds(10), 100, Duration.ofSeconds(60), Duration.ofHours(24), Duration.ofSeconds(2)),
-				this.clock, new Cooldowns(this.clock), this.statistics);
+				this.clock, this.cooldowns, this.statistics);
 		created.forwarder(this.peers);
 		return created;
 	}
@@ -103,6 +105,21 @@ class TaskDispatcherForwardingTests {
 			})
 			.verifyComplete();
 		assertThat(this.peers.calls).containsExactly("b");
+	}
+
+	@Test
+	void aLocalProbeThatGotNothingWhereAnotherInstanceGotTheAnswerRestsFromThatServer() {
+		DispatchRequest emptyAware = new DispatchRequest(Protocol.CAPABILITY_WHOIS, QUERY, "whois.example:43",
+				(r) -> (r.text() != null && r.text().isBlank())
+						? r.reclassified(TaskResult.Outcome.ERROR, "the server closed the connection without answering", null)
+						: r);
+		TestProbe.connect(this.registry, "local", 2).respondWith((task) -> TestProbe.ok(task, ""));
+		this.peers.instance("b", (request) -> Mono.just(answered("probe-on-b")));
+		StepVerifier.create(this.dispatcher.dispatch(emptyAware))
+			.assertNext((done) -> assertThat(done.attempts()).extracting(Attempt::probe, Attempt::outcome)
+				.containsExactly(tuple("local", "ERROR"), tuple("probe-on-b", "OK")))
+			.verifyComplete();
+		assertThat(this.cooldowns.cooling("whois.example:43")).containsExactly("local");
 	}
 
 	@Test
