@@ -306,7 +306,7 @@ public class TaskDispatcher implements DisposableBean {
 		return peers.forward(peer, run.request.avoiding(excluded), run.lane, maxWait(run))
 			.map((done) -> {
 				run.attempts.addAll(done.attempts());
-				restSilentlyBanned(run, done.probe());
+				restSilentlyBanned(run, done.probe(), done.result());
 				long total = this.timer.now(TimeUnit.MILLISECONDS) - run.started;
 				return new Dispatched(done.result(), done.probe(), List.copyOf(run.attempts), total);
 			})
@@ -437,7 +437,7 @@ public class TaskDispatcher implements DisposableBean {
 			logger.info("task {} for {} on probe {} ended {}: {}; trying another probe", answer.taskId(),
 					run.request.target(), probe.name(), result.outcome(), detail);
 			run.tried.add(probe.name());
-			if (answer.outcome() == TaskResult.Outcome.OK || answer.outcome() == TaskResult.Outcome.TRUNCATED) {
+			if (isAnswer(answer)) {
 				// An answer the classifier refused: an answer of nothing, for WHOIS.
 				List<String> refused = new ArrayList<>((run.refusedAnswers != null) ? run.refusedAnswers : List.of());
 				refused.add(probe.name());
@@ -445,20 +445,21 @@ public class TaskDispatcher implements DisposableBean {
 			}
 			return Mono.error(new RetryElsewhere(true));
 		}
-		restSilentlyBanned(run, probe.name());
+		restSilentlyBanned(run, probe.name(), result);
 		long total = this.timer.now(TimeUnit.MILLISECONDS) - run.started;
 		return Mono.just(new Dispatched(result, probe.name(), List.copyOf(run.attempts), total));
 	}
 
 	/**
-	 * Probes whose answer was refused (nothing, for WHOIS) where {@code answeredBy} (here, or on the instance the lookup
-	 * went on to) got an answer to the same query from the same server: a server that answers one source and closes on another has banned that one, silently, as
-	 * registries do. Each rests from that server as after a throttle that named no wait, and its pace there slows. When
-	 * every probe gets nothing (a broken server, a query it never answers), nobody rests: the lookup fails as before.
+	 * Probes whose answer was refused (nothing, for WHOIS) when {@code answeredBy} (here, or on the instance the
+	 * lookup went on to) got {@code result}, an answer to the same query from the same server: a server that answers
+	 * one source and closes on another has banned that one, silently, as registries do. Each rests from that server
+	 * as after a throttle that named no wait, and its pace there slows. When every probe gets nothing (a broken
+	 * server, a query it never answers), nobody rests: the lookup fails as before.
 	 */
-	private void restSilentlyBanned(Run run, String answeredBy) {
+	private void restSilentlyBanned(Run run, String answeredBy, TaskResult result) {
 		List<String> refused = run.refusedAnswers;
-		if (refused == null) {
+		if (refused == null || !isAnswer(result)) {
 			return;
 		}
 		for (String probe : refused) {
@@ -471,6 +472,11 @@ public class TaskDispatcher implements DisposableBean {
 					+ "silent ban of its address; it rests from that server for {}s and its pace there slows down",
 					probe, run.request.target(), answeredBy, Math.max(1, rest.toSeconds()));
 		}
+	}
+
+	/** Whether the remote server answered (OK, or TRUNCATED at the byte cap), whatever a classifier made of it. */
+	private static boolean isAnswer(TaskResult result) {
+		return result.outcome() == TaskResult.Outcome.OK || result.outcome() == TaskResult.Outcome.TRUNCATED;
 	}
 
 	/** The wait the server named, else an unnamed rest that doubles while the pair keeps being throttled. */

@@ -115,6 +115,18 @@ class TaskDispatcherTests {
 	}
 
 	@Test
+	void aProbeThatGotNothingIsNotRestedWhenTheNextProbeRefusedTheTaskItself() {
+		TestProbe.connect(this.registry, "a", 4).respondWith((task) -> TestProbe.ok(task, ""));
+		TestProbe.connect(this.registry, "b", 1).respondWith((task) -> outcome(task, TaskResult.Outcome.REFUSED));
+		TaskDispatcher dispatcher = new TaskDispatcher(this.registry, properties(3), this.clock, this.cooldowns,
+				this.statistics);
+		StepVerifier.create(dispatcher.dispatch(EMPTY_AWARE))
+			.assertNext((done) -> assertThat(done.result().outcome()).isEqualTo(TaskResult.Outcome.REFUSED))
+			.verifyComplete();
+		assertThat(this.cooldowns.cooling("whois.example:43")).as("b's refusal is no answer from the server").isEmpty();
+	}
+
+	@Test
 	void whenEveryProbeGetsNothingNoneRestsAndTheLookupFails() {
 		TestProbe.connect(this.registry, "a", 4).respondWith((task) -> TestProbe.ok(task, ""));
 		TestProbe.connect(this.registry, "b", 1).respondWith((task) -> TestProbe.ok(task, " \r\n"));
