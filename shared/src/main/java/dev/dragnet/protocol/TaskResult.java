@@ -73,6 +73,11 @@ public record TaskResult(String taskId, Outcome outcome, @Nullable String text, 
 		/** Anything else; {@code detail} says what. */
 		ERROR;
 
+		/** Whether the remote party answered: OK, or TRUNCATED at the byte cap (whatever the server makes of it). */
+		public boolean answered() {
+			return this == OK || this == TRUNCATED;
+		}
+
 		/** Whether another probe might do better: failures that may belong to this probe's network. */
 		public boolean retryElsewhere() {
 			return this == TIMEOUT || this == CONNECT_FAILED || this == ERROR || this == THROTTLED;

@@ -437,7 +437,7 @@ public class TaskDispatcher implements DisposableBean {
 			logger.info("task {} for {} on probe {} ended {}: {}; trying another probe", answer.taskId(),
 					run.request.target(), probe.name(), result.outcome(), detail);
 			run.tried.add(probe.name());
-			if (isAnswer(answer)) {
+			if (answer.outcome().answered()) {
 				// An answer the classifier refused: an answer of nothing, for WHOIS.
 				List<String> refused = new ArrayList<>((run.refusedAnswers != null) ? run.refusedAnswers : List.of());
 				refused.add(probe.name());
@@ -459,7 +459,7 @@ public class TaskDispatcher implements DisposableBean {
 	 */
 	private void restSilentlyBanned(Run run, String answeredBy, TaskResult result) {
 		List<String> refused = run.refusedAnswers;
-		if (refused == null || !isAnswer(result)) {
+		if (refused == null || !result.outcome().answered()) {
 			return;
 		}
 		for (String probe : refused) {
@@ -472,11 +472,6 @@ public class TaskDispatcher implements DisposableBean {
 					+ "silent ban of its address; it rests from that server for {}s and its pace there slows down",
 					probe, run.request.target(), answeredBy, Math.max(1, rest.toSeconds()));
 		}
-	}
-
-	/** Whether the remote server answered (OK, or TRUNCATED at the byte cap), whatever a classifier made of it. */
-	private static boolean isAnswer(TaskResult result) {
-		return result.outcome() == TaskResult.Outcome.OK || result.outcome() == TaskResult.Outcome.TRUNCATED;
 	}
 
 	/** The wait the server named, else an unnamed rest that doubles while the pair keeps being throttled. */

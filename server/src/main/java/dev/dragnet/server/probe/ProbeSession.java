@@ -253,7 +253,7 @@ public final class ProbeSession {
 
 	/** Completes the waiting task; returns false if nobody waits for it any more (late or unknown id). */
 	boolean complete(TaskResult result) {
-		if (result.outcome() == TaskResult.Outcome.OK || result.outcome() == TaskResult.Outcome.TRUNCATED) {
+		if (result.outcome().answered()) {
 			this.completed.incrementAndGet();
 			this.unflushedCompleted.incrementAndGet();
 		}

@@ -29,6 +29,6 @@ public record Hop(String source, String server, String query, String probe, Task
 	static final String RDAP = "rdap";
 
 	boolean answered() {
-		return this.outcome == TaskResult.Outcome.OK || this.outcome == TaskResult.Outcome.TRUNCATED;
+		return this.outcome.answered();
 	}
 }

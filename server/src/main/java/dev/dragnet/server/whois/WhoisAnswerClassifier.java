@@ -26,8 +26,7 @@ class WhoisAnswerClassifier implements AnswerClassifier {
 
 	@Override
 	public TaskResult classify(String target, TaskResult result) {
-		boolean answered = result.outcome() == TaskResult.Outcome.OK || result.outcome() == TaskResult.Outcome.TRUNCATED;
-		if (!answered || result.text() == null) {
+		if (!result.outcome().answered() || result.text() == null) {
 			return result;
 		}
 		if (result.text().isBlank()) {
