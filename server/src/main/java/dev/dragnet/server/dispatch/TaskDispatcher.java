@@ -528,12 +528,11 @@ public class TaskDispatcher implements DisposableBean {
 
 	private RuntimeException nobodyLeft(Run run) {
 		// Resting probes will be able to ask again: tell the caller when, rather than that the lookup failed.
-		Set<String> cooling = this.cooldowns.cooling(run.request.target());
+		String target = run.request.target();
+		Set<String> cooling = this.cooldowns.cooling(target);
 		if (!cooling.isEmpty()) {
-			Duration wait = this.cooldowns.earliestEnd(run.request.target(), cooling).orElse(Duration.ofSeconds(1));
-			return new NoProbeAvailableException("every probe that could ask " + run.request.target()
-					+ " was throttled or silently banned by it and is resting; the first may ask again in "
-					+ Math.max(1, wait.toSeconds()) + "s", wait);
+			Duration wait = this.cooldowns.earliestEnd(target, cooling).orElse(Duration.ofSeconds(1));
+			return new NoProbeAvailableException(Frontier.allResting(target, Math.max(1, wait.toSeconds())), wait);
 		}
 		if (run.attempts.isEmpty()) {
 			return new NoProbeAvailableException("no effective probe that can run '" + run.capability()

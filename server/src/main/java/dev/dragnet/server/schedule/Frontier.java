@@ -124,6 +124,12 @@ public final class Frontier {
 		});
 	}
 
+	/** What a lookup is told when every probe that could ask {@code target} rests from it: when to come back. */
+	public static String allResting(String target, long seconds) {
+		return "every probe that could ask " + target + " was throttled or silently banned by it and is resting; the "
+				+ "first may ask again in " + seconds + "s";
+	}
+
 	/**
 	 * A probe was throttled by a target: it rests {@code rest} from it, and its pace there slows down by the
 	 * backoff factor.
@@ -238,10 +244,7 @@ public final class Frontier {
 		if (interactive && estimate.allResting) {
 			// A single lookup does not wait out a throttle's rest: its caller hears when to come back.
 			return new WaitTooLong(ask.target(), Duration.ofMillis(estimate.firstRest),
-					"every probe that could ask " + ask.target() + " was throttled or silently banned by it and is "
-							+ "resting; the first may ask again in " + Math.max(1, (estimate.firstRest + 999) / 1000)
-							+ "s",
-					true);
+					allResting(ask.target(), Math.max(1, (estimate.firstRest + 999) / 1000)), true);
 		}
 		if (estimate.millis > ask.maxWait().toMillis()) {
 			return new WaitTooLong(ask.target(), Duration.ofMillis(estimate.millis), estimate.describe(ask, ahead),
@@ -658,8 +661,7 @@ public final class Frontier {
 		String describe(Ask ask, int ahead) {
 			long seconds = Math.max(1, (this.millis + 999) / 1000);
 			if (this.resting && ahead == 0) {
-				return "every probe that could ask " + ask.target() + " was throttled or silently banned by it and is "
-						+ "resting; the first may ask again in " + seconds + "s";
+				return Frontier.allResting(ask.target(), seconds);
 			}
 			return ahead + " lookup(s) wait for " + ask.target() + " ahead of this one at about "
 					+ String.format(java.util.Locale.ROOT, "%.2f", this.rate) + " per second; the estimated wait of "
