@@ -311,13 +311,14 @@ final class WhoisThroughputBenchmark {
 				Options:
 				  --server-jar PATH        the server jar (default server/target/dragnet-server.jar)
 				  --probe-jar PATH         the probe jar (default probe-agent/target/dragnet-probe.jar)
-				  --lines N                distinct domains per bulk and lookups of the direct client (default 20000)
+				  --lines N                distinct domains per bulk and lookups of the direct client (default 150000)
 				  --probes LIST            probe counts to measure, ascending, comma-separated; probes are added to
 				                           the same server (default 1,4)
 				  --probe-concurrency N    each probe's --concurrency (default 64)
 				  --client-concurrency N   the direct client's lookups at once (default probes x probe concurrency)
 				  --warm-up N              lines through Dragnet and through the direct client, not measured,
-				                           before each probe count (default 5000; 0 for none)
+				                           before each probe count (default 120000, after which the JIT
+				                           compilers have settled; 0 for none)
 				  --cached true|false      also run the same domains again, as cache hits (default true)
 				  --server-jvm "FLAGS"     extra JVM options for the server, space-separated (after -Xmx1g)
 				  --probe-jvm "FLAGS"      the probes' JVM options, space-separated (default as deployed: %s)
@@ -344,9 +345,9 @@ final class WhoisThroughputBenchmark {
 			if (!cached.equals("true") && !cached.equals("false")) {
 				throw new IllegalArgumentException("--cached must be true or false, not '" + cached + "'");
 			}
-			Options options = new Options(serverJar, probeJar, number(given, "lines", 20_000, 1),
+			Options options = new Options(serverJar, probeJar, number(given, "lines", 150_000, 1),
 					BenchArguments.ascending("probes", given.getOrDefault("probes", "1,4"), 64), number(given, "probe-concurrency", 64, 1),
-					number(given, "client-concurrency", 0, 1), number(given, "warm-up", 5000, 0),
+					number(given, "client-concurrency", 0, 1), number(given, "warm-up", 120_000, 0),
 					Boolean.parseBoolean(cached), BenchArguments.words(given.get("server-jvm")),
 					BenchArguments.words(given.getOrDefault("probe-jvm", ProbeFootprintBenchmark.USER_JVM)),
 					BenchArguments.words(given.get("server-properties")),

@@ -13,14 +13,14 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 class WhoisThroughputBenchmarkTests {
 
 	@Test
-	void defaultsMeasureOneThenFourProbesOf64SlotsWith20000Lines() throws Exception {
+	void defaultsMeasureOneThenFourProbesOf64SlotsWith150000LinesAfter120000() throws Exception {
 		WhoisThroughputBenchmark.Options options = WhoisThroughputBenchmark.Options.parse(new String[0]);
-		assertThat(options.lines()).isEqualTo(20_000);
+		assertThat(options.lines()).isEqualTo(150_000);
 		assertThat(options.probes()).containsExactly(1, 4);
 		assertThat(options.probeConcurrency()).isEqualTo(64);
 		assertThat(options.clientConcurrency()).isZero();
 		assertThat(options.cached()).isTrue();
-		assertThat(options.warmUp()).isEqualTo(5_000);
+		assertThat(options.warmUp()).isEqualTo(120_000);
 		assertThat(options.serverJvm()).isEmpty();
 		assertThat(options.profile()).isNull();
 		assertThat(options.profileSampling()).isEqualTo("high");
