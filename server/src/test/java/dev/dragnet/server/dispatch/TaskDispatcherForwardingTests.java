@@ -109,13 +109,9 @@ class TaskDispatcherForwardingTests {
 
 	@Test
 	void aLocalProbeThatGotNothingWhereAnotherInstanceGotTheAnswerRestsFromThatServer() {
-		DispatchRequest emptyAware = new DispatchRequest(Protocol.CAPABILITY_WHOIS, QUERY, "whois.example:43",
-				(r) -> (r.text() != null && r.text().isBlank())
-						? r.reclassified(TaskResult.Outcome.ERROR, "the server closed the connection without answering", null)
-						: r);
 		TestProbe.connect(this.registry, "local", 2).respondWith((task) -> TestProbe.ok(task, ""));
 		this.peers.instance("b", (request) -> Mono.just(answered("probe-on-b")));
-		StepVerifier.create(this.dispatcher.dispatch(emptyAware))
+		StepVerifier.create(this.dispatcher.dispatch(TaskDispatcherTests.EMPTY_AWARE))
 			.assertNext((done) -> assertThat(done.attempts()).extracting(Attempt::probe, Attempt::outcome)
 				.containsExactly(tuple("local", "ERROR"), tuple("probe-on-b", "OK")))
 			.verifyComplete();

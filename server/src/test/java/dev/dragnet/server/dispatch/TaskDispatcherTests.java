@@ -91,8 +91,8 @@ class TaskDispatcherTests {
 		assertThat(this.cooldowns.cooling("whois.example:43")).isEmpty();
 	}
 
-	/** Refuses an answer of nothing, as the WHOIS classifier does. */
-	private static final DispatchRequest EMPTY_AWARE = new DispatchRequest(Protocol.CAPABILITY_WHOIS, QUERY,
+	/** Refuses an answer of nothing, as the WHOIS classifier does (the forwarding tests ask it too). */
+	static final DispatchRequest EMPTY_AWARE = new DispatchRequest(Protocol.CAPABILITY_WHOIS, QUERY,
 			"whois.example:43", (r) -> (r.text() != null && r.text().isBlank())
 					? r.reclassified(TaskResult.Outcome.ERROR, "the server closed the connection without answering", null) : r);
 
