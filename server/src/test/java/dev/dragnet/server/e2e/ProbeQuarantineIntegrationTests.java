@@ -3,6 +3,7 @@ package dev.dragnet.server.e2e;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -191,7 +192,13 @@ class ProbeQuarantineIntegrationTests {
 		try (RawProbe garbler = new RawProbe(server.port())) {
 			garbler.send(new Hello(name, TOKEN, "raw", Protocol.VERSION, List.of(Protocol.CAPABILITY_WHOIS), 32));
 			assertThat(garbler.next(dev.dragnet.protocol.Welcome.class, Duration.ofSeconds(10))).isNotNull();
+			await().atMost(Duration.ofSeconds(10)).until(() -> probes().stream()
+				.anyMatch((p) -> name.equals(p.get("name")) && "EFFECTIVE".equals(p.get("state"))));
+			Object welcomed = probe(name).get("lastSeen");
 			garbler.send(new CreditGrant(32));
+			// The lookup must come after the grant, or the liar (8 slots) is asked first. The server counts each frame
+			// as a sign of life as it reads it and takes a grant at once: once lastSeen moves, the grant is in.
+			await().atMost(Duration.ofSeconds(10)).until(() -> !Objects.equals(probe(name).get("lastSeen"), welcomed));
 			Thread answering = new Thread(() -> garble(garbler, forged, errorFrame, garbling), name);
 			answering.setDaemon(true);
 			answering.start();
